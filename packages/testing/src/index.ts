@@ -1,0 +1,26 @@
+export { ClaudeBinaryNotFoundError, PINNED_CLAUDE_VERSION, resolveClaudeBinary } from './claude-binary.ts';
+export {
+  type ClaudeProcess,
+  type ClaudeRun,
+  ClaudeSandbox,
+  type ClaudeSandboxOptions,
+  type RunOptions,
+  STAND_IN_API_KEY,
+} from './claude-sandbox.ts';
+export { formatSse, messageEvents, type SseEvent } from './message-events.ts';
+export {
+  MessagesApiStandIn,
+  type RecordedRequest,
+  type Responder,
+  type StandInOptions,
+} from './messages-api-stand-in.ts';
+export {
+  type ContentSpec,
+  type ErrorReply,
+  fakeSignature,
+  type MessageReply,
+  type Reply,
+  reply,
+  type StopReason,
+  type UsageSpec,
+} from './reply.ts';

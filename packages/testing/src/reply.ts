@@ -1,0 +1,107 @@
+/**
+ * The typed script of the Messages API stand-in: each request to `POST /v1/messages` is answered by the next
+ * `Reply` in the queue (or by a function of the request). No magic words in prompts: a test says what comes back.
+ */
+
+export type ContentSpec =
+  | { type: 'text'; text: string }
+  | { type: 'thinking'; thinking: string; signature?: string }
+  | { type: 'redacted_thinking'; data: string }
+  | { type: 'tool_use'; id?: string; name: string; input: Record<string, unknown> };
+
+export interface UsageSpec {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn';
+
+/** A successful message, streamed as SSE when the request asks for `stream: true`, else as one JSON body. */
+export interface MessageReply {
+  type: 'message';
+  content: ContentSpec[];
+  /** Defaults to `tool_use` when the content has a tool call, else `end_turn`. */
+  stopReason?: StopReason;
+  /** Defaults to the model the request named. */
+  model?: string;
+  /** Defaults are derived from the sizes of the request and the content. */
+  usage?: Partial<UsageSpec>;
+  /** Pause before every SSE event (a slow stream). */
+  eventDelayMs?: number;
+  /** Send this many SSE events, then nothing more until the client goes away (a stalled stream). */
+  stallAfterEvents?: number;
+  /** Send this many SSE events, then destroy the connection (a stream cut mid-way). */
+  cutAfterEvents?: number;
+  /** Split each text and thinking block into deltas of at most this many characters (default 16). */
+  deltaSize?: number;
+}
+
+/** An HTTP error in the Messages API's own shape. */
+export interface ErrorReply {
+  type: 'error';
+  status: number;
+  /** Defaults from the status: 400 invalid_request_error, 401 authentication_error, 429 rate_limit_error, ... */
+  errorType?: string;
+  message?: string;
+  /** Seconds, sent as the `retry-after` header. */
+  retryAfter?: number;
+}
+
+export type Reply = MessageReply | ErrorReply;
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  529: 'overloaded_error',
+};
+
+export function errorTypeFor(status: number): string {
+  return ERROR_TYPES[status] ?? 'api_error';
+}
+
+type MessageExtras = Omit<MessageReply, 'type' | 'content'>;
+
+/** Builders for the common replies. */
+export const reply = {
+  message(content: ContentSpec[], extras: MessageExtras = {}): MessageReply {
+    return { type: 'message', content, ...extras };
+  },
+  text(text: string, extras: MessageExtras = {}): MessageReply {
+    return { type: 'message', content: [{ type: 'text', text }], ...extras };
+  },
+  /** A thinking block (with a signature, as the API sends) followed by text. */
+  thinking(thinking: string, text: string, extras: MessageExtras = {}): MessageReply {
+    return {
+      type: 'message',
+      content: [
+        { type: 'thinking', thinking, signature: fakeSignature(thinking) },
+        { type: 'text', text },
+      ],
+      ...extras,
+    };
+  },
+  toolUse(name: string, input: Record<string, unknown>, extras: MessageExtras & { id?: string } = {}): MessageReply {
+    const { id, ...rest } = extras;
+    return { type: 'message', content: [{ type: 'tool_use', name, input, ...(id ? { id } : {}) }], ...rest };
+  },
+  error(status: number, extras: Omit<ErrorReply, 'type' | 'status'> = {}): ErrorReply {
+    return { type: 'error', status, ...extras };
+  },
+  overloaded(): ErrorReply {
+    return { type: 'error', status: 529, message: 'Overloaded' };
+  },
+  rateLimited(retryAfter = 1): ErrorReply {
+    return { type: 'error', status: 429, message: 'Rate limited', retryAfter };
+  },
+};
+
+export function fakeSignature(seed: string): string {
+  return Buffer.from(`sig:${seed.length}:${seed.slice(0, 24)}`).toString('base64');
+}
