@@ -26,36 +26,59 @@ const hooks = JSON.stringify({
   },
 });
 const thinkThenBash = reply.message([
-  { type: 'thinking', thinking: 'The user wants the date; I will run echo.', signature: 'c2lnbmF0dXJlLWJhc2g=' },
-  { type: 'tool_use', name: 'Bash', input: { command: 'echo hi-from-tool', description: 'Print a greeting' } },
+  {
+    type: 'thinking',
+    thinking: 'The user wants the date; I will run echo.',
+    signature: 'c2lnbmF0dXJlLWJhc2g=',
+  },
+  {
+    type: 'tool_use',
+    name: 'Bash',
+    input: { command: 'echo hi-from-tool', description: 'Print a greeting' },
+  },
 ]);
 const partial = ['--include-partial-messages'];
 
 const scenarios: Record<string, Scenario> = {
   text: { replies: [reply.text('Hello from the stand-in. Ünïcødé ✓ 日本語 🚀')] },
-  'text-partial': { args: partial, replies: [reply.text('Hello from the stand-in, streamed in small pieces. ✓ 🚀')] },
+  'text-partial': {
+    args: partial,
+    replies: [reply.text('Hello from the stand-in, streamed in small pieces. ✓ 🚀')],
+  },
   thinking: { replies: [reply.thinking('Let me think about 2+2. It is 4.', 'The answer is 4.')] },
   'thinking-partial': {
     args: partial,
     replies: [reply.thinking('Let me think about 2+2 carefully. It is 4.', 'The answer is 4.')],
   },
-  'tool-bash': { args: ['--allowedTools', 'Bash'], replies: [thinkThenBash, reply.text('The tool printed hi-from-tool.')] },
+  'tool-bash': {
+    args: ['--allowedTools', 'Bash'],
+    replies: [thinkThenBash, reply.text('The tool printed hi-from-tool.')],
+  },
   'tool-bash-partial': {
     args: ['--allowedTools', 'Bash', ...partial],
     replies: [thinkThenBash, reply.text('The tool printed hi-from-tool.')],
   },
   'tool-denied': {
     args: ['--permission-mode', 'default'],
-    replies: [reply.toolUse('Write', { file_path: 'denied.txt', content: 'x' }), reply.text('I could not write the file.')],
+    replies: [
+      reply.toolUse('Write', { file_path: 'denied.txt', content: 'x' }),
+      reply.text('I could not write the file.'),
+    ],
   },
-  structured: { args: ['--json-schema', schema], replies: [reply.toolUse('StructuredOutput', { answer: 4 })] },
+  structured: {
+    args: ['--json-schema', schema],
+    replies: [reply.toolUse('StructuredOutput', { answer: 4 })],
+  },
   'error-401': { replies: [reply.error(401, { message: 'invalid x-api-key' })] },
   'error-529-retried': {
     env: { CLAUDE_CODE_MAX_RETRIES: '2' },
     replies: [reply.overloaded(), reply.rateLimited(0), reply.text('Recovered after retries.')],
   },
   'error-500': { replies: [reply.error(500, { message: 'Internal server error' })] },
-  'max-turns': { args: ['--max-turns', '1', '--allowedTools', 'Bash'], replies: [thinkThenBash, reply.text('never')] },
+  'max-turns': {
+    args: ['--max-turns', '1', '--allowedTools', 'Bash'],
+    replies: [thinkThenBash, reply.text('never')],
+  },
   'max-budget': { args: ['--max-budget-usd', '0.0001'], replies: [reply.text('Over budget already.')] },
   'resume-missing': { args: ['--resume', '00000000-0000-4000-8000-000000000000'], replies: [] },
   hooks: {
@@ -92,5 +115,7 @@ for (const [name, s] of Object.entries(scenarios)) {
   if (s.sigintAfterMs !== undefined) setTimeout(() => run.child.kill('SIGINT'), s.sigintAfterMs);
   const result = await run.result;
   writeFileSync(join(outDir, `${name}.ndjson`), result.stdout);
-  console.log(`${name}: exit ${result.exitCode}, ${result.lines.length} lines, ${standIn.requests.length} requests`);
+  console.log(
+    `${name}: exit ${result.exitCode}, ${result.lines.length} lines, ${standIn.requests.length} requests`,
+  );
 }

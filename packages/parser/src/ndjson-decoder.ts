@@ -1,0 +1,134 @@
+/** One line of an NDJSON stream, decoded or not: the decoder never throws and never drops a line. */
+export type DecodedLine =
+  | { kind: 'json'; line: number; value: unknown }
+  | { kind: 'invalid_json'; line: number; text: string; bytes: number; error: string }
+  | { kind: 'line_too_long'; line: number; head: string; bytes: number };
+
+export interface DecodeOptions {
+  /** Longest line decoded, in bytes; longer lines become `line_too_long`. Default 64 MiB. */
+  maxLineBytes?: number;
+  /** How much of a too-long line to keep, in bytes. Default 1 KiB. */
+  headBytes?: number;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_HEAD_BYTES = 1024;
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Splits bytes into NDJSON lines and parses each. Lines are cut on the newline byte, which never occurs inside a
+ * multi-byte UTF-8 character, so chunks may split anywhere. Memory is bounded by the longest line kept (at most
+ * `maxLineBytes`), not by the stream. CRLF endings, blank lines and a last line without newline are handled.
+ */
+export class NdjsonDecoder {
+  readonly #maxLineBytes: number;
+  readonly #headBytes: number;
+  readonly #text = new TextDecoder('utf-8');
+  readonly #bytes = new TextEncoder();
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  /** Bytes of a too-long line seen so far; -1 when not skipping one. */
+  #skipped = -1;
+  #line = 0;
+
+  constructor(options: DecodeOptions = {}) {
+    this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.#headBytes = Math.min(options.headBytes ?? DEFAULT_HEAD_BYTES, this.#maxLineBytes);
+  }
+
+  /** Decodes the complete lines in `chunk`; the unfinished tail waits for the next chunk. */
+  push(chunk: Uint8Array | string): DecodedLine[] {
+    const bytes = typeof chunk === 'string' ? this.#bytes.encode(chunk) : chunk;
+    const out: DecodedLine[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = bytes.indexOf(NEWLINE, start);
+      if (nl === -1) {
+        if (start < bytes.length) this.#append(bytes.subarray(start));
+        return out;
+      }
+      this.#append(bytes.subarray(start, nl));
+      this.#finishLine(out);
+      start = nl + 1;
+    }
+  }
+
+  /** Decodes what is left after the last newline. */
+  end(): DecodedLine[] {
+    const out: DecodedLine[] = [];
+    if (this.#pendingBytes > 0 || this.#skipped >= 0) this.#finishLine(out);
+    return out;
+  }
+
+  #append(part: Uint8Array): void {
+    if (part.length === 0) return;
+    if (this.#skipped >= 0) {
+      this.#skipped += part.length;
+      return;
+    }
+    if (this.#pendingBytes + part.length > this.#maxLineBytes) {
+      // Over the cap: keep only the head and count the rest.
+      this.#skipped = this.#pendingBytes + part.length;
+      const head = this.#join();
+      const keep = new Uint8Array(Math.min(this.#headBytes, this.#skipped));
+      keep.set(head.subarray(0, keep.length));
+      if (head.length < keep.length) keep.set(part.subarray(0, keep.length - head.length), head.length);
+      this.#pending = [keep];
+      this.#pendingBytes = keep.length;
+      return;
+    }
+    this.#pending.push(part);
+    this.#pendingBytes += part.length;
+  }
+
+  #join(): Uint8Array {
+    if (this.#pending.length === 1) return this.#pending[0]!;
+    const all = new Uint8Array(this.#pendingBytes);
+    let at = 0;
+    for (const p of this.#pending) {
+      all.set(p, at);
+      at += p.length;
+    }
+    return all;
+  }
+
+  #finishLine(out: DecodedLine[]): void {
+    this.#line += 1;
+    const line = this.#line;
+    const bytes = this.#join();
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (this.#skipped >= 0) {
+      out.push({ kind: 'line_too_long', line, head: this.#text.decode(bytes), bytes: this.#skipped });
+      this.#skipped = -1;
+      return;
+    }
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
+    const text = this.#text.decode(end === bytes.length ? bytes : bytes.subarray(0, end));
+    if (isBlank(text)) return;
+    try {
+      out.push({ kind: 'json', line, value: JSON.parse(text) });
+    } catch (error) {
+      out.push({ kind: 'invalid_json', line, text, bytes: end, error: (error as Error).message });
+    }
+  }
+}
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
+  }
+  return true;
+}
+
+/** Decodes an NDJSON byte or text stream line by line. */
+export async function* decodeNdjson(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  options: DecodeOptions = {},
+): AsyncGenerator<DecodedLine> {
+  const decoder = new NdjsonDecoder(options);
+  for await (const chunk of source) yield* decoder.push(chunk);
+  yield* decoder.end();
+}

@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+/** Tests run against sources: the `@ccflow/source` export condition points every package at `src/`. */
+const resolve = { conditions: ['@ccflow/source'] };
+
+export default defineConfig({
+  resolve,
+  test: {
+    reporters: ['default', './scripts/count-reporter.ts'],
+    projects: [
+      {
+        resolve,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          exclude: ['**/*.cli.test.ts', '**/node_modules/**'],
+          testTimeout: 20_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // Tests that run the real `claude` binary: each costs ~1.5 s of CPU, so they run one file at a time,
+        // after the unit tests, never beside them.
+        resolve,
+        test: {
+          name: 'cli',
+          include: ['packages/*/test/**/*.cli.test.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
+  },
+});
