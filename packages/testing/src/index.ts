@@ -7,6 +7,7 @@ export {
   type RunOptions,
   STAND_IN_API_KEY,
 } from './claude-sandbox.ts';
+export { FAULT_CLI_PATH, type FaultScript, type FaultStep, faultEnv } from './fault-cli.ts';
 export { formatSse, messageEvents, type SseEvent } from './message-events.ts';
 export {
   MessagesApiStandIn,
