@@ -46,7 +46,8 @@ function packageBinary(): string | undefined {
 const STUB_MAX_BYTES = 1024 * 1024;
 
 function checkBinary(path: string, source: string): string {
-  if (!isExecutable(path)) throw new ClaudeBinaryNotFoundError(`claude CLI from ${source} is not executable: ${path}`);
+  if (!isExecutable(path))
+    throw new ClaudeBinaryNotFoundError(`claude CLI from ${source} is not executable: ${path}`);
   if (statSync(path).size < STUB_MAX_BYTES && path.endsWith('claude.exe')) {
     throw new ClaudeBinaryNotFoundError(
       `claude CLI at ${path} is the install stub: the package's postinstall did not run. ` +

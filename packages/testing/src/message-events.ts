@@ -27,7 +27,11 @@ function nextId(prefix: string): string {
   return `${prefix}_standin${String(counter).padStart(6, '0')}`;
 }
 
-export function resolveMessage(reply: MessageReply, requestModel: string, requestBytes: number): ResolvedMessage {
+export function resolveMessage(
+  reply: MessageReply,
+  requestModel: string,
+  requestBytes: number,
+): ResolvedMessage {
   const content = reply.content.map(toBlock);
   const outputChars = content.reduce((n, b) => n + JSON.stringify(b).length, 0);
   return {
@@ -81,7 +85,10 @@ function chunks(text: string, size: number): string[] {
 
 /** The message as the streaming API sends it, event by event. */
 export function messageEvents(m: ResolvedMessage, deltaSize = 16): SseEvent[] {
-  const ev = (event: string, data: Record<string, unknown>): SseEvent => ({ event, data: { type: event, ...data } });
+  const ev = (event: string, data: Record<string, unknown>): SseEvent => ({
+    event,
+    data: { type: event, ...data },
+  });
   const events: SseEvent[] = [
     ev('message_start', {
       message: {
@@ -101,11 +108,19 @@ export function messageEvents(m: ResolvedMessage, deltaSize = 16): SseEvent[] {
         break;
       case 'thinking':
         events.push(
-          ev('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }),
+          ev('content_block_start', {
+            index,
+            content_block: { type: 'thinking', thinking: '', signature: '' },
+          }),
         );
         for (const thinking of chunks(block.thinking, deltaSize))
           events.push(ev('content_block_delta', { index, delta: { type: 'thinking_delta', thinking } }));
-        events.push(ev('content_block_delta', { index, delta: { type: 'signature_delta', signature: block.signature } }));
+        events.push(
+          ev('content_block_delta', {
+            index,
+            delta: { type: 'signature_delta', signature: block.signature },
+          }),
+        );
         break;
       case 'redacted_thinking':
         events.push(ev('content_block_start', { index, content_block: block }));
@@ -118,7 +133,9 @@ export function messageEvents(m: ResolvedMessage, deltaSize = 16): SseEvent[] {
           }),
         );
         for (const partial_json of chunks(JSON.stringify(block.input), deltaSize))
-          events.push(ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json } }));
+          events.push(
+            ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json } }),
+          );
         break;
       }
     }

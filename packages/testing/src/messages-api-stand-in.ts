@@ -12,6 +12,7 @@ export interface RecordedRequest {
   query: Record<string, string>;
   headers: Record<string, string>;
   /** The parsed JSON body, or the raw text when it is not JSON. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read request bodies freely in assertions
   body: any;
   /** What was answered: the reply, or `undefined` for routes that are not scripted (count_tokens, 404). */
   reply: Reply | undefined;
@@ -42,7 +43,11 @@ export class MessagesApiStandIn implements AsyncDisposable {
   private constructor(options: StandInOptions) {
     this.#fallback =
       options.fallback ??
-      ((r) => ({ type: 'error', status: 500, message: `stand-in: no scripted reply left for request #${r.seq}` }));
+      ((r) => ({
+        type: 'error',
+        status: 500,
+        message: `stand-in: no scripted reply left for request #${r.seq}`,
+      }));
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((error) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -121,7 +126,11 @@ export class MessagesApiStandIn implements AsyncDisposable {
       return sendJson(res, 200, { input_tokens: Math.max(1, Math.ceil(raw.length / 4)) });
     }
     if (request.method !== 'POST' || request.path !== '/v1/messages') {
-      return sendJson(res, 404, apiError('not_found_error', `stand-in: no route ${request.method} ${request.path}`));
+      return sendJson(
+        res,
+        404,
+        apiError('not_found_error', `stand-in: no route ${request.method} ${request.path}`),
+      );
     }
 
     const responder = this.#queue.shift() ?? this.#fallback;
@@ -129,11 +138,16 @@ export class MessagesApiStandIn implements AsyncDisposable {
     request.reply = reply;
 
     if (reply.type === 'error') {
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': `req_${request.seq}` };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'request-id': `req_${request.seq}`,
+      };
       if (reply.retryAfter !== undefined) headers['retry-after'] = String(reply.retryAfter);
       res.writeHead(reply.status, headers);
       res.end(
-        JSON.stringify(apiError(reply.errorType ?? errorTypeFor(reply.status), reply.message ?? `HTTP ${reply.status}`)),
+        JSON.stringify(
+          apiError(reply.errorType ?? errorTypeFor(reply.status), reply.message ?? `HTTP ${reply.status}`),
+        ),
       );
       return;
     }
@@ -150,6 +164,8 @@ export class MessagesApiStandIn implements AsyncDisposable {
     const events = messageEvents(message, reply.deltaSize);
     for (let i = 0; i < events.length; i++) {
       if (reply.cutAfterEvents !== undefined && i >= reply.cutAfterEvents) {
+        // Writes stay corked until the next tick: let the events written so far reach the client, then cut.
+        await new Promise<void>((resolve) => res.write('', () => resolve()));
         res.socket?.destroy();
         return;
       }

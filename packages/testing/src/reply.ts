@@ -87,9 +87,21 @@ export const reply = {
       ...extras,
     };
   },
-  toolUse(name: string, input: Record<string, unknown>, extras: MessageExtras & { id?: string } = {}): MessageReply {
+  toolUse(
+    name: string,
+    input: Record<string, unknown>,
+    extras: MessageExtras & { id?: string } = {},
+  ): MessageReply {
     const { id, ...rest } = extras;
     return { type: 'message', content: [{ type: 'tool_use', name, input, ...(id ? { id } : {}) }], ...rest };
+  },
+  /** A `StructuredOutput` tool call: how the CLI's `--json-schema` gets its answer from the model. */
+  structured(output: Record<string, unknown>, extras: MessageExtras = {}): MessageReply {
+    return {
+      type: 'message',
+      content: [{ type: 'tool_use', name: 'StructuredOutput', input: output }],
+      ...extras,
+    };
   },
   error(status: number, extras: Omit<ErrorReply, 'type' | 'status'> = {}): ErrorReply {
     return { type: 'error', status, ...extras };
