@@ -1,0 +1,237 @@
+/**
+ * The one error hierarchy of ccflow. Every error has a stable `code`; `isRetryable` says whether running the same
+ * call again may succeed. `X.isInstance(e)` works across duplicate copies of the package (where `instanceof` does
+ * not), because it reads a registry-wide symbol, not the class identity.
+ */
+
+const CODES = Symbol.for('ccflow.error.codes');
+
+export interface CCFlowErrorOptions {
+  cause?: unknown;
+}
+
+export class CCFlowError extends Error {
+  static readonly code: string = 'CCFLOW_ERROR';
+  readonly code: string;
+  /** The codes of this error's class and its ancestors, read by `isInstance`. */
+  readonly [CODES]: readonly string[];
+
+  constructor(message: string, options: CCFlowErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const codes: string[] = [];
+    for (let c = new.target as unknown as typeof CCFlowError | null; c?.code; c = Object.getPrototypeOf(c)) {
+      if (!codes.includes(c.code)) codes.push(c.code);
+    }
+    this.name = new.target.name;
+    this.code = codes[0] ?? CCFlowError.code;
+    this[CODES] = codes;
+  }
+
+  get isRetryable(): boolean {
+    return false;
+  }
+
+  /** True for errors of this class or a subclass, from any copy of ccflow. */
+  static isInstance(error: unknown): boolean {
+    const codes = typeof error === 'object' && error !== null ? (error as { [CODES]?: unknown })[CODES] : undefined;
+    return Array.isArray(codes) && codes.includes(this.code);
+  }
+}
+
+/** An option or environment variable with a bad value; `field` names it. */
+export class ConfigurationError extends CCFlowError {
+  static override readonly code = 'CONFIGURATION_ERROR';
+  constructor(
+    readonly field: string,
+    message: string,
+    options?: CCFlowErrorOptions,
+  ) {
+    super(`${field}: ${message}`, options);
+  }
+}
+
+export class CLINotFoundError extends CCFlowError {
+  static override readonly code = 'CLI_NOT_FOUND';
+  constructor(
+    message: string,
+    readonly searched: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The API refused the key (HTTP 401 through the CLI), or no credentials were found. */
+export class CLIAuthenticationError extends CCFlowError {
+  static override readonly code = 'CLI_AUTHENTICATION';
+}
+
+export interface CLIExecutionDetails {
+  exitCode?: number | null;
+  signal?: string | null;
+  /** The end of what the CLI wrote to stderr. */
+  stderr?: string;
+  /** The result's subtype, when the CLI printed one. */
+  subtype?: string;
+  /** The HTTP status of the API error that ended the turn, when there was one. */
+  apiErrorStatus?: number | null;
+  sessionId?: string;
+}
+
+const RETRYABLE_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
+
+/** The CLI failed: an error result, a crash, or an exit without a result. */
+export class CLIExecutionError extends CCFlowError {
+  static override readonly code = 'CLI_EXECUTION';
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly stderr: string;
+  readonly subtype: string | undefined;
+  readonly apiErrorStatus: number | null;
+  readonly sessionId: string | undefined;
+
+  constructor(message: string, details: CLIExecutionDetails = {}, options?: CCFlowErrorOptions) {
+    super(message, options);
+    this.exitCode = details.exitCode ?? null;
+    this.signal = details.signal ?? null;
+    this.stderr = details.stderr ?? '';
+    this.subtype = details.subtype;
+    this.apiErrorStatus = details.apiErrorStatus ?? null;
+    this.sessionId = details.sessionId;
+  }
+
+  /** Transient API failures (429, 5xx, 529) are worth another try; limits and bad requests are not. */
+  override get isRetryable(): boolean {
+    return this.apiErrorStatus !== null && RETRYABLE_STATUS.has(this.apiErrorStatus);
+  }
+}
+
+export class CLITimeoutError extends CCFlowError {
+  static override readonly code = 'CLI_TIMEOUT';
+  constructor(
+    message: string,
+    readonly timeoutMs: number,
+    /** `total`: the wall-clock limit; `idle`: no output for that long. */
+    readonly kind: 'total' | 'idle' = 'total',
+  ) {
+    super(message);
+  }
+  override get isRetryable(): boolean {
+    return true;
+  }
+}
+
+/** The CLI printed something that is not a message (strict mode only). */
+export class ParseError extends CCFlowError {
+  static override readonly code = 'PARSE_ERROR';
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly text: string,
+  ) {
+    super(message);
+  }
+}
+
+export class SessionNotFoundError extends CCFlowError {
+  static override readonly code = 'SESSION_NOT_FOUND';
+  constructor(readonly sessionId: string) {
+    super(`session not found: ${sessionId}`);
+  }
+}
+
+export class SessionStoreError extends CCFlowError {
+  static override readonly code = 'SESSION_STORE';
+  constructor(
+    message: string,
+    readonly path?: string,
+    options?: CCFlowErrorOptions,
+  ) {
+    super(path === undefined ? message : `${message} (${path})`, options);
+  }
+}
+
+export class ToonEncodingError extends CCFlowError {
+  static override readonly code = 'TOON_ENCODING';
+}
+
+export class PermissionDeniedError extends CCFlowError {
+  static override readonly code = 'PERMISSION_DENIED';
+  constructor(
+    message: string,
+    readonly toolName?: string,
+  ) {
+    super(message);
+  }
+}
+
+export class RateLimitExceededError extends CCFlowError {
+  static override readonly code = 'RATE_LIMIT_EXCEEDED';
+  constructor(
+    message: string,
+    /** Seconds until a slot is expected, when known. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+  override get isRetryable(): boolean {
+    return true;
+  }
+}
+
+export class ConcurrencyLimitExceededError extends CCFlowError {
+  static override readonly code = 'CONCURRENCY_LIMIT_EXCEEDED';
+  override get isRetryable(): boolean {
+    return true;
+  }
+}
+
+export class CircuitBreakerError extends CCFlowError {
+  static override readonly code = 'CIRCUIT_OPEN';
+  constructor(
+    message: string,
+    readonly circuit: string,
+    /** Seconds until the circuit lets a trial call through. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class RetryExhaustedError extends CCFlowError {
+  static override readonly code = 'RETRY_EXHAUSTED';
+  constructor(
+    message: string,
+    /** Every attempt's error, in order. */
+    readonly errors: readonly unknown[],
+  ) {
+    super(message, { cause: errors.at(-1) });
+  }
+}
+
+export class APIClientError extends CCFlowError {
+  static override readonly code: string = 'API_CLIENT';
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: CCFlowErrorOptions,
+  ) {
+    super(message, options);
+  }
+  override get isRetryable(): boolean {
+    return this.status !== undefined && RETRYABLE_STATUS.has(this.status);
+  }
+}
+
+export class APINotAvailableError extends APIClientError {
+  static override readonly code = 'API_NOT_AVAILABLE';
+}
+
+export class APIRateLimitError extends APIClientError {
+  static override readonly code = 'API_RATE_LIMIT';
+  constructor(
+    message: string,
+    readonly retryAfter?: number,
+  ) {
+    super(message, 429);
+  }
+}

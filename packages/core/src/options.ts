@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { ConfigurationError } from './errors.ts';
+
+/**
+ * Permission modes the Claude Code CLI accepts (2.1.331). The reference's `delegate` has no CLI counterpart and is
+ * refused with a clear error rather than passed through.
+ */
+export const PERMISSION_MODES = [
+  'default',
+  'plan',
+  'dontAsk',
+  'acceptEdits',
+  'bypassPermissions',
+  'auto',
+  'manual',
+] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+export type EffortLevel = (typeof EFFORT_LEVELS)[number];
+
+export const SETTING_SOURCES = ['user', 'project', 'local'] as const;
+export type SettingSource = (typeof SETTING_SOURCES)[number];
+
+const stringMap = z.record(z.string(), z.string());
+const nonEmpty = z.string().min(1, 'must not be empty');
+
+/** An MCP server for `--mcp-config`: a local command (stdio) or a remote endpoint (sse, http). */
+export const MCPServerConfigSchema = z.discriminatedUnion('transport', [
+  z.object({
+    transport: z.literal('stdio').default('stdio'),
+    command: nonEmpty,
+    args: z.array(z.string()).default([]),
+    env: stringMap.default({}),
+  }),
+  z.object({ transport: z.literal('sse'), url: z.url(), headers: stringMap.default({}) }),
+  z.object({ transport: z.literal('http'), url: z.url(), headers: stringMap.default({}) }),
+]);
+export type MCPServerConfig = z.input<typeof MCPServerConfigSchema>;
+
+/** How a turn's `context` object is encoded into the prompt (encoding itself lives in `@ccflow/sessions`). */
+export const ToonConfigSchema = z.object({
+  enabled: z.boolean().default(true),
+  delimiter: z.enum([',', '\t', '|']).default(','),
+  indent: z.int().min(0).max(8).default(2),
+  lengthMarker: z.boolean().default(false),
+  encodeContext: z.boolean().default(true),
+  encodeToolResults: z.boolean().default(true),
+  trackSavings: z.boolean().default(true),
+});
+export type ToonConfig = z.output<typeof ToonConfigSchema>;
+
+/** A custom agent for `--agents`. */
+export const AgentDefinitionSchema = z.looseObject({
+  description: nonEmpty,
+  prompt: nonEmpty,
+  tools: z.array(z.string()).optional(),
+  model: z.string().optional(),
+});
+
+const toolPattern = z
+  .string()
+  .min(1, 'tool names must not be empty')
+  .refine((s) => !s.includes(','), 'a tool pattern cannot contain a comma (the CLI splits on commas)');
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const CLIAgentOptionsSchema = z.object({
+  // model
+  model: nonEmpty.optional(),
+  fallbackModel: nonEmpty.optional(),
+  effort: z.enum(EFFORT_LEVELS).optional(),
+  /** Deep reasoning: the CLI's `ultrathink` (the highest effort level). */
+  ultrathink: z.boolean().default(false),
+  /** Output cap per API response (the CLI reads `CLAUDE_CODE_MAX_OUTPUT_TOKENS`). */
+  maxTokens: z.int().positive().optional(),
+  betas: z.array(nonEmpty).optional(),
+
+  // prompt
+  systemPrompt: z.string().optional(),
+  appendSystemPrompt: z.string().optional(),
+  jsonSchema: z.union([nonEmpty, jsonObject]).optional(),
+
+  // permissions and tools
+  permissionMode: z
+    .enum(PERMISSION_MODES, {
+      error: (issue) =>
+        issue.input === 'delegate'
+          ? `'delegate' is not a permission mode of the Claude Code CLI (it accepts ${PERMISSION_MODES.join(', ')})`
+          : `must be one of ${PERMISSION_MODES.join(', ')}`,
+    })
+    .optional(),
+  dangerouslySkipPermissions: z.boolean().default(false),
+  allowedTools: z.array(toolPattern).optional(),
+  disallowedTools: z.array(toolPattern).optional(),
+  /** The built-in tools available at all (`[]` for none). */
+  tools: z.array(toolPattern).optional(),
+  agent: nonEmpty.optional(),
+  agents: z.record(z.string(), AgentDefinitionSchema).optional(),
+  mcpServers: z.record(nonEmpty, MCPServerConfigSchema).optional(),
+  strictMcp: z.boolean().default(false),
+
+  // session
+  sessionId: z.uuid().optional(),
+  /** Resume this session id. */
+  resume: nonEmpty.optional(),
+  /** With `resume`: branch into a new session (its id from `sessionId`, else the CLI's). */
+  forkSession: z.boolean().default(false),
+  /** Continue the most recent session in `cwd`. */
+  continueSession: z.boolean().default(false),
+  noSessionPersistence: z.boolean().default(false),
+
+  // limits
+  maxTurns: z.int().positive().optional(),
+  maxBudgetUsd: z.number().positive().optional(),
+  /** Wall-clock limit of one execution, in ms (ours). */
+  timeoutMs: z.int().positive().optional(),
+  /** Stop a CLI that printed nothing for this long, in ms (ours). */
+  idleTimeoutMs: z.int().positive().optional(),
+  /** How often the CLI itself retries a failed API call (`CLAUDE_CODE_MAX_RETRIES`). */
+  maxRetries: z.int().min(0).max(20).optional(),
+
+  // process
+  cliPath: nonEmpty.optional(),
+  cwd: nonEmpty.optional(),
+  addDirs: z.array(nonEmpty).optional(),
+  /** Merged over the parent's environment. */
+  env: stringMap.optional(),
+  settings: z.union([nonEmpty, jsonObject]).optional(),
+  /** Which settings files the CLI loads; passed explicitly, since the CLI's default changed between versions. */
+  settingSources: z.array(z.enum(SETTING_SOURCES)).optional(),
+  onStderr: z.custom<(chunk: string) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+
+  // output
+  includePartial: z.boolean().default(false),
+  /** Kept for the reference; stream-json output requires `--verbose`, so it is always on. */
+  verbose: z.boolean().default(false),
+  debug: z.union([z.boolean(), nonEmpty]).optional(),
+  /** Throw `ParseError` on a line that is not a message, instead of yielding an `error` message. */
+  strict: z.boolean().default(false),
+
+  // context
+  toon: ToonConfigSchema.default(ToonConfigSchema.parse({})),
+  context: jsonObject.optional(),
+});
+
+/** Options as a caller writes them: everything optional. */
+export type CLIAgentOptions = z.input<typeof CLIAgentOptionsSchema>;
+/** Options after validation, defaults applied. */
+export type ResolvedOptions = z.output<typeof CLIAgentOptionsSchema>;
+
+/**
+ * Validates options once, applying defaults. Throws `ConfigurationError` naming the first bad field
+ * (e.g. `mcpServers.db.url`). Resolved options pass through unchanged.
+ */
+export function resolveOptions(options: CLIAgentOptions = {}): ResolvedOptions {
+  const parsed = CLIAgentOptionsSchema.safeParse(options);
+  if (parsed.success) {
+    const o = parsed.data;
+    if (o.forkSession && o.resume === undefined && !o.continueSession) {
+      throw new ConfigurationError('forkSession', 'needs resume or continueSession to fork from');
+    }
+    return o;
+  }
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.map(String).join('.') || 'options';
+  throw new ConfigurationError(field, issue.message, { cause: parsed.error });
+}
