@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ConfigurationError } from './errors.ts';
 
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'yes'].includes(v));
 const positive = z.coerce.number().positive();
 
 /** The `CCFLOW_*` environment variables, each with its default. */

@@ -33,7 +33,8 @@ export class CCFlowError extends Error {
 
   /** True for errors of this class or a subclass, from any copy of ccflow. */
   static isInstance(error: unknown): boolean {
-    const codes = typeof error === 'object' && error !== null ? (error as { [CODES]?: unknown })[CODES] : undefined;
+    const codes =
+      typeof error === 'object' && error !== null ? (error as { [CODES]?: unknown })[CODES] : undefined;
     return Array.isArray(codes) && codes.includes(this.code);
   }
 }
@@ -118,6 +119,11 @@ export class CLITimeoutError extends CCFlowError {
   override get isRetryable(): boolean {
     return true;
   }
+}
+
+/** The caller aborted the call (its `AbortSignal`); `cause` is the signal's reason. */
+export class AbortedError extends CCFlowError {
+  static override readonly code = 'ABORTED';
 }
 
 /** The CLI printed something that is not a message (strict mode only). */

@@ -1,5 +1,6 @@
 export { buildCliArgs, buildCliEnv } from './cli-args.ts';
 export { type CCFlowConfig, loadConfig } from './config.ts';
+export { getCorrelationId, setCorrelationId, withCorrelationId } from './correlation.ts';
 export * from './errors.ts';
 export type { ExecuteRequest, Executor } from './executor.ts';
 export {
@@ -19,3 +20,5 @@ export {
   type ToonConfig,
   ToonConfigSchema,
 } from './options.ts';
+export { collectQueryResult, errorFromResult, type QueryResult, type QueryUsage } from './query-result.ts';
+export { ATTR, TracingExecutor, withTracing } from './tracing-executor.ts';

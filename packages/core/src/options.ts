@@ -129,7 +129,9 @@ export const CLIAgentOptionsSchema = z.object({
   settings: z.union([nonEmpty, jsonObject]).optional(),
   /** Which settings files the CLI loads; passed explicitly, since the CLI's default changed between versions. */
   settingSources: z.array(z.enum(SETTING_SOURCES)).optional(),
-  onStderr: z.custom<(chunk: string) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+  onStderr: z
+    .custom<(chunk: string) => void>((v) => typeof v === 'function', 'must be a function')
+    .optional(),
 
   // output
   includePartial: z.boolean().default(false),

@@ -1,0 +1,94 @@
+import { collectText, type Message, type ResultMessage } from '@ccflow/parser';
+import { AbortedError, CCFlowError, CLIAuthenticationError, CLIExecutionError } from './errors.ts';
+
+export interface QueryUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  thinkingTokens: number;
+}
+
+/** The outcome of one query: what was said, what it cost, and how it ended. */
+export interface QueryResult {
+  /** The final answer (the result's text; all streamed text when the CLI gave no result). */
+  text: string;
+  /** The structured output, when the query had a `jsonSchema`. */
+  structuredOutput: unknown;
+  sessionId: string | undefined;
+  usage: QueryUsage;
+  /** Input plus output tokens (cache reads and writes are counted apart, in `usage`). */
+  totalTokens: number;
+  /** The CLI's own figure (`total_cost_usd`). */
+  costUsd: number;
+  durationMs: number;
+  numTurns: number;
+  isError: boolean;
+  error: CCFlowError | undefined;
+  /** The CLI's result message, when there was one. */
+  result: ResultMessage | undefined;
+}
+
+/** The typed error for a failed result: 401 is an authentication error, everything else an execution error. */
+export function errorFromResult(result: ResultMessage): CCFlowError {
+  const message =
+    result.result || result.errors.join('; ') || `the CLI ended the turn with ${result.subtype}`;
+  const status = result.apiErrorStatus;
+  if (status === 401 || status === 403) return new CLIAuthenticationError(message);
+  return new CLIExecutionError(message, {
+    subtype: result.subtype,
+    apiErrorStatus: status,
+    sessionId: result.sessionId,
+  });
+}
+
+/** Runs a message stream to its end and sums it up. Never throws: a failure is a failed `QueryResult`. */
+export async function collectQueryResult(
+  stream: AsyncIterable<Message>,
+  onMessage?: (message: Message) => void | Promise<void>,
+): Promise<QueryResult> {
+  const started = performance.now();
+  const messages: Message[] = [];
+  let result: ResultMessage | undefined;
+  let sessionId: string | undefined;
+  let error: CCFlowError | undefined;
+  try {
+    for await (const m of stream) {
+      if (m.type === 'text') messages.push(m);
+      if (m.type === 'result') result = m;
+      if (m.type === 'system' && m.subtype === 'init') sessionId = m.sessionId;
+      await onMessage?.(m);
+    }
+  } catch (e) {
+    error = toCCFlowError(e);
+  }
+  if (result?.isError && error === undefined) error = errorFromResult(result);
+  const usage: QueryUsage = {
+    inputTokens: result?.usage.inputTokens ?? 0,
+    outputTokens: result?.usage.outputTokens ?? 0,
+    cacheReadTokens: result?.usage.cacheReadInputTokens ?? 0,
+    cacheWriteTokens: result?.usage.cacheCreationInputTokens ?? 0,
+    thinkingTokens: result?.usage.thinkingTokens ?? 0,
+  };
+  return {
+    text: result?.result ?? collectText(messages),
+    structuredOutput: result?.structuredOutput,
+    sessionId: result?.sessionId || sessionId,
+    usage,
+    totalTokens: usage.inputTokens + usage.outputTokens,
+    costUsd: result?.totalCostUsd ?? 0,
+    durationMs: result?.durationMs || Math.round(performance.now() - started),
+    numTurns: result?.numTurns ?? 0,
+    isError: error !== undefined,
+    error,
+    result,
+  };
+}
+
+/** Errors that are not ccflow's (an abort reason, a bug) are wrapped so `QueryResult.error` is always typed. */
+function toCCFlowError(e: unknown): CCFlowError {
+  if (CCFlowError.isInstance(e)) return e as CCFlowError;
+  if (e instanceof Error && e.name === 'AbortError') return new AbortedError(e.message, { cause: e });
+  const message = e instanceof Error ? e.message : String(e);
+  return new CLIExecutionError(message, {}, { cause: e });
+}

@@ -1,0 +1,141 @@
+import type { Message } from '@ccflow/parser';
+import {
+  type Context,
+  context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { getCorrelationId } from './correlation.ts';
+import { CCFlowError } from './errors.ts';
+import type { ExecuteRequest, Executor } from './executor.ts';
+
+const TRACER_NAME = '@ccflow/core';
+
+/** GenAI semantic-convention attribute names, plus ccflow's own. */
+export const ATTR = {
+  operation: 'gen_ai.operation.name',
+  provider: 'gen_ai.provider.name',
+  requestModel: 'gen_ai.request.model',
+  responseModel: 'gen_ai.response.model',
+  conversationId: 'gen_ai.conversation.id',
+  inputTokens: 'gen_ai.usage.input_tokens',
+  outputTokens: 'gen_ai.usage.output_tokens',
+  toolName: 'gen_ai.tool.name',
+  toolCallId: 'gen_ai.tool.call.id',
+  errorType: 'error.type',
+  costUsd: 'ccflow.cost_usd',
+  cacheReadTokens: 'ccflow.usage.cache_read_tokens',
+  cacheWriteTokens: 'ccflow.usage.cache_write_tokens',
+  thinkingTokens: 'ccflow.usage.thinking_tokens',
+  numTurns: 'ccflow.num_turns',
+  correlationId: 'ccflow.correlation_id',
+} as const;
+
+/**
+ * Wraps an executor in OpenTelemetry spans: one `invoke_agent` span per execution (GenAI conventions) and a child
+ * `execute_tool` span per tool call, from its `tool_use` to its `tool_result`. The inner executor runs inside the
+ * execution span's context, so the CLI gets it as `TRACEPARENT`. Through `@opentelemetry/api` only: without an SDK
+ * every span is a no-op.
+ */
+export class TracingExecutor implements Executor {
+  readonly #tracer: Tracer;
+
+  constructor(
+    readonly inner: Executor,
+    tracer?: Tracer,
+  ) {
+    this.#tracer = tracer ?? trace.getTracer(TRACER_NAME);
+  }
+
+  async *execute(request: ExecuteRequest): AsyncGenerator<Message> {
+    const model = request.options?.model;
+    const span = this.#tracer.startSpan(model ? `invoke_agent ${model}` : 'invoke_agent', {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        [ATTR.operation]: 'invoke_agent',
+        [ATTR.provider]: 'anthropic',
+        [ATTR.correlationId]: getCorrelationId(),
+        ...(model ? { [ATTR.requestModel]: model } : {}),
+        ...(request.options?.sessionId ? { [ATTR.conversationId]: request.options.sessionId } : {}),
+      },
+    });
+    const ctx = trace.setSpan(context.active(), span);
+    const tools = new Map<string, Span>();
+    const iterator = context.with(ctx, () => this.inner.execute(request)[Symbol.asyncIterator]());
+    try {
+      for (;;) {
+        const step = await context.with(ctx, () => iterator.next());
+        if (step.done) break;
+        this.#observe(step.value, span, ctx, tools);
+        yield step.value;
+      }
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      span.setAttribute(
+        ATTR.errorType,
+        CCFlowError.isInstance(error) ? (error as CCFlowError).code : 'Error',
+      );
+      throw error;
+    } finally {
+      await iterator.return?.();
+      for (const toolSpan of tools.values()) {
+        toolSpan.setStatus({ code: SpanStatusCode.ERROR, message: 'no tool result' });
+        toolSpan.end();
+      }
+      span.end();
+    }
+  }
+
+  #observe(m: Message, span: Span, ctx: Context, tools: Map<string, Span>): void {
+    if (m.type === 'system' && m.subtype === 'init') {
+      span.setAttribute(ATTR.conversationId, m.sessionId);
+      span.setAttribute(ATTR.responseModel, m.model);
+    } else if (m.type === 'tool_use') {
+      tools.set(
+        m.toolUseId,
+        this.#tracer.startSpan(
+          `execute_tool ${m.tool}`,
+          {
+            kind: SpanKind.INTERNAL,
+            attributes: {
+              [ATTR.operation]: 'execute_tool',
+              [ATTR.toolName]: m.tool,
+              [ATTR.toolCallId]: m.toolUseId,
+            },
+          },
+          ctx,
+        ),
+      );
+    } else if (m.type === 'tool_result') {
+      const toolSpan = tools.get(m.toolUseId);
+      if (!toolSpan) return;
+      tools.delete(m.toolUseId);
+      if (m.isError) toolSpan.setStatus({ code: SpanStatusCode.ERROR, message: m.result.slice(0, 200) });
+      toolSpan.end();
+    } else if (m.type === 'result') {
+      span.setAttributes({
+        [ATTR.conversationId]: m.sessionId,
+        [ATTR.inputTokens]: m.usage.inputTokens,
+        [ATTR.outputTokens]: m.usage.outputTokens,
+        [ATTR.cacheReadTokens]: m.usage.cacheReadInputTokens,
+        [ATTR.cacheWriteTokens]: m.usage.cacheCreationInputTokens,
+        [ATTR.thinkingTokens]: m.usage.thinkingTokens,
+        [ATTR.costUsd]: m.totalCostUsd,
+        [ATTR.numTurns]: m.numTurns,
+      });
+      if (m.isError) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: m.result ?? m.subtype });
+        span.setAttribute(ATTR.errorType, m.apiErrorStatus ? String(m.apiErrorStatus) : m.subtype);
+      }
+    }
+  }
+}
+
+/** Wraps `executor` in spans; see {@link TracingExecutor}. */
+export function withTracing(executor: Executor, tracer?: Tracer): Executor {
+  return new TracingExecutor(executor, tracer);
+}
