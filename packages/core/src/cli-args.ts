@@ -9,7 +9,8 @@ export function buildCliArgs(options: ResolvedOptions): string[] {
   const args = ['--print', '--output-format=stream-json', '--input-format=stream-json', '--verbose'];
   if (options.model) args.push(`--model=${options.model}`);
   if (options.systemPrompt !== undefined) args.push(`--system-prompt=${options.systemPrompt}`);
-  if (options.appendSystemPrompt !== undefined) args.push(`--append-system-prompt=${options.appendSystemPrompt}`);
+  if (options.appendSystemPrompt !== undefined)
+    args.push(`--append-system-prompt=${options.appendSystemPrompt}`);
   if (options.permissionMode) args.push(`--permission-mode=${options.permissionMode}`);
   if (options.sessionId) args.push(`--session-id=${options.sessionId}`);
   if (options.resume) args.push(`--resume=${options.resume}`);

@@ -33,6 +33,7 @@ export class CCFlowError extends Error {
 
   /** True for errors of this class or a subclass, from any copy of ccflow. */
   static isInstance(error: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class it is called on, so subclasses check their own code
     const codes =
       typeof error === 'object' && error !== null ? (error as { [CODES]?: unknown })[CODES] : undefined;
     return Array.isArray(codes) && codes.includes(this.code);
