@@ -37,10 +37,9 @@ describe('errors', () => {
     expect(CCFlowError.isInstance(null)).toBe(false);
 
     // A structured clone stands in for an error made by another copy of ccflow: same symbol, different class.
-    class OtherCopy extends Error {
-      [Symbol.for('ccflow.error.codes')] = ['CLI_TIMEOUT', 'CCFLOW_ERROR'];
-    }
-    const foreign = new OtherCopy('from elsewhere');
+    const foreign = Object.assign(new Error('from elsewhere'), {
+      [Symbol.for('ccflow.error.codes')]: ['CLI_TIMEOUT', 'CCFLOW_ERROR'],
+    });
     expect(foreign instanceof CLITimeoutError).toBe(false);
     expect(CLITimeoutError.isInstance(foreign)).toBe(true);
     expect(CCFlowError.isInstance(foreign)).toBe(true);
