@@ -2,14 +2,17 @@ import { defineConfig } from 'vitest/config';
 
 /** Tests run against sources: the `@ccflow/source` export condition points every package at `src/`. */
 const resolve = { conditions: ['@ccflow/source'] };
+const ssr = { resolve: { conditions: ['@ccflow/source', 'node', 'import', 'default'] } };
 
 export default defineConfig({
   resolve,
+  ssr,
   test: {
     reporters: ['default', './scripts/count-reporter.ts'],
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
@@ -22,6 +25,7 @@ export default defineConfig({
         // Tests that run the real `claude` binary: each costs ~1.5 s of CPU, so they run one file at a time,
         // after the unit tests, never beside them.
         resolve,
+        ssr,
         test: {
           name: 'cli',
           include: ['packages/*/test/**/*.cli.test.ts'],
