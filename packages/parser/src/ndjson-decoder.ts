@@ -129,6 +129,6 @@ export async function* decodeNdjson(
   options: DecodeOptions = {},
 ): AsyncGenerator<DecodedLine> {
   const decoder = new NdjsonDecoder(options);
-  for await (const chunk of source) yield* decoder.push(chunk);
-  yield* decoder.end();
+  for await (const chunk of source) for (const decoded of decoder.push(chunk)) yield decoded;
+  for (const decoded of decoder.end()) yield decoded;
 }

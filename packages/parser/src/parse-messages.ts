@@ -1,6 +1,6 @@
 import { MessageParser } from './message-parser.ts';
 import type { Message } from './messages.ts';
-import { type DecodedLine, type DecodeOptions, decodeNdjson, NdjsonDecoder } from './ndjson-decoder.ts';
+import { type DecodedLine, type DecodeOptions, NdjsonDecoder } from './ndjson-decoder.ts';
 
 /** Turns one decoded line into its messages. */
 export function messagesOf(parser: MessageParser, decoded: DecodedLine): Message[] {
@@ -30,8 +30,15 @@ export async function* parseMessages(
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   options: DecodeOptions = {},
 ): AsyncGenerator<Message> {
+  // One async generator, and `for … yield` rather than `yield*` over arrays: each async generator layer and each
+  // async-from-sync `yield*` step costs extra promise ticks per item, more than parsing a small line.
+  const decoder = new NdjsonDecoder(options);
   const parser = new MessageParser();
-  for await (const decoded of decodeNdjson(source, options)) yield* messagesOf(parser, decoded);
+  for await (const chunk of source) {
+    for (const decoded of decoder.push(chunk))
+      for (const message of messagesOf(parser, decoded)) yield message;
+  }
+  for (const decoded of decoder.end()) for (const message of messagesOf(parser, decoded)) yield message;
 }
 
 /** Parses a whole transcript held in memory, such as a saved `.ndjson` file. */
