@@ -1,26 +1,175 @@
-import type { ResolvedOptions } from './options.ts';
+import { ConfigurationError } from './errors.ts';
+import type { EffortLevel, ResolvedOptions } from './options.ts';
 
 /**
- * The CLI's argument array for one execution. Always `--print` with stream-json in and out (the prompt goes on
- * stdin as a JSON user line, never in argv). Values are passed as `--flag=value`, so a value starting with `-`
- * cannot be read as another flag.
+ * How options reach the Claude Code CLI (2.1.331). Every mapping here was checked against the real binary and
+ * the Messages API request it sent (`test/options.cli.test.ts`).
+ *
+ * Why `--flag=value` (one argv element): a value in an element of its own can act as a flag.
+ * - Before parsing, the CLI scans raw argv for some flags: an element `--bare` (or `--safe-mode`) anywhere turns
+ *   that mode on, so `--append-system-prompt --bare` appends "--bare" AND runs in bare mode (3 tools, a minimal
+ *   system prompt); `--append-system-prompt=--bare` only appends it. Checked against the real CLI.
+ * - commander reads a following element that starts with `-` as a flag for optional-value flags
+ *   (`--debug [filter]`, `--resume [value]`), and variadic flags (`--allowedTools <tools...>`, `--add-dir`,
+ *   `--betas`, `--tools`, `--mcp-config`) swallow following elements until one looks like a flag; written as
+ *   `--flag=value` a variadic flag takes exactly that one value.
+ * The value is everything after the first `=`, verbatim (leading `-`, spaces, quotes, newlines, `$()`, even
+ * empty). List options repeat the flag once per value.
+ */
+
+/** What the CLI is always given: print mode, NDJSON in and out (the prompt goes on stdin, never in argv). */
+export const BASE_CLI_ARGS = [
+  '--print',
+  '--output-format=stream-json',
+  '--input-format=stream-json',
+  // stream-json output requires --verbose (without it the CLI exits 1), so `options.verbose` changes nothing.
+  '--verbose',
+] as const;
+
+/** The CLI's output cap per API response; there is no flag for it. Ends up as the request's `max_tokens`. */
+export const MAX_OUTPUT_TOKENS_ENV = 'CLAUDE_CODE_MAX_OUTPUT_TOKENS';
+/** How often the CLI retries a failed API call itself (429, 5xx, 529; each retry is a `system/api_retry` line). */
+export const MAX_RETRIES_ENV = 'CLAUDE_CODE_MAX_RETRIES';
+/**
+ * The CLI's own default is about 10 retries with backoff (over a minute of silence). ccflow asks for 2 unless the
+ * caller (`maxRetries`) or the environment says otherwise: longer recovery belongs to `@ccflow/reliability`.
+ */
+export const DEFAULT_MAX_RETRIES = 2;
+
+/**
+ * Variables a parent Claude Code session sets for the commands it runs (its Bash tool). They describe the
+ * parent's session, not ours; the CLI itself deletes exactly these before it starts an independent session.
+ * 2.1.331 still starts with them (earlier versions refused to start under `CLAUDECODE=1`), but treats itself as
+ * a child session.
+ */
+export const PARENT_SESSION_ENV = [
+  'CLAUDECODE',
+  'CLAUDE_CODE_SESSION_ID',
+  'CLAUDE_CODE_CHILD_SESSION',
+  'CLAUDE_CODE_LAUNCHED_BY_SESSION_IDS',
+  'CLAUDE_CODE_CHILD_NOTES_DIR',
+  'CLAUDE_CODE_SESSION_ATTENDED',
+] as const;
+
+/**
+ * The CLI's argument array for one execution.
+ *
+ * Non-obvious mappings:
+ * - `ultrathink`: typing the keyword `ultrathink` in a prompt does NOT raise the effort when the CLI runs under
+ *   stream-json (init says `ultrathink_available: false`); it only adds a reminder to the conversation. What the
+ *   keyword does in the interactive CLI is run the turn at `xhigh` effort (or keep `max`). So `ultrathink` is
+ *   `--effort=xhigh`, unless `effort` is already `max`; the request then carries `output_config.effort`.
+ * - `settingSources`: always passed. Without the flag the CLI loads user, project and local settings, CLAUDE.md
+ *   files and `.mcp.json`/`~/.claude.json` MCP servers; `--setting-sources=` (empty) loads none of them, which
+ *   is our default.
+ * - `debug`: the CLI writes debug logs to a file under its config dir; the hidden `--debug-to-stderr` sends them
+ *   to stderr (to `onStderr`) instead. stdout stays NDJSON either way.
+ * - `maxTokens`, `maxRetries`: environment variables, see {@link buildCliEnv}.
+ * - Ours, not flags: `cliPath`, `cwd` (the spawn's working directory), `env`, `timeoutMs`, `idleTimeoutMs`,
+ *   `onStderr`, `strict`; validated only: `toon`, `context` (they shape the prompt).
  */
 export function buildCliArgs(options: ResolvedOptions): string[] {
-  const args = ['--print', '--output-format=stream-json', '--input-format=stream-json', '--verbose'];
-  if (options.model) args.push(`--model=${options.model}`);
-  if (options.systemPrompt !== undefined) args.push(`--system-prompt=${options.systemPrompt}`);
-  if (options.appendSystemPrompt !== undefined)
-    args.push(`--append-system-prompt=${options.appendSystemPrompt}`);
-  if (options.permissionMode) args.push(`--permission-mode=${options.permissionMode}`);
-  if (options.sessionId) args.push(`--session-id=${options.sessionId}`);
-  if (options.resume) args.push(`--resume=${options.resume}`);
+  const args: string[] = [...BASE_CLI_ARGS];
+  const value = (flag: string, field: string, v: string | number) => {
+    const s = String(v);
+    if (s.includes('\0')) throw new ConfigurationError(field, 'must not contain a NUL character');
+    args.push(`--${flag}=${s}`);
+  };
+  const each = (flag: string, field: string, vs: readonly string[] | undefined) => {
+    for (const [i, v] of (vs ?? []).entries()) value(flag, `${field}.${i}`, v);
+  };
+  const json = (v: string | Record<string, unknown>) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+  // model
+  if (options.model !== undefined) value('model', 'model', options.model);
+  if (options.fallbackModel !== undefined) value('fallback-model', 'fallbackModel', options.fallbackModel);
+  const effort = effectiveEffort(options);
+  if (effort !== undefined) value('effort', options.ultrathink ? 'ultrathink' : 'effort', effort);
+  // The CLI sends only the betas it supports (2.1.331: context-1m-2025-08-07) and warns on stderr for others.
+  each('betas', 'betas', options.betas);
+
+  // prompt
+  if (options.systemPrompt !== undefined) value('system-prompt', 'systemPrompt', options.systemPrompt);
+  if (options.appendSystemPrompt !== undefined) {
+    value('append-system-prompt', 'appendSystemPrompt', options.appendSystemPrompt);
+  }
+  if (options.jsonSchema !== undefined) value('json-schema', 'jsonSchema', json(options.jsonSchema));
+
+  // permissions and tools
+  if (options.permissionMode !== undefined)
+    value('permission-mode', 'permissionMode', options.permissionMode);
+  if (options.dangerouslySkipPermissions) args.push('--dangerously-skip-permissions');
+  // The CLI splits each value on commas and on spaces outside parentheses: `Bash(git *)` stays one rule.
+  each('allowedTools', 'allowedTools', options.allowedTools);
+  each('disallowedTools', 'disallowedTools', options.disallowedTools);
+  if (options.tools !== undefined) {
+    if (options.tools.length === 0) args.push('--tools=');
+    else each('tools', 'tools', options.tools);
+  }
+  if (options.agents !== undefined) value('agents', 'agents', JSON.stringify(options.agents));
+  if (options.agent !== undefined) value('agent', 'agent', options.agent);
+  if (options.mcpServers !== undefined && Object.keys(options.mcpServers).length > 0) {
+    value('mcp-config', 'mcpServers', JSON.stringify(mcpConfig(options.mcpServers)));
+  }
+  if (options.strictMcp) args.push('--strict-mcp-config');
+
+  // session
+  if (options.sessionId !== undefined) value('session-id', 'sessionId', options.sessionId);
+  if (options.resume !== undefined) value('resume', 'resume', options.resume);
+  if (options.continueSession) args.push('--continue');
+  if (options.forkSession) args.push('--fork-session');
+  if (options.noSessionPersistence) args.push('--no-session-persistence');
+
+  // limits (`--max-turns` works but is hidden from --help)
+  if (options.maxTurns !== undefined) value('max-turns', 'maxTurns', options.maxTurns);
+  if (options.maxBudgetUsd !== undefined) value('max-budget-usd', 'maxBudgetUsd', options.maxBudgetUsd);
+
+  // process
+  each('add-dir', 'addDirs', options.addDirs);
+  if (options.settings !== undefined) value('settings', 'settings', json(options.settings));
+  value('setting-sources', 'settingSources', (options.settingSources ?? []).join(','));
+
+  // output
   if (options.includePartial) args.push('--include-partial-messages');
+  if (options.debug !== undefined && options.debug !== false) {
+    if (options.debug === true) args.push('--debug');
+    else value('debug', 'debug', options.debug);
+    args.push('--debug-to-stderr');
+  }
   return args;
 }
 
+/** `ultrathink` raises the effort to `xhigh` (what the keyword does in the CLI); `max` stays `max`. */
+export function effectiveEffort(
+  options: Pick<ResolvedOptions, 'effort' | 'ultrathink'>,
+): EffortLevel | undefined {
+  if (!options.ultrathink) return options.effort;
+  return options.effort === 'max' ? 'max' : 'xhigh';
+}
+
+type McpConfigEntry =
+  | { type: 'stdio'; command: string; args: string[]; env: Record<string, string> }
+  | { type: 'sse' | 'http'; url: string; headers: Record<string, string> };
+
+/** The `--mcp-config` document: `{"mcpServers": {name: {type, ...}}}`, as in a `.mcp.json` file. */
+export function mcpConfig(servers: NonNullable<ResolvedOptions['mcpServers']>): {
+  mcpServers: Record<string, McpConfigEntry>;
+} {
+  const mcpServers: Record<string, McpConfigEntry> = {};
+  for (const [name, server] of Object.entries(servers)) {
+    mcpServers[name] =
+      server.transport === 'sse' || server.transport === 'http'
+        ? { type: server.transport, url: server.url, headers: server.headers }
+        : { type: 'stdio', command: server.command, args: server.args, env: server.env };
+  }
+  return { mcpServers };
+}
+
 /**
- * The CLI's environment: the parent's, then `options.env` over it. `CLAUDECODE` is dropped: inherited from a
- * Claude Code session, it makes the CLI refuse to start.
+ * The CLI's environment: the parent's, then `options.env` over it, then the variables of `maxTokens`
+ * (`CLAUDE_CODE_MAX_OUTPUT_TOKENS`, the request's `max_tokens`; no flag exists) and `maxRetries`
+ * (`CLAUDE_CODE_MAX_RETRIES`, default {@link DEFAULT_MAX_RETRIES} when neither sets it), which win over both. The parent Claude Code session's markers
+ * ({@link PARENT_SESSION_ENV}, `CLAUDECODE` among them) are dropped, even when `options.env` carries them.
  */
 export function buildCliEnv(
   options: ResolvedOptions,
@@ -28,7 +177,18 @@ export function buildCliEnv(
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(parent)) if (v !== undefined) env[k] = v;
-  Object.assign(env, options.env);
-  delete env.CLAUDECODE;
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (k.includes('\0') || k.includes('=') || v.includes('\0')) {
+      throw new ConfigurationError(
+        `env.${k}`,
+        'names must not contain "=" or NUL, values must not contain NUL',
+      );
+    }
+    env[k] = v;
+  }
+  if (options.maxTokens !== undefined) env[MAX_OUTPUT_TOKENS_ENV] = String(options.maxTokens);
+  if (options.maxRetries !== undefined) env[MAX_RETRIES_ENV] = String(options.maxRetries);
+  else env[MAX_RETRIES_ENV] ??= String(DEFAULT_MAX_RETRIES);
+  for (const k of PARENT_SESSION_ENV) delete env[k];
   return env;
 }

@@ -33,9 +33,9 @@ export class CCFlowError extends Error {
 
   /** True for errors of this class or a subclass, from any copy of ccflow. */
   static isInstance(error: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class it is called on, so subclasses check their own code
     const codes =
       typeof error === 'object' && error !== null ? (error as { [CODES]?: unknown })[CODES] : undefined;
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class it is called on, so subclasses check their own code
     return Array.isArray(codes) && codes.includes(this.code);
   }
 }

@@ -1,8 +1,11 @@
 export { buildCliArgs, buildCliEnv } from './cli-args.ts';
+export { CLIExecutor, type CLIExecutorOptions, EXECUTION_ID_ENV } from './cli-executor.ts';
 export { type CCFlowConfig, loadConfig } from './config.ts';
 export { getCorrelationId, setCorrelationId, withCorrelationId } from './correlation.ts';
+export { getExecutor, resetExecutor, setExecutor } from './default-executor.ts';
 export * from './errors.ts';
 export type { ExecuteRequest, Executor } from './executor.ts';
+export { type FindCliOptions, findCli } from './find-cli.ts';
 export {
   AgentDefinitionSchema,
   type CLIAgentOptions,
@@ -20,5 +23,6 @@ export {
   type ToonConfig,
   ToonConfigSchema,
 } from './options.ts';
+export { type BatchInit, batchQuery, type QueryInit, query, querySimple, streamToCallback } from './query.ts';
 export { collectQueryResult, errorFromResult, type QueryResult, type QueryUsage } from './query-result.ts';
 export { ATTR, TracingExecutor, withTracing } from './tracing-executor.ts';

@@ -70,7 +70,7 @@ export const CLIAgentOptionsSchema = z.object({
   model: nonEmpty.optional(),
   fallbackModel: nonEmpty.optional(),
   effort: z.enum(EFFORT_LEVELS).optional(),
-  /** Deep reasoning: the CLI's `ultrathink` (the highest effort level). */
+  /** Deep reasoning: what the CLI's `ultrathink` keyword does, i.e. `xhigh` effort (`max` stays `max`). */
   ultrathink: z.boolean().default(false),
   /** Output cap per API response (the CLI reads `CLAUDE_CODE_MAX_OUTPUT_TOKENS`). */
   maxTokens: z.int().positive().optional(),
@@ -127,7 +127,10 @@ export const CLIAgentOptionsSchema = z.object({
   /** Merged over the parent's environment. */
   env: stringMap.optional(),
   settings: z.union([nonEmpty, jsonObject]).optional(),
-  /** Which settings files the CLI loads; passed explicitly, since the CLI's default changed between versions. */
+  /**
+   * Which settings the CLI loads (settings files, CLAUDE.md, MCP servers of `.mcp.json` and `~/.claude.json`).
+   * Always passed: unset means none, where the CLI without the flag would load all of them.
+   */
   settingSources: z.array(z.enum(SETTING_SOURCES)).optional(),
   onStderr: z
     .custom<(chunk: string) => void>((v) => typeof v === 'function', 'must be a function')
@@ -161,6 +164,13 @@ export function resolveOptions(options: CLIAgentOptions = {}): ResolvedOptions {
     const o = parsed.data;
     if (o.forkSession && o.resume === undefined && !o.continueSession) {
       throw new ConfigurationError('forkSession', 'needs resume or continueSession to fork from');
+    }
+    // The CLI refuses this itself ("--session-id with --continue or --resume also needs --fork-session").
+    if (o.sessionId !== undefined && (o.resume !== undefined || o.continueSession) && !o.forkSession) {
+      throw new ConfigurationError(
+        'sessionId',
+        'with resume or continueSession it names the fork: set forkSession too (a resumed session keeps its id)',
+      );
     }
     return o;
   }

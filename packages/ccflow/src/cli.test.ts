@@ -1,0 +1,128 @@
+import { CLIExecutionError } from '@ccflow/core';
+import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { describe, expect, it } from 'vitest';
+import { main } from './cli.ts';
+
+function io(executor: MockExecutor, stdin?: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => err.push(s) },
+      stdin:
+        stdin &&
+        (async function* () {
+          yield* stdin;
+        })(),
+      executor,
+    },
+  };
+}
+
+describe('ccflow command', () => {
+  it('streams text to stdout and passes the flags as options', async () => {
+    const executor = new MockExecutor([
+      [
+        mockLines.init(),
+        mockLines.text('Hello'),
+        mockLines.text(' world'),
+        mockLines.result({ result: 'Hello world' }),
+      ],
+    ]);
+    const t = io(executor);
+    const code = await main(
+      [
+        'query',
+        '-m',
+        'opus',
+        '--system-prompt=-be terse',
+        '-t',
+        'Bash(git *)',
+        '-t',
+        'Read',
+        '-p',
+        'plan',
+        '--max-turns',
+        '3',
+        'Say hi',
+      ],
+      t.io,
+    );
+    expect(code).toBe(0);
+    expect(t.out.join('')).toBe('Hello world\n');
+    expect(executor.requests[0]).toMatchObject({
+      prompt: 'Say hi',
+      options: {
+        model: 'opus',
+        systemPrompt: '-be terse',
+        allowedTools: ['Bash(git *)', 'Read'],
+        permissionMode: 'plan',
+        maxTurns: 3,
+        includePartial: true,
+      },
+    });
+  });
+
+  it('--json prints every message as one JSON line', async () => {
+    const executor = new MockExecutor([
+      [mockLines.init(), mockLines.text('x'), mockLines.result({ result: 'x' })],
+    ]);
+    const t = io(executor);
+    expect(await main(['query', '--json', 'p'], t.io)).toBe(0);
+    const lines = t.out
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((m) => m.type)).toEqual(['system', 'assistant', 'text', 'result']);
+    expect(executor.requests[0]?.options).toEqual({ includePartial: false });
+  });
+
+  it('reads the prompt from stdin with "-"', async () => {
+    const executor = new MockExecutor([[mockLines.init(), mockLines.result()]]);
+    const t = io(executor, ['multi\n', 'line']);
+    expect(await main(['query', '-'], t.io)).toBe(0);
+    expect(executor.requests[0]?.prompt).toBe('multi\nline');
+  });
+
+  it('a failed query exits 1 with one typed line on stderr', async () => {
+    const executor = new MockExecutor([
+      [
+        mockLines.init(),
+        mockLines.result({ isError: true, apiErrorStatus: 401, result: 'Invalid API key\nmore' }),
+      ],
+      {
+        lines: [mockLines.init()],
+        thenThrow: new CLIExecutionError('CLI exited with code 1 without a result', { exitCode: 1 }),
+      },
+    ]);
+    const auth = io(executor);
+    expect(await main(['query', 'p'], auth.io)).toBe(1);
+    expect(auth.err).toEqual(['ccflow: CLI_AUTHENTICATION: Invalid API key\n']);
+    const crash = io(executor);
+    expect(await main(['query', 'p'], crash.io)).toBe(1);
+    expect(crash.err).toEqual(['ccflow: CLI_EXECUTION: CLI exited with code 1 without a result\n']);
+  });
+
+  it.each([
+    [['query']],
+    [['query', 'a', 'b']],
+    [['ask', 'a']],
+    [['query', '--nope', 'a']],
+    [['query', '-p', 'delegate', 'a']],
+    [['query', '--max-turns', 'many', 'a']],
+  ])('bad usage %j exits 2 with the reason and the usage', async (argv) => {
+    const t = io(new MockExecutor());
+    expect(await main(argv, t.io)).toBe(2);
+    expect(t.err.join('')).toMatch(/^ccflow: .+\nUsage: ccflow query/);
+  });
+
+  it('--help prints the usage', async () => {
+    const t = io(new MockExecutor());
+    expect(await main(['--help'], t.io)).toBe(0);
+    expect(t.out.join('')).toContain('Usage: ccflow query');
+  });
+});

@@ -1,0 +1,2 @@
+export * from '@ccflow/core';
+export * from '@ccflow/parser';

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { type Message, MessageParser, messagesOf, NdjsonDecoder } from '@ccflow/parser';
+import { type Context, context } from '@opentelemetry/api';
+import { buildCliArgs, buildCliEnv } from './cli-args.ts';
+import { CliProcess } from './cli-process.ts';
+import { loadConfig } from './config.ts';
+import { CLIExecutionError, CLITimeoutError, ConfigurationError, ParseError } from './errors.ts';
+import type { ExecuteRequest, Executor } from './executor.ts';
+import { findCli } from './find-cli.ts';
+import { type CLIAgentOptions, resolveOptions } from './options.ts';
+import type { StderrTail } from './stderr-tail.ts';
+import { syntheticResult } from './synthetic-result.ts';
+import { traceEnv } from './trace-env.ts';
+
+export interface CLIExecutorOptions {
+  /** The CLI to run. Default: found on each execution (`options.cliPath`, `CCFLOW_CLAUDE_CLI_PATH`, `PATH`, package). */
+  cliPath?: string;
+  /** The environment the CLI's is built from (see `buildCliEnv`). Default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Options under every request's own (`env` is merged). */
+  defaultOptions?: CLIAgentOptions;
+  /** How long a stopped CLI gets to end by itself after SIGINT before SIGTERM, then SIGKILL. Default 3000 ms. */
+  stopGraceMs?: number;
+  /** Longest stdout line parsed, in bytes; a longer one becomes a `line_too_long` error message. Default 64 MiB. */
+  maxLineBytes?: number;
+}
+
+/**
+ * The environment variable that carries each execution's id into the CLI and everything it starts, so the processes
+ * it leaves behind can be found even after they were reparented.
+ */
+export const EXECUTION_ID_ENV = 'CCFLOW_EXECUTION_ID';
+
+const DEFAULT_STOP_GRACE_MS = 3000;
+/** `setTimeout` fires at once for anything longer (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Runs each prompt in a new Claude Code CLI process (`--print`, stream-json in and out): the prompt goes to stdin as
+ * one JSON user line, stdout is parsed as it is read (a slow consumer pauses the CLI), and stdin is closed after the
+ * result. Follows the `Executor` contract: see there for how failures end the stream.
+ *
+ * Limits: `timeoutMs` (wall clock, default `CCFLOW_DEFAULT_TIMEOUT`), `idleTimeoutMs` (no stdout for that long while
+ * waiting for it; off by default: a tool or a long thought may legitimately be silent for minutes). Stopping, for a
+ * limit, an abort or a consumer leaving the loop, ends the CLI's whole process tree (see `stopTree`).
+ */
+export class CLIExecutor implements Executor {
+  readonly #cliPath: string | undefined;
+  readonly #env: Record<string, string | undefined>;
+  readonly #defaults: CLIAgentOptions;
+  readonly #graceMs: number;
+  readonly #maxLineBytes: number | undefined;
+
+  constructor(options: CLIExecutorOptions = {}) {
+    this.#cliPath = options.cliPath;
+    this.#env = options.env ?? process.env;
+    this.#defaults = options.defaultOptions ?? {};
+    this.#graceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    this.#maxLineBytes = options.maxLineBytes;
+  }
+
+  execute(request: ExecuteRequest): AsyncIterable<Message> {
+    // The trace context is taken now: the generator's body runs later, in whatever context calls `next()`.
+    return this.#run(request, context.active());
+  }
+
+  async *#run(request: ExecuteRequest, ctx: Context): AsyncGenerator<Message> {
+    const started = performance.now();
+    const options = resolveOptions(this.#merged(request.options));
+    const { signal } = request;
+    signal?.throwIfAborted();
+    const timeoutMs = Math.min(options.timeoutMs ?? loadConfig(this.#env).defaultTimeoutMs, MAX_TIMER_MS);
+    const cliPath = findCli({ cliPath: options.cliPath ?? this.#cliPath, env: this.#env });
+    if (options.cwd !== undefined && !isDirectory(options.cwd)) {
+      throw new ConfigurationError('cwd', `${options.cwd} is not a directory`);
+    }
+    const marker = { name: EXECUTION_ID_ENV, value: randomUUID() };
+    const env = buildCliEnv(options, this.#env);
+    const trace = traceEnv(ctx);
+    if (trace) {
+      delete env.TRACESTATE;
+      Object.assign(env, trace);
+    }
+    env[marker.name] = marker.value;
+    const cli = await CliProcess.start(cliPath, buildCliArgs(options), {
+      env,
+      cwd: options.cwd,
+      onStderr: options.onStderr,
+      marker,
+    });
+
+    const grace = this.#graceMs;
+    let failure: { error: unknown } | undefined;
+    let resultSeen = false;
+    let sessionId: string | undefined;
+    let wake: (() => void) | undefined;
+    /**
+     * Resolves when `fail` is called during the wait it was made for. A new promise per wait: racing reads against
+     * one long-lived promise would keep every chunk ever read reachable from its reactions.
+     */
+    const stopped = () =>
+      new Promise<'stopped'>((resolve) => {
+        wake = () => resolve('stopped');
+      });
+    /** Ends the execution with `error`: starts stopping the CLI at once, even while the consumer is busy. */
+    const fail = (error: unknown) => {
+      if (failure || resultSeen) return;
+      failure = { error };
+      void cli.stop(grace);
+      wake?.();
+    };
+    const onAbort = () => fail(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    const total = setTimeout(
+      () => fail(new CLITimeoutError(`claude did not finish within ${timeoutMs} ms`, timeoutMs, 'total')),
+      timeoutMs,
+    );
+    const idleMs = options.idleTimeoutMs && Math.min(options.idleTimeoutMs, MAX_TIMER_MS);
+    let idle: NodeJS.Timeout | undefined;
+    const disarm = () => {
+      clearTimeout(total);
+      clearTimeout(idle);
+      signal?.removeEventListener('abort', onAbort);
+    };
+
+    const decoder = new NdjsonDecoder({ maxLineBytes: this.#maxLineBytes });
+    const parser = new MessageParser();
+    try {
+      cli.writeLine({ type: 'user', message: { role: 'user', content: request.prompt } });
+      reading: while (!failure) {
+        // Idle time counts only while waiting for the CLI, never while the consumer holds a message.
+        if (idleMs) {
+          idle = setTimeout(
+            () => fail(new CLITimeoutError(`claude printed nothing for ${idleMs} ms`, idleMs, 'idle')),
+            idleMs,
+          );
+        }
+        const chunk = await Promise.race([cli.read(), stopped()]);
+        wake = undefined;
+        clearTimeout(idle);
+        if (chunk === 'stopped') break;
+        for (const decoded of chunk === undefined ? decoder.end() : decoder.push(chunk)) {
+          for (const message of messagesOf(parser, decoded)) {
+            if (message.type === 'error' && options.strict) {
+              fail(
+                new ParseError(
+                  `claude printed a line that is not a message (line ${message.line}): ${message.message}`,
+                  message.line,
+                  message.text,
+                ),
+              );
+              break reading;
+            }
+            if (message.type === 'system' && message.subtype === 'init') sessionId = message.sessionId;
+            if (message.type === 'result') {
+              resultSeen = true;
+              void cli.finish(grace);
+            }
+            yield message;
+            if (resultSeen) return;
+            if (failure) break reading;
+          }
+        }
+        if (chunk === undefined) {
+          // stdout ended without a result: the CLI is exiting (or has); its exit is the error.
+          const exit = await Promise.race([cli.exited, stopped()]);
+          wake = undefined;
+          if (exit === 'stopped') break;
+          disarm();
+          await cli.stop(grace); // sweeps what it left running, and collects the rest of stderr
+          failure = { error: exitError(exit, cli.stderr, sessionId) };
+        }
+      }
+      await cli.stop(grace);
+      const { error } = failure ?? { error: new CLIExecutionError('claude stopped without a result') };
+      yield syntheticResult({
+        reason: error instanceof Error ? error.message : String(error),
+        sessionId,
+        durationMs: Math.round(performance.now() - started),
+      });
+      throw error;
+    } finally {
+      disarm();
+      await (resultSeen ? cli.finish(grace) : cli.stop(grace));
+    }
+  }
+
+  #merged(options: CLIAgentOptions = {}): CLIAgentOptions {
+    const defaults = this.#defaults;
+    if (defaults.env === undefined || options.env === undefined) return { ...defaults, ...options };
+    return { ...defaults, ...options, env: { ...defaults.env, ...options.env } };
+  }
+}
+
+function exitError(
+  exit: { exitCode: number | null; signal: NodeJS.Signals | null },
+  stderr: StderrTail,
+  sessionId: string | undefined,
+): CLIExecutionError {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+  const last = stderr.lastLine();
+  return new CLIExecutionError(`claude ${how} without a result${last ? `: ${last}` : ''}`, {
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    stderr: stderr.text(),
+    sessionId,
+  });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from './errors.ts';
+import { type CLIAgentOptions, CLIAgentOptionsSchema, PERMISSION_MODES, resolveOptions } from './options.ts';
+
+/** The error `resolveOptions` throws for these options. */
+function refusal(options: unknown): ConfigurationError {
+  try {
+    resolveOptions(options as CLIAgentOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return error as ConfigurationError;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('resolveOptions: defaults', () => {
+  it('applies the defaults and leaves the rest unset', () => {
+    const o = resolveOptions();
+    expect(o).toEqual({
+      ultrathink: false,
+      dangerouslySkipPermissions: false,
+      strictMcp: false,
+      forkSession: false,
+      continueSession: false,
+      noSessionPersistence: false,
+      includePartial: false,
+      verbose: false,
+      strict: false,
+      toon: {
+        enabled: true,
+        delimiter: ',',
+        indent: 2,
+        lengthMarker: false,
+        encodeContext: true,
+        encodeToolResults: true,
+        trackSavings: true,
+      },
+    });
+    expect(o.model).toBeUndefined();
+    expect(o.settingSources).toBeUndefined(); // buildCliArgs passes none
+    expect(resolveOptions({})).toEqual(o);
+  });
+
+  it('fills in MCP server defaults (stdio by default)', () => {
+    const o = resolveOptions({
+      mcpServers: {
+        fs: { command: 'npx' },
+        remote: { transport: 'http', url: 'https://mcp.example.com/mcp' },
+      },
+    });
+    expect(o.mcpServers).toEqual({
+      fs: { transport: 'stdio', command: 'npx', args: [], env: {} },
+      remote: { transport: 'http', url: 'https://mcp.example.com/mcp', headers: {} },
+    });
+  });
+
+  it('fills in partial toon config', () => {
+    expect(resolveOptions({ toon: { delimiter: '|' } }).toon).toMatchObject({ delimiter: '|', indent: 2 });
+  });
+
+  it('passes already resolved options through unchanged', () => {
+    const o = resolveOptions({ model: 'opus', allowedTools: ['Bash(git *)'], settingSources: ['project'] });
+    expect(resolveOptions(o)).toEqual(o);
+  });
+
+  it('accepts every documented value kind', () => {
+    const onStderr = () => {};
+    const o = resolveOptions({
+      model: 'opus',
+      fallbackModel: 'sonnet',
+      effort: 'xhigh',
+      ultrathink: true,
+      maxTokens: 4096,
+      betas: ['context-1m-2025-08-07'],
+      systemPrompt: '',
+      appendSystemPrompt: 'x',
+      jsonSchema: { type: 'object' },
+      permissionMode: 'manual',
+      dangerouslySkipPermissions: true,
+      allowedTools: ['Bash(git *)'],
+      disallowedTools: ['Write'],
+      tools: [],
+      agent: 'reviewer',
+      agents: { reviewer: { description: 'd', prompt: 'p', extra: 1 } },
+      strictMcp: true,
+      sessionId: '7f8a9c3e-2b1d-4e5f-8a6b-1c2d3e4f5a6b',
+      resume: 'abc',
+      forkSession: true,
+      noSessionPersistence: true,
+      maxTurns: 1,
+      maxBudgetUsd: 0.01,
+      timeoutMs: 1000,
+      idleTimeoutMs: 500,
+      maxRetries: 0,
+      cliPath: '/usr/bin/claude',
+      cwd: '/tmp',
+      addDirs: ['/data'],
+      env: { A: '1' },
+      settings: '{"model":"x"}',
+      settingSources: ['user', 'project', 'local'],
+      onStderr,
+      includePartial: true,
+      verbose: true,
+      debug: 'api,hooks',
+      strict: true,
+      context: { user: 'x' },
+    });
+    expect(o.onStderr).toBe(onStderr);
+    expect(o.agents?.reviewer).toMatchObject({ extra: 1 }); // unknown agent fields are kept for the CLI
+  });
+});
+
+describe('resolveOptions: refusals name the field', () => {
+  it.each<[string, unknown, string]>([
+    ['model', { model: '' }, 'model'],
+    ['effort', { effort: 'huge' }, 'effort'],
+    ['maxTurns', { maxTurns: 0 }, 'maxTurns'],
+    ['maxTurns', { maxTurns: 1.5 }, 'maxTurns'],
+    ['maxBudgetUsd', { maxBudgetUsd: -1 }, 'maxBudgetUsd'],
+    ['maxTokens', { maxTokens: 0 }, 'maxTokens'],
+    ['maxRetries', { maxRetries: 21 }, 'maxRetries'],
+    ['timeoutMs', { timeoutMs: 0 }, 'timeoutMs'],
+    ['sessionId', { sessionId: 'not-a-uuid' }, 'sessionId'],
+    ['allowedTools', { allowedTools: ['Read', ''] }, 'allowedTools.1'],
+    ['disallowedTools', { disallowedTools: ['Bash(a,b)'] }, 'disallowedTools.0'],
+    ['tools', { tools: 'Bash' }, 'tools'],
+    ['settingSources', { settingSources: ['user', 'global'] }, 'settingSources.1'],
+    ['env', { env: { A: 1 } }, 'env.A'],
+    ['onStderr', { onStderr: 'log' }, 'onStderr'],
+    ['debug', { debug: '' }, 'debug'],
+    ['toon', { toon: { delimiter: ';' } }, 'toon.delimiter'],
+    ['agents', { agents: { r: { description: 'd' } } }, 'agents.r.prompt'],
+    ['mcpServers url', { mcpServers: { db: { transport: 'sse', url: 'not a url' } } }, 'mcpServers.db.url'],
+    ['mcpServers command', { mcpServers: { fs: { command: '' } } }, 'mcpServers.fs.command'],
+    [
+      'mcpServers transport',
+      { mcpServers: { x: { transport: 'ws', url: 'ws://x' } } },
+      'mcpServers.x.transport',
+    ],
+  ])('%s', (_name, options, field) => {
+    const error = refusal(options);
+    expect(error.field).toBe(field);
+    expect(error.message.startsWith(`${field}: `)).toBe(true);
+    expect(error.code).toBe('CONFIGURATION_ERROR');
+    expect(error.cause).toBeDefined();
+  });
+
+  it('explains why a comma is refused in a tool pattern', () => {
+    expect(refusal({ allowedTools: ['Bash(git add a,b)'] }).message).toMatch(/comma/);
+  });
+
+  it("refuses permissionMode 'delegate', naming the modes the CLI accepts", () => {
+    const error = refusal({ permissionMode: 'delegate' });
+    expect(error.field).toBe('permissionMode');
+    expect(error.message).toMatch(/'delegate' is not a permission mode/);
+    for (const mode of PERMISSION_MODES) expect(error.message).toContain(mode);
+    expect(refusal({ permissionMode: 'yolo' }).message).toBe(
+      `permissionMode: must be one of ${PERMISSION_MODES.join(', ')}`,
+    );
+  });
+
+  it('refuses forkSession without a session to fork from', () => {
+    const error = refusal({ forkSession: true });
+    expect(error.field).toBe('forkSession');
+    expect(error.message).toMatch(/resume or continueSession/);
+    expect(resolveOptions({ forkSession: true, resume: 'abc' }).forkSession).toBe(true);
+    expect(resolveOptions({ forkSession: true, continueSession: true }).forkSession).toBe(true);
+  });
+
+  it('refuses sessionId with resume or continueSession unless forking (the CLI refuses it too)', () => {
+    const sessionId = '7f8a9c3e-2b1d-4e5f-8a6b-1c2d3e4f5a6b';
+    expect(refusal({ sessionId, resume: 'abc' }).field).toBe('sessionId');
+    expect(refusal({ sessionId, continueSession: true }).message).toMatch(/forkSession/);
+    expect(resolveOptions({ sessionId, resume: 'abc', forkSession: true }).sessionId).toBe(sessionId);
+  });
+
+  it('refuses a non-object', () => {
+    expect(refusal('opus').field).toBe('options');
+  });
+
+  it('is the schema that the error comes from', () => {
+    expect(CLIAgentOptionsSchema.safeParse({ model: '' }).success).toBe(false);
+  });
+});

@@ -1,0 +1,76 @@
+import type { Message } from '@ccflow/parser';
+import { getExecutor } from './default-executor.ts';
+import { ConfigurationError } from './errors.ts';
+import type { Executor } from './executor.ts';
+import type { CLIAgentOptions } from './options.ts';
+import { collectQueryResult, errorFromResult, type QueryResult } from './query-result.ts';
+
+export interface QueryInit {
+  signal?: AbortSignal;
+  /** Defaults to the process-wide executor (`getExecutor()`). */
+  executor?: Executor;
+}
+
+/** Streams the messages of one prompt. See `Executor` for how failures end the stream. */
+export function query(
+  prompt: string,
+  options: CLIAgentOptions = {},
+  init: QueryInit = {},
+): AsyncIterable<Message> {
+  return (init.executor ?? getExecutor()).execute({ prompt, options, signal: init.signal });
+}
+
+/**
+ * The answer to one prompt: its text, or its structured output when `options.jsonSchema` is given.
+ * Throws the typed error when the query fails, including an error result from the CLI.
+ */
+export async function querySimple(
+  prompt: string,
+  options: CLIAgentOptions = {},
+  init: QueryInit = {},
+): Promise<unknown> {
+  const r = await collectQueryResult(query(prompt, options, init));
+  if (r.error) throw r.error;
+  if (r.result?.isError) throw errorFromResult(r.result);
+  return options.jsonSchema === undefined ? r.text : r.structuredOutput;
+}
+
+/** Calls `callback` with each message as it arrives; resolves with the sum-up. Never rejects on query failure. */
+export function streamToCallback(
+  prompt: string,
+  callback: (message: Message) => void | Promise<void>,
+  options: CLIAgentOptions = {},
+  init: QueryInit = {},
+): Promise<QueryResult> {
+  return collectQueryResult(query(prompt, options, init), callback);
+}
+
+export interface BatchInit extends QueryInit {
+  /** How many prompts run at once. Default 5. */
+  concurrency?: number;
+}
+
+/**
+ * Runs many prompts with bounded concurrency. Results come in input order; a failed prompt is a failed
+ * `QueryResult` (`isError`, `error`), never a failed batch.
+ */
+export async function batchQuery(
+  prompts: readonly string[],
+  options: CLIAgentOptions = {},
+  init: BatchInit = {},
+): Promise<QueryResult[]> {
+  const concurrency = init.concurrency ?? 5;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ConfigurationError('concurrency', `must be a positive integer, got ${concurrency}`);
+  }
+  const results: QueryResult[] = new Array(prompts.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < prompts.length) {
+      const i = next++;
+      results[i] = await collectQueryResult(query(prompts[i]!, options, init));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, prompts.length) }, worker));
+  return results;
+}
