@@ -70,7 +70,9 @@ export class CLIExecutor implements Executor {
     const options = resolveOptions(this.#merged(request.options));
     const { signal } = request;
     signal?.throwIfAborted();
-    const timeoutMs = Math.min(options.timeoutMs ?? loadConfig(this.#env).defaultTimeoutMs, MAX_TIMER_MS);
+    const config = loadConfig(this.#env);
+    options.model ??= config.defaultModel;
+    const timeoutMs = Math.min(options.timeoutMs ?? config.defaultTimeoutMs, MAX_TIMER_MS);
     const cliPath = findCli({ cliPath: options.cliPath ?? this.#cliPath, env: this.#env });
     if (options.cwd !== undefined && !isDirectory(options.cwd)) {
       throw new ConfigurationError('cwd', `${options.cwd} is not a directory`);

@@ -6,7 +6,7 @@ describe('loadConfig', () => {
   it('gives the reference defaults for an empty environment', () => {
     expect(loadConfig({})).toEqual({
       claudeCliPath: undefined,
-      defaultModel: 'sonnet',
+      defaultModel: undefined,
       defaultTimeoutMs: 300_000,
       sessionStoragePath: undefined,
       toonEnabled: true,

@@ -9,7 +9,8 @@ const positive = z.coerce.number().positive();
 /** The `CCFLOW_*` environment variables, each with its default. */
 const variables = {
   CCFLOW_CLAUDE_CLI_PATH: z.string().min(1).optional(),
-  CCFLOW_DEFAULT_MODEL: z.string().min(1).default('sonnet'),
+  /** Unset: the CLI's own default model (which follows the user's Claude Code configuration). */
+  CCFLOW_DEFAULT_MODEL: z.string().min(1).optional(),
   /** Seconds, as in the reference. */
   CCFLOW_DEFAULT_TIMEOUT: positive.default(300),
   CCFLOW_SESSION_STORAGE_PATH: z.string().min(1).optional(),
@@ -23,7 +24,7 @@ const variables = {
 
 export interface CCFlowConfig {
   claudeCliPath: string | undefined;
-  defaultModel: string;
+  defaultModel: string | undefined;
   defaultTimeoutMs: number;
   sessionStoragePath: string | undefined;
   toonEnabled: boolean;

@@ -234,6 +234,18 @@ describe('CLIExecutor: what the CLI receives', () => {
     });
   });
 
+  it('CCFLOW_DEFAULT_MODEL is the model when the options name none; without it the CLI picks', async () => {
+    const record = join(dir, 'record.json');
+    const script = { steps: [{ replay: fixture('text') }], record };
+    const models = async (env: { [name: string]: string }, options = {}) => {
+      await run(executor(script, { env }), { options });
+      return readRecord(record).argv.filter((a) => a.startsWith('--model'));
+    };
+    expect(await models({ CCFLOW_DEFAULT_MODEL: 'haiku' })).toEqual(['--model=haiku']);
+    expect(await models({ CCFLOW_DEFAULT_MODEL: 'haiku' }, { model: 'opus' })).toEqual(['--model=opus']);
+    expect(await models({})).toEqual([]);
+  });
+
   describe('trace context', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const spanId = '00f067aa0ba902b7';
