@@ -146,6 +146,22 @@ export class SessionNotFoundError extends CCFlowError {
   }
 }
 
+/** A session got a second message while a turn was still running (turns are strictly one at a time). */
+export class SessionBusyError extends CCFlowError {
+  static override readonly code = 'SESSION_BUSY';
+  constructor(readonly sessionId: string) {
+    super(`session ${sessionId} is running a turn; wait for it to end before sending another message`);
+  }
+}
+
+/** A session was used after `close()`. */
+export class SessionClosedError extends CCFlowError {
+  static override readonly code = 'SESSION_CLOSED';
+  constructor(readonly sessionId: string) {
+    super(`session ${sessionId} is closed`);
+  }
+}
+
 export class SessionStoreError extends CCFlowError {
   static override readonly code = 'SESSION_STORE';
   constructor(

@@ -6,6 +6,7 @@ export { getExecutor, resetExecutor, setExecutor } from './default-executor.ts';
 export * from './errors.ts';
 export type { ExecuteRequest, Executor } from './executor.ts';
 export { type FindCliOptions, findCli } from './find-cli.ts';
+export { iterateInContext } from './iterate-in-context.ts';
 export {
   AgentDefinitionSchema,
   type CLIAgentOptions,

@@ -11,6 +11,7 @@ import {
 import { getCorrelationId } from './correlation.ts';
 import { CCFlowError } from './errors.ts';
 import type { ExecuteRequest, Executor } from './executor.ts';
+import { iterateInContext } from './iterate-in-context.ts';
 
 const TRACER_NAME = '@ccflow/core';
 
@@ -62,15 +63,12 @@ export class TracingExecutor implements Executor {
         ...(request.options?.sessionId ? { [ATTR.conversationId]: request.options.sessionId } : {}),
       },
     });
-    const ctx = trace.setSpan(context.active(), span);
     const tools = new Map<string, Span>();
-    const iterator = context.with(ctx, () => this.inner.execute(request)[Symbol.asyncIterator]());
+    const ctx = trace.setSpan(context.active(), span);
     try {
-      for (;;) {
-        const step = await context.with(ctx, () => iterator.next());
-        if (step.done) break;
-        this.#observe(step.value, span, ctx, tools);
-        yield step.value;
+      for await (const m of iterateInContext(ctx, () => this.inner.execute(request))) {
+        this.#observe(m, span, ctx, tools);
+        yield m;
       }
     } catch (error) {
       span.recordException(error as Error);
@@ -81,7 +79,6 @@ export class TracingExecutor implements Executor {
       );
       throw error;
     } finally {
-      await iterator.return?.();
       for (const toolSpan of tools.values()) {
         toolSpan.setStatus({ code: SpanStatusCode.ERROR, message: 'no tool result' });
         toolSpan.end();

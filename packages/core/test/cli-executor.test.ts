@@ -467,7 +467,10 @@ describe('CLIExecutor: limits and abort', () => {
 
   it('idle time is not counted while the consumer holds a message', async () => {
     const ex = executor({ steps: [{ replay: fixture('text') }] });
-    const { messages, error } = await run(ex, { options: { idleTimeoutMs: 100 } }, () => sleep(250));
+    // The idle limit must stay above the fault CLI's start-up under load; the consumer holds two messages longer.
+    const { messages, error } = await run(ex, { options: { idleTimeoutMs: 1000 } }, (_m, i) =>
+      i < 2 ? sleep(1300) : undefined,
+    );
     expect(error).toBeUndefined();
     expect(messages.at(-1)?.type).toBe('result');
   });
