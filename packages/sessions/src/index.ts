@@ -1,0 +1,23 @@
+export {
+  type ContextEncoding,
+  type ContextFormat,
+  type DecodedContext,
+  decodeContextBlock,
+  ToonSavings,
+  withContext,
+} from './context-block.ts';
+export { getManager, initManager } from './default-manager.ts';
+export { type LoadInit, loadSession, resumeSession } from './load-session.ts';
+export { MemorySessionStore } from './memory-session-store.ts';
+export { type SendOptions, Session, type SessionInit, type SessionStats } from './session.ts';
+export { type CreateSessionInit, SessionManager, type SessionManagerInit } from './session-manager.ts';
+export {
+  SESSION_STATUSES,
+  type SessionFilter,
+  type SessionMetadata,
+  type SessionState,
+  type SessionStatus,
+  type SessionStore,
+  type StoredOptions,
+} from './session-store.ts';
+export { storableOptions } from './storable-options.ts';

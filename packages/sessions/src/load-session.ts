@@ -1,0 +1,40 @@
+import { type CLIAgentOptions, type Executor, SessionNotFoundError } from '@ccflow/core';
+import { Session } from './session.ts';
+import type { SessionStore } from './session-store.ts';
+
+export interface LoadInit {
+  /** Over the stored options; give `env` and other secrets here, they are never stored. */
+  options?: CLIAgentOptions;
+  executor?: Executor;
+}
+
+/** A stored session, ready to continue (in this or any other process), or `undefined` when there is none. */
+export async function loadSession(
+  sessionId: string,
+  store: SessionStore,
+  init: LoadInit = {},
+): Promise<Session | undefined> {
+  const state = await store.load(sessionId);
+  if (state === undefined) return undefined;
+  const options = init.options ? { ...state.options, ...init.options } : undefined;
+  return Session.fromState(state, { store, executor: init.executor, options });
+}
+
+/**
+ * Continues a session: from `store` when given (`SessionNotFoundError` when it is not there), else a CLI session
+ * known only by its id, which the next turn resumes.
+ */
+export async function resumeSession(
+  sessionId: string,
+  options: CLIAgentOptions = {},
+  store?: SessionStore,
+  executor?: Executor,
+): Promise<Session> {
+  if (store) {
+    const session = await loadSession(sessionId, store, { options, executor });
+    if (!session) throw new SessionNotFoundError(sessionId);
+    return session;
+  }
+  const fresh = new Session({ sessionId, options, executor });
+  return Session.fromState(fresh.state, { options, executor }, true);
+}

@@ -1,0 +1,156 @@
+import { SessionStoreError } from '@ccflow/core';
+import type {
+  SessionFilter,
+  SessionMetadata,
+  SessionState,
+  SessionStatus,
+  SessionStore,
+} from './session-store.ts';
+
+/**
+ * Sessions in a `Map`, gone with the process: for tests, scripts and single-process services. Every state is
+ * deep-copied on the way in and out, so a caller mutating what it saved or loaded never changes what is stored —
+ * the same isolation a database store gives for free.
+ */
+export class MemorySessionStore implements SessionStore {
+  readonly #sessions = new Map<string, SessionState>();
+  #closed = false;
+
+  async save(state: SessionState): Promise<void> {
+    this.#open();
+    checkState(state);
+    this.#sessions.set(state.sessionId, copy(state));
+  }
+
+  async load(sessionId: string): Promise<SessionState | undefined> {
+    this.#open();
+    const state = this.#sessions.get(sessionId);
+    return state === undefined ? undefined : copy(state);
+  }
+
+  async delete(sessionId: string): Promise<boolean> {
+    this.#open();
+    return this.#sessions.delete(sessionId);
+  }
+
+  async list(filter: SessionFilter = {}): Promise<SessionMetadata[]> {
+    this.#open();
+    checkFilter(filter);
+    const offset = filter.offset ?? 0;
+    const end = filter.limit === undefined ? undefined : offset + filter.limit;
+    return this.#matching(filter)
+      .sort(newestFirst)
+      .slice(offset, end)
+      .map(({ options: _, ...metadata }) => copy(metadata));
+  }
+
+  async exists(sessionId: string): Promise<boolean> {
+    this.#open();
+    return this.#sessions.has(sessionId);
+  }
+
+  /** Counts every match: `limit` and `offset` page `list`, not the total. */
+  async count(filter: SessionFilter = {}): Promise<number> {
+    this.#open();
+    checkFilter(filter);
+    return this.#matching(filter).length;
+  }
+
+  async updateStatus(sessionId: string, status: SessionStatus): Promise<boolean> {
+    this.#open();
+    const state = this.#sessions.get(sessionId);
+    if (state === undefined) return false;
+    state.status = status;
+    state.updatedAt = new Date();
+    return true;
+  }
+
+  async cleanup(olderThanMs: number): Promise<number> {
+    this.#open();
+    if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 0) {
+      throw new SessionStoreError(`cleanup needs an age in ms (>= 0), got ${String(olderThanMs)}`);
+    }
+    const cutoff = Date.now() - olderThanMs;
+    let deleted = 0;
+    for (const [id, state] of this.#sessions) {
+      if (state.updatedAt.getTime() < cutoff) {
+        this.#sessions.delete(id);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#sessions.clear();
+  }
+
+  #open(): void {
+    if (this.#closed) throw new SessionStoreError('the memory session store is closed');
+  }
+
+  #matching(filter: SessionFilter): SessionState[] {
+    const after = filter.createdAfter?.getTime();
+    const before = filter.createdBefore?.getTime();
+    const tags = filter.tags ?? [];
+    return [...this.#sessions.values()].filter(
+      (s) =>
+        (filter.status === undefined || s.status === filter.status) &&
+        (filter.projectId === undefined || s.projectId === filter.projectId) &&
+        (filter.model === undefined || s.model === filter.model) &&
+        (after === undefined || s.createdAt.getTime() >= after) &&
+        (before === undefined || s.createdAt.getTime() <= before) &&
+        tags.every((tag) => s.tags.includes(tag)),
+    );
+  }
+}
+
+/** The contract's order: newest `createdAt` first, ties by `sessionId` ascending. */
+function newestFirst(a: SessionMetadata, b: SessionMetadata): number {
+  const byDate = b.createdAt.getTime() - a.createdAt.getTime();
+  if (byDate !== 0) return byDate;
+  return a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0;
+}
+
+function copy<T>(value: T): T {
+  try {
+    return structuredClone(value);
+  } catch (error) {
+    throw new SessionStoreError(
+      'session state is not storable (functions or other uncloneable values?)',
+      undefined,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** What no store can keep: a session without an id, or a date that is not one. */
+function checkState(state: SessionState): void {
+  if (typeof state?.sessionId !== 'string' || state.sessionId === '') {
+    throw new SessionStoreError('cannot save a session without a sessionId');
+  }
+  checkDate('createdAt', state.createdAt);
+  checkDate('updatedAt', state.updatedAt);
+}
+
+function checkFilter(filter: SessionFilter): void {
+  checkCount('limit', filter.limit);
+  checkCount('offset', filter.offset);
+  if (filter.createdAfter !== undefined) checkDate('createdAfter', filter.createdAfter);
+  if (filter.createdBefore !== undefined) checkDate('createdBefore', filter.createdBefore);
+}
+
+function checkCount(field: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+    throw new SessionStoreError(`${field} must be a non-negative integer, got ${String(value)}`);
+  }
+}
+
+function checkDate(field: string, value: Date): void {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new SessionStoreError(`${field} must be a valid Date, got ${String(value)}`);
+  }
+}

@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CLIAgentOptions,
+  type Executor,
+  errorFromResult,
+  getExecutor,
+  iterateInContext,
+  resolveOptions,
+  SessionBusyError,
+  SessionClosedError,
+} from '@ccflow/core';
+import type { Message } from '@ccflow/parser';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type ContextEncoding, ToonSavings, withContext } from './context-block.ts';
+import type { SessionState, SessionStore, StoredOptions } from './session-store.ts';
+import { storableOptions } from './storable-options.ts';
+
+const tracer = trace.getTracer('@ccflow/sessions');
+
+/** Options a session owns: it chooses and resumes its CLI session itself. */
+const SESSION_OWNED = ['sessionId', 'resume', 'forkSession', 'continueSession'] as const;
+
+export interface SessionInit {
+  /** A UUID; default: a new one, chosen before the first turn so a crash mid-turn leaves a findable session. */
+  sessionId?: string;
+  options?: CLIAgentOptions;
+  /** Default: the process-wide executor (`getExecutor()`). */
+  executor?: Executor;
+  /** Where the session's state is kept; without one it lives in memory only. */
+  store?: SessionStore;
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+  /** The project the session belongs to (set by `@ccflow/tracing`). */
+  projectId?: string;
+}
+
+export interface SendOptions {
+  /** Data for this turn, attached to the prompt as a TOON (or JSON) block; default `options.context`. */
+  context?: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+/** What a session cost, returned by `close()`. */
+export interface SessionStats {
+  sessionId: string;
+  turnCount: number;
+  totalInputTokens: number;
+  totalOutputTokens: number;
+  totalCacheReadTokens: number;
+  totalCacheWriteTokens: number;
+  totalThinkingTokens: number;
+  totalCostUsd: number;
+  durationMs: number;
+}
+
+/** How the next turn reaches the CLI session: start it under our id, branch from another, or resume it. */
+type CliStart = { kind: 'new' } | { kind: 'fork'; from: string } | { kind: 'resume' };
+
+interface Restore {
+  state: SessionState;
+  /** Default: resume when the CLI has started the session (`turnCount > 0`), else start it. */
+  start?: CliStart;
+}
+
+/**
+ * A multi-turn conversation with Claude Code. The first turn starts the CLI session under an id ccflow chose;
+ * later turns resume it; `fork()` branches it. Turns run one at a time: a second `sendMessage` while one is
+ * running throws `SessionBusyError`. A failed or aborted turn leaves the session usable.
+ *
+ * `turnCount` counts the turns the CLI started (it printed its `init`), failed ones included: from the first, the
+ * CLI has the session on disk, so the next turn resumes it.
+ */
+export class Session implements AsyncDisposable {
+  readonly #options: CLIAgentOptions;
+  readonly #executor: Executor;
+  readonly #store: SessionStore | undefined;
+  readonly #state: SessionState;
+  readonly #savings = new ToonSavings();
+  #start: CliStart;
+  #busy = false;
+  #persisted = false;
+
+  constructor(init: SessionInit = {}, restore?: Restore) {
+    const options = withoutOwned(init.options ?? restore?.state.options ?? {});
+    resolveOptions(options);
+    this.#options = options;
+    this.#executor = init.executor ?? getExecutor();
+    this.#store = init.store;
+    this.#start = restore?.start ?? { kind: restore && restore.state.turnCount > 0 ? 'resume' : 'new' };
+    this.#persisted = restore !== undefined;
+    const now = new Date();
+    this.#state = restore?.state ?? {
+      sessionId: init.sessionId ?? randomUUID(),
+      createdAt: now,
+      updatedAt: now,
+      status: 'active',
+      model: options.model,
+      systemPrompt: options.systemPrompt,
+      parentSessionId: undefined,
+      projectId: init.projectId,
+      turnCount: 0,
+      totalInputTokens: 0,
+      totalOutputTokens: 0,
+      totalCacheReadTokens: 0,
+      totalCacheWriteTokens: 0,
+      totalThinkingTokens: 0,
+      totalCostUsd: 0,
+      tags: [...(init.tags ?? [])],
+      metadata: { ...init.metadata },
+      options: storableOptions(options),
+      lastError: undefined,
+    };
+    if (restore) {
+      this.#state.options = storableOptions(options);
+      if (init.tags) this.#state.tags = [...init.tags];
+    }
+  }
+
+  get sessionId(): string {
+    return this.#state.sessionId;
+  }
+  get turnCount(): number {
+    return this.#state.turnCount;
+  }
+  get isClosed(): boolean {
+    return this.#state.status === 'closed' || this.#state.status === 'expired';
+  }
+  get status(): SessionState['status'] {
+    return this.#state.status;
+  }
+  get parentSessionId(): string | undefined {
+    return this.#state.parentSessionId;
+  }
+  get projectId(): string | undefined {
+    return this.#state.projectId;
+  }
+  get totalInputTokens(): number {
+    return this.#state.totalInputTokens;
+  }
+  get totalOutputTokens(): number {
+    return this.#state.totalOutputTokens;
+  }
+  get totalCacheReadTokens(): number {
+    return this.#state.totalCacheReadTokens;
+  }
+  get totalCacheWriteTokens(): number {
+    return this.#state.totalCacheWriteTokens;
+  }
+  get totalThinkingTokens(): number {
+    return this.#state.totalThinkingTokens;
+  }
+  get totalCostUsd(): number {
+    return this.#state.totalCostUsd;
+  }
+  get tags(): readonly string[] {
+    return this.#state.tags;
+  }
+  get options(): CLIAgentOptions {
+    return { ...this.#options };
+  }
+  /** Characters of the last context block over its compact JSON form (see `ToonSavings`). */
+  get lastCompressionRatio(): number | undefined {
+    return this.#savings.lastCompressionRatio;
+  }
+  get toonSavings(): ToonSavings {
+    return this.#savings;
+  }
+  /** A copy of the state as a store keeps it. */
+  get state(): SessionState {
+    return structuredClone(this.#state);
+  }
+
+  /** Sends one message and streams the turn's messages. */
+  async *sendMessage(content: string, send: SendOptions = {}): AsyncGenerator<Message> {
+    if (this.isClosed) throw new SessionClosedError(this.sessionId);
+    if (this.#busy) throw new SessionBusyError(this.sessionId);
+    this.#busy = true;
+    const turn = this.#state.turnCount + 1;
+    const span = tracer.startSpan(`session.turn ${turn}`, {
+      kind: SpanKind.INTERNAL,
+      attributes: { 'gen_ai.conversation.id': this.sessionId, 'ccflow.session.turn': turn },
+    });
+    let failure: unknown;
+    let resultSeen = false;
+    try {
+      if (!this.#persisted) await this.#save();
+      const toon = resolveOptions(this.#options).toon;
+      const { prompt, encoding } = withContext(content, send.context ?? this.#options.context, toon);
+      if (encoding && toon.trackSavings) this.#savings.add(encoding);
+      if (encoding) annotateEncoding(span, encoding);
+      const request = { prompt, options: this.#turnOptions(), signal: send.signal };
+      const ctx = trace.setSpan(context.active(), span);
+      for await (const m of iterateInContext(ctx, () => this.#executor.execute(request))) {
+        if (m.type === 'system' && m.subtype === 'init') await this.#started(m.model);
+        if (m.type === 'result') {
+          resultSeen = true;
+          this.#account(m);
+          if (m.isError) failure = errorFromResult(m);
+        }
+        yield m;
+      }
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      this.#busy = false;
+      this.#state.lastError = failure === undefined ? undefined : messageOf(failure);
+      if (!this.isClosed) this.#state.status = failure === undefined ? 'active' : 'error';
+      this.#state.updatedAt = new Date();
+      if (failure !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(failure) });
+      if (!resultSeen && failure === undefined)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'stopped' });
+      span.end();
+      await this.#save();
+    }
+  }
+
+  /**
+   * A new session that branches from this one's conversation as it stands: both remember the shared history and
+   * neither sees the other's later turns. The branch gets its own id, chosen by ccflow.
+   */
+  async fork(): Promise<Session> {
+    if (this.isClosed) throw new SessionClosedError(this.sessionId);
+    if (this.#busy) throw new SessionBusyError(this.sessionId);
+    const now = new Date();
+    const state: SessionState = {
+      ...structuredClone(this.#state),
+      sessionId: randomUUID(),
+      createdAt: now,
+      updatedAt: now,
+      status: 'active',
+      parentSessionId: this.sessionId,
+      lastError: undefined,
+    };
+    // Branch from this session's conversation; an unstarted fork branches from where it would have.
+    const start: CliStart =
+      this.#start.kind === 'resume' ? { kind: 'fork', from: this.sessionId } : this.#start;
+    const child = new Session(
+      { options: this.#options, executor: this.#executor, store: this.#store },
+      { state, start },
+    );
+    await child.#save();
+    lifecycle('session.fork', child.sessionId, { 'ccflow.session.parent_id': this.sessionId });
+    return child;
+  }
+
+  /** Ends the session: marks it closed in the store and returns what it cost. Closing twice is harmless. */
+  async close(): Promise<SessionStats> {
+    if (!this.isClosed) {
+      this.#state.status = 'closed';
+      this.#state.updatedAt = new Date();
+      await this.#save();
+      lifecycle('session.close', this.sessionId, { 'ccflow.session.turns': this.turnCount });
+    }
+    return {
+      sessionId: this.sessionId,
+      turnCount: this.#state.turnCount,
+      totalInputTokens: this.#state.totalInputTokens,
+      totalOutputTokens: this.#state.totalOutputTokens,
+      totalCacheReadTokens: this.#state.totalCacheReadTokens,
+      totalCacheWriteTokens: this.#state.totalCacheWriteTokens,
+      totalThinkingTokens: this.#state.totalThinkingTokens,
+      totalCostUsd: this.#state.totalCostUsd,
+      durationMs: this.#state.updatedAt.getTime() - this.#state.createdAt.getTime(),
+    };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #turnOptions(): CLIAgentOptions {
+    switch (this.#start.kind) {
+      case 'resume':
+        return { ...this.#options, resume: this.sessionId };
+      case 'fork':
+        return { ...this.#options, resume: this.#start.from, forkSession: true, sessionId: this.sessionId };
+      case 'new':
+        return { ...this.#options, sessionId: this.sessionId };
+    }
+  }
+
+  async #started(model: string): Promise<void> {
+    this.#state.turnCount += 1;
+    this.#start = { kind: 'resume' };
+    this.#state.model ??= model || undefined;
+    this.#state.updatedAt = new Date();
+    await this.#save();
+  }
+
+  #account(result: Extract<Message, { type: 'result' }>): void {
+    const s = this.#state;
+    s.totalInputTokens += result.usage.inputTokens;
+    s.totalOutputTokens += result.usage.outputTokens;
+    s.totalCacheReadTokens += result.usage.cacheReadInputTokens;
+    s.totalCacheWriteTokens += result.usage.cacheCreationInputTokens;
+    s.totalThinkingTokens += result.usage.thinkingTokens;
+    s.totalCostUsd += result.totalCostUsd;
+  }
+
+  async #save(): Promise<void> {
+    if (!this.#store) return;
+    await this.#store.save(structuredClone(this.#state));
+    this.#persisted = true;
+  }
+
+  /**
+   * A session from stored state (see `loadSession`). `resume: true` resumes the CLI session even when the state
+   * counts no turn (a session known only by its id).
+   */
+  static fromState(
+    state: SessionState,
+    init: Omit<SessionInit, 'sessionId'> = {},
+    resume = state.turnCount > 0,
+  ): Session {
+    const session = new Session(init, {
+      state: structuredClone(state),
+      start: { kind: resume ? 'resume' : 'new' },
+    });
+    lifecycle('session.resume', session.sessionId, { 'ccflow.session.turns': state.turnCount });
+    return session;
+  }
+
+  /** Marks the session expired (the manager's TTL); it takes no more messages. */
+  async expire(): Promise<void> {
+    if (this.isClosed) return;
+    this.#state.status = 'expired';
+    this.#state.updatedAt = new Date();
+    await this.#save();
+  }
+}
+
+function withoutOwned(options: CLIAgentOptions): CLIAgentOptions {
+  const out = { ...options };
+  for (const key of SESSION_OWNED) delete out[key];
+  return out;
+}
+
+function annotateEncoding(span: ReturnType<typeof tracer.startSpan>, encoding: ContextEncoding): void {
+  span.setAttributes({ 'ccflow.context.format': encoding.format, 'ccflow.context.chars': encoding.chars });
+}
+
+/** A short span marking a lifecycle step: creation, resume, fork, close. */
+export function lifecycle(
+  name: string,
+  sessionId: string,
+  attributes: Record<string, string | number> = {},
+): void {
+  tracer.startSpan(name, { attributes: { 'gen_ai.conversation.id': sessionId, ...attributes } }).end();
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export type { StoredOptions };

@@ -1,0 +1,5 @@
+export {
+  type SessionStoreConformanceOptions,
+  sessionStoreConformance,
+  stateFixture,
+} from './session-store-conformance.ts';
