@@ -116,6 +116,9 @@ export function buildCliArgs(options: ResolvedOptions): string[] {
   // session
   if (options.sessionId !== undefined) value('session-id', 'sessionId', options.sessionId);
   if (options.resume !== undefined) value('resume', 'resume', options.resume);
+  // Hidden from --help in 2.1.331; needs --resume.
+  if (options.resumeSessionAt !== undefined)
+    value('resume-session-at', 'resumeSessionAt', options.resumeSessionAt);
   if (options.continueSession) args.push('--continue');
   if (options.forkSession) args.push('--fork-session');
   if (options.noSessionPersistence) args.push('--no-session-persistence');

@@ -182,3 +182,14 @@ describe('resolveOptions: refusals name the field', () => {
     expect(CLIAgentOptionsSchema.safeParse({ model: '' }).success).toBe(false);
   });
 });
+
+describe('resumeSessionAt', () => {
+  it('needs resume, and becomes --resume-session-at', async () => {
+    const { buildCliArgs } = await import('./cli-args.ts');
+    expect(() => resolveOptions({ resumeSessionAt: 'u1' })).toThrow(/^resumeSessionAt: /);
+    const args = buildCliArgs(resolveOptions({ resume: 's1', resumeSessionAt: '-u1', forkSession: true }));
+    expect(args).toEqual(
+      expect.arrayContaining(['--resume=s1', '--resume-session-at=-u1', '--fork-session']),
+    );
+  });
+});

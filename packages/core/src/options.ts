@@ -104,6 +104,11 @@ export const CLIAgentOptionsSchema = z.object({
   sessionId: z.uuid().optional(),
   /** Resume this session id. */
   resume: nonEmpty.optional(),
+  /**
+   * With `resume`: take the conversation only up to this message (its `uuid` in the stream-json output), dropping
+   * what came after. With `forkSession` this branches from an earlier point of the conversation.
+   */
+  resumeSessionAt: nonEmpty.optional(),
   /** With `resume`: branch into a new session (its id from `sessionId`, else the CLI's). */
   forkSession: z.boolean().default(false),
   /** Continue the most recent session in `cwd`. */
@@ -162,6 +167,12 @@ export function resolveOptions(options: CLIAgentOptions = {}): ResolvedOptions {
   const parsed = CLIAgentOptionsSchema.safeParse(options);
   if (parsed.success) {
     const o = parsed.data;
+    if (o.resumeSessionAt !== undefined && o.resume === undefined) {
+      throw new ConfigurationError(
+        'resumeSessionAt',
+        'needs resume: the session to take the conversation from',
+      );
+    }
     if (o.forkSession && o.resume === undefined && !o.continueSession) {
       throw new ConfigurationError('forkSession', 'needs resume or continueSession to fork from');
     }

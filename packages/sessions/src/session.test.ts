@@ -241,3 +241,31 @@ describe('Session', () => {
     expect(session.lastCompressionRatio).toBeGreaterThan(0);
   });
 });
+
+describe('Session.branch', () => {
+  it('starts a new session from another one, up to a given message, and records the parent', async () => {
+    const store = new MemorySessionStore();
+    const executor = new MockExecutor();
+    const parentId = '00000000-0000-4000-8000-0000000000aa';
+    const branch = await Session.branch(parentId, {
+      at: 'msg-uuid-3',
+      executor,
+      store,
+      options: { model: 'haiku' },
+    });
+    expect(await store.load(branch.sessionId)).toMatchObject({ parentSessionId: parentId, turnCount: 0 });
+    executor.enqueue(turn(branch.sessionId, 'a'), turn(branch.sessionId, 'b'));
+    for await (const _ of branch.sendMessage('x'));
+    for await (const _ of branch.sendMessage('y'));
+    expect(executor.requests.map((r) => r.options)).toEqual([
+      {
+        model: 'haiku',
+        resume: parentId,
+        forkSession: true,
+        sessionId: branch.sessionId,
+        resumeSessionAt: 'msg-uuid-3',
+      },
+      { model: 'haiku', resume: branch.sessionId },
+    ]);
+  });
+});

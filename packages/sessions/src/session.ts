@@ -18,7 +18,7 @@ import { storableOptions } from './storable-options.ts';
 const tracer = trace.getTracer('@ccflow/sessions');
 
 /** Options a session owns: it chooses and resumes its CLI session itself. */
-const SESSION_OWNED = ['sessionId', 'resume', 'forkSession', 'continueSession'] as const;
+const SESSION_OWNED = ['sessionId', 'resume', 'forkSession', 'continueSession', 'resumeSessionAt'] as const;
 
 export interface SessionInit {
   /** A UUID; default: a new one, chosen before the first turn so a crash mid-turn leaves a findable session. */
@@ -54,10 +54,10 @@ export interface SessionStats {
 }
 
 /** How the next turn reaches the CLI session: start it under our id, branch from another, or resume it. */
-type CliStart = { kind: 'new' } | { kind: 'fork'; from: string } | { kind: 'resume' };
+type CliStart = { kind: 'new' } | { kind: 'fork'; from: string; at?: string } | { kind: 'resume' };
 
 interface Restore {
-  state: SessionState;
+  state?: SessionState;
   /** Default: resume when the CLI has started the session (`turnCount > 0`), else start it. */
   start?: CliStart;
 }
@@ -81,13 +81,13 @@ export class Session implements AsyncDisposable {
   #persisted = false;
 
   constructor(init: SessionInit = {}, restore?: Restore) {
-    const options = withoutOwned(init.options ?? restore?.state.options ?? {});
+    const options = withoutOwned(init.options ?? restore?.state?.options ?? {});
     resolveOptions(options);
     this.#options = options;
     this.#executor = init.executor ?? getExecutor();
     this.#store = init.store;
-    this.#start = restore?.start ?? { kind: restore && restore.state.turnCount > 0 ? 'resume' : 'new' };
-    this.#persisted = restore !== undefined;
+    this.#start = restore?.start ?? { kind: (restore?.state?.turnCount ?? 0) > 0 ? 'resume' : 'new' };
+    this.#persisted = restore?.state !== undefined;
     const now = new Date();
     this.#state = restore?.state ?? {
       sessionId: init.sessionId ?? randomUUID(),
@@ -96,7 +96,7 @@ export class Session implements AsyncDisposable {
       status: 'active',
       model: options.model,
       systemPrompt: options.systemPrompt,
-      parentSessionId: undefined,
+      parentSessionId: restore?.start?.kind === 'fork' ? restore.start.from : undefined,
       projectId: init.projectId,
       turnCount: 0,
       totalInputTokens: 0,
@@ -110,7 +110,7 @@ export class Session implements AsyncDisposable {
       options: storableOptions(options),
       lastError: undefined,
     };
-    if (restore) {
+    if (restore?.state) {
       this.#state.options = storableOptions(options);
       if (init.tags) this.#state.tags = [...init.tags];
     }
@@ -273,8 +273,11 @@ export class Session implements AsyncDisposable {
     switch (this.#start.kind) {
       case 'resume':
         return { ...this.#options, resume: this.sessionId };
-      case 'fork':
-        return { ...this.#options, resume: this.#start.from, forkSession: true, sessionId: this.sessionId };
+      case 'fork': {
+        const { from, at } = this.#start;
+        const fork = { resume: from, forkSession: true, sessionId: this.sessionId };
+        return { ...this.#options, ...fork, ...(at === undefined ? {} : { resumeSessionAt: at }) };
+      }
       case 'new':
         return { ...this.#options, sessionId: this.sessionId };
     }
@@ -318,6 +321,21 @@ export class Session implements AsyncDisposable {
       start: { kind: resume ? 'resume' : 'new' },
     });
     lifecycle('session.resume', session.sessionId, { 'ccflow.session.turns': state.turnCount });
+    return session;
+  }
+
+  /**
+   * A new session branching from session `from` (any session the CLI knows, live or not): its first turn carries
+   * `from`'s conversation, up to message `at` (a `uuid` from the stream) when given, else all of it.
+   */
+  static async branch(from: string, init: SessionInit & { at?: string } = {}): Promise<Session> {
+    const { at, ...rest } = init;
+    const session = new Session(rest, { start: { kind: 'fork', from, at } });
+    await session.#save();
+    lifecycle('session.fork', session.sessionId, {
+      'ccflow.session.parent_id': from,
+      ...(at ? { 'ccflow.session.fork_at': at } : {}),
+    });
     return session;
   }
 
