@@ -2,7 +2,7 @@ import { ClaudeSandbox, MessagesApiStandIn, reply } from '@ccflow/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLIExecutor } from '../src/cli-executor.ts';
 import { CLIAuthenticationError, CLIExecutionError } from '../src/errors.ts';
-import { batchQuery, query, querySimple, streamToCallback } from '../src/query.ts';
+import { batchQuery, query, querySimple } from '../src/query.ts';
 
 // The query functions end to end: the real CLI, the stand-in, the parser. Six CLI runs.
 

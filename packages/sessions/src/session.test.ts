@@ -197,7 +197,7 @@ describe('Session', () => {
     expect((await store.load(id))?.status).toBe('closed');
     const other = new Session({ executor, store });
     {
-      await using s = other;
+      await using _closes = other;
     }
     expect(other.isClosed).toBe(true);
   });
