@@ -7,7 +7,7 @@ import {
   errorFromResult,
   query,
   resolveOptions,
-} from '@ccflow/core';
+} from './index.ts';
 
 const USAGE = `Usage: ccflow query [options] <prompt>     (prompt "-" reads stdin)
 

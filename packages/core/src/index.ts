@@ -2,7 +2,7 @@ export { buildCliArgs, buildCliEnv } from './cli-args.ts';
 export { CLIExecutor, type CLIExecutorOptions, EXECUTION_ID_ENV } from './cli-executor.ts';
 export { type CCFlowConfig, loadConfig } from './config.ts';
 export { getCorrelationId, setCorrelationId, withCorrelationId } from './correlation.ts';
-export { getExecutor, resetExecutor, setExecutor } from './default-executor.ts';
+export { getExecutor, resetExecutor, setDefaultExecutorFactory, setExecutor } from './default-executor.ts';
 export * from './errors.ts';
 export type { ExecuteRequest, Executor } from './executor.ts';
 export { type FindCliOptions, findCli } from './find-cli.ts';

@@ -1,0 +1,59 @@
+export {
+  CircuitBreaker,
+  type CircuitBreakerConfig,
+  type CircuitBreakerStats,
+  type CircuitPermit,
+  type CircuitRunOptions,
+  CircuitState,
+  type CircuitStateChange,
+} from './circuit-breaker.ts';
+export { type Clock, systemClock } from './clock.ts';
+export {
+  CombinedLimiter,
+  type CombinedLimiterOptions,
+  type CombinedLimiterStats,
+  RATE_TYPES,
+  type RateType,
+} from './combined-limiter.ts';
+export { ConcurrencyLimiter, type ConcurrencyLimiterOptions } from './concurrency-limiter.ts';
+export {
+  getCliCircuitBreaker,
+  getHealthChecker,
+  getLimiter,
+  resetCliCircuitBreaker,
+  resetHealthChecker,
+  resetLimiter,
+} from './defaults.ts';
+export { isAbortError, isCircuitFailure, isRetryableError } from './failure-policy.ts';
+export type { FifoLimiterOptions } from './fifo-limiter.ts';
+export {
+  type AuthCheck,
+  type AuthProbe,
+  type CheckResult,
+  type CliCheck,
+  HealthChecker,
+  type HealthCheckerOptions,
+  type HealthStatus,
+  type VersionCheck,
+  type WaitHealthyOptions,
+} from './health-check.ts';
+export type { AcquireOptions, Lease, Limiter, LimiterStats } from './limiter.ts';
+export type { Provider } from './provider.ts';
+export {
+  createReliableExecutor,
+  installReliableExecutor,
+  type ReliableExecutorOptions,
+} from './reliable-executor.ts';
+export {
+  type RetryAttempt,
+  type RetryConfig,
+  type RetryEvent,
+  type RetryRunOptions,
+  retryWithBackoff,
+} from './retry.ts';
+export { type SlidingWindowOptions, SlidingWindowRateLimiter } from './sliding-window.ts';
+export { RELIABILITY_ATTR, RETRY_EVENT } from './span-attributes.ts';
+export { type TokenBucketOptions, TokenBucketRateLimiter } from './token-bucket.ts';
+export { CircuitBreakerExecutor, withCircuitBreaker } from './with-circuit-breaker.ts';
+export { RateLimitedExecutor, withRateLimit } from './with-rate-limit.ts';
+export { isPreamble, RetryingExecutor, retryWouldTouchSession, withRetry } from './with-retry.ts';

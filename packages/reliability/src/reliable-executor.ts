@@ -1,0 +1,44 @@
+import { CLIExecutor, type Executor, setDefaultExecutorFactory, withTracing } from '@ccflow/core';
+import type { CircuitBreaker } from './circuit-breaker.ts';
+import { getCliCircuitBreaker, getLimiter } from './defaults.ts';
+import type { Limiter } from './limiter.ts';
+import type { Provider } from './provider.ts';
+import type { RetryConfig } from './retry.ts';
+import { withCircuitBreaker } from './with-circuit-breaker.ts';
+import { withRateLimit } from './with-rate-limit.ts';
+import { withRetry } from './with-retry.ts';
+
+export interface ReliableExecutorOptions {
+  /** Default a `CLIExecutor` with its defaults. */
+  inner?: Executor;
+  /** Default the process-wide `getLimiter()`, read on each call. */
+  limiter?: Provider<Limiter>;
+  /** Default the process-wide `getCliCircuitBreaker()`, read on each call. */
+  breaker?: Provider<CircuitBreaker>;
+  /** Default `RetryConfig` defaults. */
+  retry?: RetryConfig;
+  /** Wrap in `withTracing` (outermost). Default true. */
+  tracing?: boolean;
+}
+
+/**
+ * The CLI with every reliability decorator, in the order that suits it:
+ * `withTracing(withRetry(withCircuitBreaker(withRateLimit(cli))))`. Outermost tracing makes one span per call,
+ * carrying every decorator's attributes; each retry goes through the breaker and takes a new permit (each is an
+ * API call); the breaker sees each attempt.
+ */
+export function createReliableExecutor(options: ReliableExecutorOptions = {}): Executor {
+  const limited = withRateLimit(options.inner ?? new CLIExecutor(), options.limiter ?? getLimiter);
+  const guarded = withCircuitBreaker(limited, options.breaker ?? getCliCircuitBreaker);
+  const retried = withRetry(guarded, options.retry);
+  return options.tracing === false ? retried : withTracing(retried);
+}
+
+/**
+ * Makes {@link createReliableExecutor} build the process-wide executor (core's `setDefaultExecutorFactory`), so
+ * `query()`, the other query functions and sessions use the process-wide limiter and breaker; it survives
+ * `resetExecutor()`. The `ccflow` package does this when imported.
+ */
+export function installReliableExecutor(options?: ReliableExecutorOptions): void {
+  setDefaultExecutorFactory(() => createReliableExecutor(options));
+}
