@@ -2,4 +2,5 @@ export * from '@ccflow/core';
 export * from '@ccflow/parser';
 export * from '@ccflow/reliability';
 export * from '@ccflow/sessions';
+export * from '@ccflow/tracing';
 export { createDefaultExecutor } from './defaults.ts';

@@ -1,0 +1,29 @@
+export { MemoryProjectStore, type MemoryProjectStoreOptions } from './memory-project-store.ts';
+export { MemoryTraceStore } from './memory-trace-store.ts';
+export {
+  Project,
+  type ProjectEnv,
+  type ProjectInit,
+  type ProjectSessionOptions,
+  type Replay,
+  type ReplayOptions,
+} from './project.ts';
+export type { ProjectData, ProjectFilter, ProjectStore } from './project-store.ts';
+export { REDACTED, redactOptions, redactValue } from './redact.ts';
+export { TraceNotFoundError } from './trace-not-found-error.ts';
+export {
+  type ToolCallRecord,
+  TRACE_STATUSES,
+  type TraceData,
+  type TraceFilter,
+  type TraceStatus,
+  type TraceStore,
+} from './trace-store.ts';
+export { type ModelSummary, summarizeTraces, type TraceSummary } from './trace-summary.ts';
+export {
+  createTracingSession,
+  TRACE_ID_ATTRIBUTE,
+  type TracingSendOptions,
+  TracingSession,
+  type TracingSessionInit,
+} from './tracing-session.ts';

@@ -1,0 +1,144 @@
+import { SessionStoreError } from '@ccflow/core';
+import type { SessionMetadata, SessionStore } from '@ccflow/sessions';
+import type { ProjectData, ProjectFilter, ProjectStore } from './project-store.ts';
+
+const DEFAULT_LIMIT = 100;
+
+export interface MemoryProjectStoreOptions {
+  /** Where `getProjectSessions` looks; without one a project has no sessions. Not closed by `close()`. */
+  sessionStore?: SessionStore;
+}
+
+/**
+ * Projects in a `Map`, gone with the process: for tests, scripts and single-process services. Every project is
+ * deep-copied on the way in and out, so a caller mutating what it saved or loaded never changes what is stored.
+ * Sessions stay in the session store: a project only asks it for those carrying its id.
+ */
+export class MemoryProjectStore implements ProjectStore {
+  readonly #projects = new Map<string, ProjectData>();
+  readonly #sessionStore: SessionStore | undefined;
+  #closed = false;
+
+  constructor(options: MemoryProjectStoreOptions = {}) {
+    this.#sessionStore = options.sessionStore;
+  }
+
+  async save(project: ProjectData): Promise<void> {
+    this.#open();
+    checkProject(project);
+    this.#projects.set(project.projectId, copy(project));
+  }
+
+  async load(projectId: string): Promise<ProjectData | undefined> {
+    this.#open();
+    const project = this.#projects.get(projectId);
+    return project === undefined ? undefined : copy(project);
+  }
+
+  /** Only the project record: its sessions, traces and subprojects stay, still carrying its id. */
+  async delete(projectId: string): Promise<boolean> {
+    this.#open();
+    return this.#projects.delete(projectId);
+  }
+
+  async list(filter: ProjectFilter = {}): Promise<ProjectData[]> {
+    this.#open();
+    checkFilter(filter);
+    const offset = filter.offset ?? 0;
+    return this.#matching(filter)
+      .sort(oldestFirst)
+      .slice(offset, offset + (filter.limit ?? DEFAULT_LIMIT))
+      .map(copy);
+  }
+
+  async getProjectSessions(projectId: string, limit = DEFAULT_LIMIT): Promise<SessionMetadata[]> {
+    this.#open();
+    checkCount('limit', limit);
+    return this.#sessionStore === undefined ? [] : this.#sessionStore.list({ projectId, limit });
+  }
+
+  /** Every direct child, not a page: there is no `limit` to ask for the rest. */
+  async getSubprojects(projectId: string): Promise<ProjectData[]> {
+    this.#open();
+    return this.#matching({ parentProjectId: projectId }).sort(oldestFirst).map(copy);
+  }
+
+  /** Counts every match: `limit` and `offset` page `list`, not the total. */
+  async count(filter: ProjectFilter = {}): Promise<number> {
+    this.#open();
+    checkFilter(filter);
+    return this.#matching(filter).length;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#projects.clear();
+  }
+
+  #open(): void {
+    if (this.#closed) throw new SessionStoreError('the memory project store is closed');
+  }
+
+  #matching(filter: ProjectFilter): ProjectData[] {
+    const needle = filter.nameContains?.toLowerCase();
+    const after = filter.after?.getTime();
+    const before = filter.before?.getTime();
+    return [...this.#projects.values()].filter(
+      (p) =>
+        (needle === undefined || p.name.toLowerCase().includes(needle)) &&
+        (filter.parentProjectId === undefined || p.parentProjectId === filter.parentProjectId) &&
+        (after === undefined || p.createdAt.getTime() >= after) &&
+        (before === undefined || p.createdAt.getTime() <= before),
+    );
+  }
+}
+
+/** The contract's order: oldest `createdAt` first, ties by `projectId`. */
+function oldestFirst(a: ProjectData, b: ProjectData): number {
+  return (
+    a.createdAt.getTime() - b.createdAt.getTime() ||
+    (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0)
+  );
+}
+
+function copy<T>(value: T): T {
+  try {
+    return structuredClone(value);
+  } catch (error) {
+    throw new SessionStoreError(
+      'project is not storable (functions or other uncloneable values?)',
+      undefined,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** What no store can keep: a project without an id, or a date that is not one. */
+function checkProject(project: ProjectData): void {
+  if (typeof project?.projectId !== 'string' || project.projectId === '') {
+    throw new SessionStoreError('cannot save a project without a projectId');
+  }
+  checkDate('createdAt', project.createdAt);
+  checkDate('updatedAt', project.updatedAt);
+}
+
+function checkFilter(filter: ProjectFilter): void {
+  checkCount('limit', filter.limit);
+  checkCount('offset', filter.offset);
+  if (filter.after !== undefined) checkDate('after', filter.after);
+  if (filter.before !== undefined) checkDate('before', filter.before);
+}
+
+function checkCount(field: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+    throw new SessionStoreError(`${field} must be a non-negative integer, got ${String(value)}`);
+  }
+}
+
+function checkDate(field: string, value: Date): void {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new SessionStoreError(`${field} must be a valid Date, got ${String(value)}`);
+  }
+}

@@ -1,0 +1,142 @@
+import { SessionStoreError } from '@ccflow/core';
+import type { TraceData, TraceFilter, TraceStore } from './trace-store.ts';
+
+const DEFAULT_LIMIT = 100;
+
+/**
+ * Traces in a `Map`, gone with the process: for tests, scripts and single-process services. Every trace is
+ * deep-copied on the way in and out, so a caller mutating what it saved or loaded never changes what is stored —
+ * the same isolation a database store gives for free.
+ */
+export class MemoryTraceStore implements TraceStore {
+  readonly #traces = new Map<string, TraceData>();
+  #closed = false;
+
+  async save(trace: TraceData): Promise<void> {
+    this.#open();
+    checkTrace(trace);
+    this.#traces.set(trace.traceId, copy(trace));
+  }
+
+  async load(traceId: string): Promise<TraceData | undefined> {
+    this.#open();
+    const trace = this.#traces.get(traceId);
+    return trace === undefined ? undefined : copy(trace);
+  }
+
+  async delete(traceId: string): Promise<boolean> {
+    this.#open();
+    return this.#traces.delete(traceId);
+  }
+
+  async list(filter: TraceFilter = {}): Promise<TraceData[]> {
+    this.#open();
+    checkFilter(filter);
+    const offset = filter.offset ?? 0;
+    return this.#matching(filter)
+      .sort(turnOrder)
+      .slice(offset, offset + (filter.limit ?? DEFAULT_LIMIT))
+      .map(copy);
+  }
+
+  async getSessionTraces(sessionId: string, limit?: number): Promise<TraceData[]> {
+    return this.list({ sessionId, limit });
+  }
+
+  async getProjectTraces(projectId: string, limit?: number): Promise<TraceData[]> {
+    return this.list({ projectId, limit });
+  }
+
+  /** Counts every match: `limit` and `offset` page `list`, not the total. */
+  async count(filter: TraceFilter = {}): Promise<number> {
+    this.#open();
+    checkFilter(filter);
+    return this.#matching(filter).length;
+  }
+
+  async cleanup(olderThanMs: number): Promise<number> {
+    this.#open();
+    if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 0) {
+      throw new SessionStoreError(`cleanup needs an age in ms (>= 0), got ${String(olderThanMs)}`);
+    }
+    const cutoff = Date.now() - olderThanMs;
+    let deleted = 0;
+    for (const [id, trace] of this.#traces) {
+      if (trace.updatedAt.getTime() < cutoff) {
+        this.#traces.delete(id);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#traces.clear();
+  }
+
+  #open(): void {
+    if (this.#closed) throw new SessionStoreError('the memory trace store is closed');
+  }
+
+  #matching(filter: TraceFilter): TraceData[] {
+    const after = filter.after?.getTime();
+    const before = filter.before?.getTime();
+    return [...this.#traces.values()].filter(
+      (t) =>
+        (filter.sessionId === undefined || t.sessionId === filter.sessionId) &&
+        (filter.projectId === undefined || t.projectId === filter.projectId) &&
+        (filter.status === undefined || t.status === filter.status) &&
+        (filter.parentTraceId === undefined || t.parentTraceId === filter.parentTraceId) &&
+        (after === undefined || t.createdAt.getTime() >= after) &&
+        (before === undefined || t.createdAt.getTime() <= before),
+    );
+  }
+}
+
+/** The contract's order: oldest `createdAt` first, then `sequenceNumber`, then `traceId` (a session reads in turn order). */
+function turnOrder(a: TraceData, b: TraceData): number {
+  return (
+    a.createdAt.getTime() - b.createdAt.getTime() ||
+    a.sequenceNumber - b.sequenceNumber ||
+    (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0)
+  );
+}
+
+function copy<T>(value: T): T {
+  try {
+    return structuredClone(value);
+  } catch (error) {
+    throw new SessionStoreError('trace is not storable (functions or other uncloneable values?)', undefined, {
+      cause: error,
+    });
+  }
+}
+
+/** What no store can keep: a trace without an id, or a date that is not one. */
+function checkTrace(trace: TraceData): void {
+  if (typeof trace?.traceId !== 'string' || trace.traceId === '') {
+    throw new SessionStoreError('cannot save a trace without a traceId');
+  }
+  checkDate('createdAt', trace.createdAt);
+  checkDate('updatedAt', trace.updatedAt);
+}
+
+function checkFilter(filter: TraceFilter): void {
+  checkCount('limit', filter.limit);
+  checkCount('offset', filter.offset);
+  if (filter.after !== undefined) checkDate('after', filter.after);
+  if (filter.before !== undefined) checkDate('before', filter.before);
+}
+
+function checkCount(field: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+    throw new SessionStoreError(`${field} must be a non-negative integer, got ${String(value)}`);
+  }
+}
+
+function checkDate(field: string, value: Date): void {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new SessionStoreError(`${field} must be a valid Date, got ${String(value)}`);
+  }
+}

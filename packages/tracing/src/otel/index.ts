@@ -1,0 +1,1 @@
+export { type StartTracingOptions, startTracing, type TracingHandle } from './start-tracing.ts';

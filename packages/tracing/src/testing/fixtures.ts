@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { ProjectData } from '../project-store.ts';
+import type { TraceData } from '../trace-store.ts';
+
+/** A valid trace (new ids, created and updated now, a successful empty turn, no optional fields), with `overrides` on top. */
+export function traceFixture(overrides: Partial<TraceData> = {}): TraceData {
+  const now = Date.now();
+  return {
+    traceId: randomUUID(),
+    sessionId: randomUUID(),
+    projectId: undefined,
+    parentTraceId: undefined,
+    sequenceNumber: 1,
+    prompt: '',
+    context: undefined,
+    response: '',
+    thinking: '',
+    toolCalls: [],
+    messageStream: undefined,
+    optionsSnapshot: {},
+    model: undefined,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    thinkingTokens: 0,
+    costUsd: 0,
+    durationMs: 0,
+    status: 'success',
+    errorMessage: undefined,
+    resumeAt: undefined,
+    otelTraceId: undefined,
+    otelSpanId: undefined,
+    createdAt: new Date(now),
+    updatedAt: new Date(now),
+    metadata: {},
+    ...overrides,
+  };
+}
+
+/** A valid top-level project (new id, created and updated now, no optional fields), with `overrides` on top. */
+export function projectFixture(overrides: Partial<ProjectData> = {}): ProjectData {
+  const now = Date.now();
+  return {
+    projectId: randomUUID(),
+    name: 'project',
+    description: '',
+    parentProjectId: undefined,
+    metadata: {},
+    createdAt: new Date(now),
+    updatedAt: new Date(now),
+    ...overrides,
+  };
+}
+
+/** For the suites, not exported: a tiny seeded PRNG (mulberry32), so a failure names the seed that reproduces it. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export function pick<T>(next: () => number, items: readonly T[]): T {
+  return items[Math.floor(next() * items.length)]!;
+}

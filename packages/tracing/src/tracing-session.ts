@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AbortedError,
+  errorFromResult,
+  iterateInContext,
+  SessionBusyError,
+  SessionClosedError,
+} from '@ccflow/core';
+import type { Message } from '@ccflow/parser';
+import { type SendOptions, Session, type SessionInit } from '@ccflow/sessions';
+import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { redactOptions } from './redact.ts';
+import type { ToolCallRecord, TraceData, TraceStatus, TraceStore } from './trace-store.ts';
+
+const tracer = trace.getTracer('@ccflow/tracing');
+
+/** The span attribute that names the stored trace of a turn: search your backend for it. */
+export const TRACE_ID_ATTRIBUTE = 'ccflow.trace_id';
+
+export interface TracingSessionInit extends SessionInit {
+  /** Where each turn's `TraceData` is written. */
+  traceStore: TraceStore;
+  /** Keep every message of each turn in `messageStream` (larger traces). Default false. */
+  detailed?: boolean;
+  /** The parent of this session's first trace (set by replays). */
+  parentTraceId?: string;
+}
+
+export interface TracingSendOptions extends SendOptions {
+  /** Stored on this turn's trace. */
+  metadata?: Record<string, unknown>;
+  /** The trace this turn replays or follows from; default: the session's `parentTraceId` for its first turn. */
+  parentTraceId?: string;
+}
+
+type Restore = NonNullable<ConstructorParameters<typeof Session>[1]>;
+
+/**
+ * A `Session` that records a `TraceData` per `sendMessage`: written as `pending` before the CLI starts (a crash
+ * leaves evidence) and completed when the turn ends, however it ends (`success`, `error` with the message, or
+ * `cancelled` on abort or when the caller stops reading). Each turn runs inside a `ccflow.trace` span, the parent of
+ * the session's `session.turn` span and of the executor's `invoke_agent`; the span carries `ccflow.trace_id` and the
+ * trace records the span's ids, so either leads to the other.
+ */
+export class TracingSession extends Session {
+  readonly #traceStore: TraceStore;
+  readonly #detailed: boolean;
+  readonly #init: TracingSessionInit;
+  #parentTraceId: string | undefined;
+  /** The uuid of the last transcript line (assistant or user) seen: where `--resume-session-at` can cut. */
+  #lastUuid: string | undefined;
+  /** How this session first reaches the CLI, for a fork taken before its first turn. */
+  readonly #origin: Restore['start'];
+  #running = false;
+  #traceCount = 0;
+  #lastSequence = 0;
+  #lastTrace: TraceData | undefined;
+
+  constructor(init: TracingSessionInit, restore?: Restore & { resumeAt?: string }) {
+    const { traceStore, detailed, parentTraceId, ...sessionInit } = init;
+    super(sessionInit, restore);
+    this.#traceStore = traceStore;
+    this.#detailed = detailed ?? false;
+    this.#init = init;
+    this.#parentTraceId = parentTraceId;
+    this.#lastUuid = restore?.resumeAt;
+    this.#origin = restore?.start;
+  }
+
+  get detailed(): boolean {
+    return this.#detailed;
+  }
+  get traceStore(): TraceStore {
+    return this.#traceStore;
+  }
+  /** Traces this object has written (one per `sendMessage`), refused calls excluded. */
+  get traceCount(): number {
+    return this.#traceCount;
+  }
+  /** A copy of the latest trace, as stored when it was last written (pending while its turn runs). */
+  get lastTrace(): TraceData | undefined {
+    return this.#lastTrace === undefined ? undefined : structuredClone(this.#lastTrace);
+  }
+
+  /** This session's traces from the store, in turn order. */
+  async getTraces(limit?: number): Promise<TraceData[]> {
+    return this.#traceStore.getSessionTraces(this.sessionId, limit);
+  }
+
+  override async *sendMessage(content: string, send: TracingSendOptions = {}): AsyncGenerator<Message> {
+    // Refused calls are not turns: no trace for them.
+    if (this.isClosed) throw new SessionClosedError(this.sessionId);
+    if (this.#running) throw new SessionBusyError(this.sessionId);
+    this.#running = true;
+    const traceId = randomUUID();
+    const span = tracer.startSpan('ccflow.trace', {
+      kind: SpanKind.INTERNAL,
+      attributes: {
+        [TRACE_ID_ATTRIBUTE]: traceId,
+        'gen_ai.conversation.id': this.sessionId,
+        'ccflow.session.turn': this.turnCount + 1,
+        ...(this.projectId ? { 'ccflow.project_id': this.projectId } : {}),
+      },
+    });
+    const spanContext = span.spanContext();
+    const linked = isSpanContextValid(spanContext);
+    const now = new Date();
+    const turnContext = send.context ?? this.options.context;
+    const record: TraceData = {
+      traceId,
+      sessionId: this.sessionId,
+      projectId: this.projectId,
+      parentTraceId: send.parentTraceId ?? (this.#traceCount === 0 ? this.#parentTraceId : undefined),
+      sequenceNumber: this.#nextSequence(),
+      prompt: content,
+      context: turnContext === undefined ? undefined : jsonSafe(turnContext),
+      response: '',
+      thinking: '',
+      toolCalls: [],
+      messageStream: this.#detailed ? [] : undefined,
+      optionsSnapshot: redactOptions(this.options),
+      model: this.options.model,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      thinkingTokens: 0,
+      costUsd: 0,
+      durationMs: 0,
+      status: 'pending',
+      errorMessage: undefined,
+      resumeAt: this.#lastUuid,
+      otelTraceId: linked ? spanContext.traceId : undefined,
+      otelSpanId: linked ? spanContext.spanId : undefined,
+      createdAt: now,
+      updatedAt: now,
+      metadata: { ...send.metadata },
+    };
+    const started = performance.now();
+    const turn = new TurnRecorder(record);
+    let thrown: unknown;
+    let threw = false;
+    try {
+      await this.#write(record);
+      const ctx = trace.setSpan(context.active(), span);
+      for await (const m of iterateInContext(ctx, () => super.sendMessage(content, send))) {
+        turn.observe(m);
+        if ((m.type === 'assistant' || m.type === 'user') && m.uuid) this.#lastUuid = m.uuid;
+        yield m;
+      }
+    } catch (error) {
+      threw = true;
+      thrown = error;
+      throw error;
+    } finally {
+      this.#running = false;
+      record.durationMs = Math.round(performance.now() - started);
+      const { status, message } = turn.outcome(threw, thrown, send.signal);
+      record.status = status;
+      record.errorMessage = message;
+      record.updatedAt = new Date();
+      if (status === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message });
+      else if (status === 'cancelled')
+        span.setStatus({ code: SpanStatusCode.ERROR, message: message ?? 'cancelled' });
+      span.setAttribute('ccflow.trace.status', status);
+      span.end();
+      await this.#write(record);
+    }
+  }
+
+  /**
+   * A branch of this session's conversation as it stands (see `Session.fork`) that is traced too, into the same
+   * store.
+   */
+  override async fork(): Promise<TracingSession> {
+    const plain = await super.fork();
+    const child = new TracingSession(
+      { ...this.#init, parentTraceId: undefined },
+      {
+        state: plain.state,
+        start:
+          this.turnCount > 0 ? { kind: 'fork', from: this.sessionId } : (this.#origin ?? { kind: 'new' }),
+        resumeAt: this.#lastUuid,
+      },
+    );
+    return child;
+  }
+
+  /**
+   * A traced session branching from session `from` up to message `at` (see `Session.branch`). Its first trace
+   * records `at` as its `resumeAt`: the CLI keeps message uuids in a forked transcript, so that point exists in the
+   * branch too.
+   */
+  static override async branch(
+    from: string,
+    init: TracingSessionInit & { at?: string },
+  ): Promise<TracingSession> {
+    const { at, ...rest } = init;
+    return new TracingSession(rest, { start: { kind: 'fork', from, at }, resumeAt: at });
+  }
+
+  /** The session's turn count plus one, and never a number this object already gave (a turn may fail before the CLI starts, leaving the count). */
+  #nextSequence(): number {
+    this.#lastSequence = Math.max(this.turnCount, this.#lastSequence) + 1;
+    return this.#lastSequence;
+  }
+
+  async #write(record: TraceData): Promise<void> {
+    this.#lastTrace = structuredClone(record);
+    if (record.status === 'pending') this.#traceCount += 1;
+    await this.#traceStore.save(record);
+  }
+}
+
+/** Builds a turn's trace from its messages. */
+class TurnRecorder {
+  readonly #record: TraceData;
+  readonly #tools = new Map<string, ToolCallRecord>();
+  #textMessage: string | undefined;
+  #result: Extract<Message, { type: 'result' }> | undefined;
+
+  constructor(record: TraceData) {
+    this.#record = record;
+  }
+
+  observe(m: Message): void {
+    const r = this.#record;
+    r.messageStream?.push(jsonSafe(m));
+    switch (m.type) {
+      case 'system':
+        if (m.subtype === 'init' && m.model) r.model = m.model;
+        break;
+      case 'text':
+        // Separate the text of different API messages (before and after a tool call); deltas join as they came.
+        if (r.response && m.messageId !== this.#textMessage) r.response += '\n\n';
+        this.#textMessage = m.messageId;
+        r.response += m.content;
+        break;
+      case 'thinking':
+        r.thinking += m.content;
+        break;
+      case 'tool_use': {
+        const call: ToolCallRecord = { toolUseId: m.toolUseId, tool: m.tool, args: jsonSafe(m.args) };
+        this.#tools.set(m.toolUseId, call);
+        r.toolCalls.push(call);
+        break;
+      }
+      case 'tool_result': {
+        const call = this.#tools.get(m.toolUseId);
+        if (call) {
+          call.result = m.result;
+          call.isError = m.isError;
+        } else {
+          const { toolUseId, tool = 'unknown', result, isError } = m;
+          r.toolCalls.push({ toolUseId, tool, args: undefined, result, isError });
+        }
+        break;
+      }
+      case 'result':
+        this.#result = m;
+        r.inputTokens = m.usage.inputTokens;
+        r.outputTokens = m.usage.outputTokens;
+        r.cacheReadTokens = m.usage.cacheReadInputTokens;
+        r.cacheWriteTokens = m.usage.cacheCreationInputTokens;
+        r.thinkingTokens = m.usage.thinkingTokens;
+        r.costUsd = m.totalCostUsd;
+        break;
+    }
+  }
+
+  /** How the turn ended: an abort or a stop by the caller is `cancelled`, any other failure `error`. */
+  outcome(
+    threw: boolean,
+    error: unknown,
+    signal: AbortSignal | undefined,
+  ): { status: TraceStatus; message: string | undefined } {
+    if (threw) {
+      const cancelled =
+        AbortedError.isInstance(error) || (error as Error)?.name === 'AbortError' || signal?.aborted === true;
+      return { status: cancelled ? 'cancelled' : 'error', message: messageOf(error) };
+    }
+    if (this.#result === undefined) return { status: 'cancelled', message: 'stopped before the result' };
+    if (this.#result.isError) return { status: 'error', message: errorFromResult(this.#result).message };
+    return { status: 'success', message: undefined };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A plain JSON copy: what any store can keep. */
+function jsonSafe<T>(value: T): T {
+  return value === undefined ? value : JSON.parse(JSON.stringify(value));
+}
+
+/** A traced session; see {@link TracingSession}. */
+export function createTracingSession(init: TracingSessionInit): TracingSession {
+  return new TracingSession(init);
+}

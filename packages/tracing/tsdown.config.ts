@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsdown';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'otel/index': 'src/otel/index.ts',
+    'testing/index': 'src/testing/index.ts',
+  },
+  format: 'esm',
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  external: ['vitest', /^@opentelemetry\//],
+});
