@@ -1,12 +1,15 @@
 import { getExecutor, resetExecutor, TracingExecutor } from '@ccflow/core';
+import { UsageTrackingExecutor } from '@ccflow/pricing';
 import { RetryingExecutor } from '@ccflow/reliability';
 import { expect, it } from 'vitest';
 import { createDefaultExecutor } from './index.ts';
 
-it('importing ccflow makes the reliable executor the process-wide default, also after a reset', () => {
+it('importing ccflow makes the tracked, reliable executor the process-wide default, also after a reset', () => {
   resetExecutor();
   const executor = getExecutor();
-  expect(executor).toBeInstanceOf(TracingExecutor);
-  expect((executor as TracingExecutor).inner).toBeInstanceOf(RetryingExecutor);
+  expect(executor).toBeInstanceOf(UsageTrackingExecutor);
+  const traced = (executor as UsageTrackingExecutor).inner;
+  expect(traced).toBeInstanceOf(TracingExecutor);
+  expect((traced as TracingExecutor).inner).toBeInstanceOf(RetryingExecutor);
   expect(createDefaultExecutor()).not.toBe(executor);
 });

@@ -14,6 +14,13 @@ export interface UsageSpec {
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** The API's split of `cache_creation_input_tokens` by cache lifetime (the CLI prices 1-hour writes higher). */
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+  /** `fast` when the request ran in fast mode, which the CLI prices at the model's fast rates. */
+  speed?: 'standard' | 'fast';
+  /** Where inference ran; the CLI prices `us` at 1.1 times. */
+  inference_geo?: string;
+  server_tool_use?: { web_search_requests: number };
 }
 
 export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn';
