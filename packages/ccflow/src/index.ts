@@ -3,5 +3,6 @@ export * from '@ccflow/parser';
 export * from '@ccflow/pricing';
 export * from '@ccflow/reliability';
 export * from '@ccflow/sessions';
+export * from '@ccflow/stores-sqlite';
 export * from '@ccflow/tracing';
 export { createDefaultExecutor } from './defaults.ts';
