@@ -56,6 +56,7 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
   }
 
   let failure: unknown;
+  let notice: string | undefined;
   let endsWithNewline = true;
   try {
     for await (const m of query(prompt, options, { executor: io.executor, signal: io.signal })) {
@@ -65,7 +66,8 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
         io.stdout.write(m.content);
         endsWithNewline = m.content.endsWith('\n');
       }
-      if (m.type === 'result' && m.isError) failure = errorFromResult(m);
+      if (m.type === 'assistant' && m.error !== undefined) notice = m.error;
+      if (m.type === 'result' && m.isError) failure = errorFromResult(m, notice);
     }
   } catch (error) {
     failure = error;

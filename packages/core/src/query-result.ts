@@ -29,12 +29,18 @@ export interface QueryResult {
   result: ResultMessage | undefined;
 }
 
-/** The typed error for a failed result: 401 is an authentication error, everything else an execution error. */
-export function errorFromResult(result: ResultMessage): CCFlowError {
+/**
+ * The typed error for a failed result: an authentication error for a 401/403 or when the CLI's error notice said
+ * `authentication_failed` (no credentials at all: the result then carries no status), else an execution error.
+ * `notice` is the `error` of the CLI's API-error `assistant` line of the turn, when there was one.
+ */
+export function errorFromResult(result: ResultMessage, notice?: string): CCFlowError {
   const message =
     result.result || result.errors.join('; ') || `the CLI ended the turn with ${result.subtype}`;
   const status = result.apiErrorStatus;
-  if (status === 401 || status === 403) return new CLIAuthenticationError(message);
+  if (status === 401 || status === 403 || notice === 'authentication_failed') {
+    return new CLIAuthenticationError(message);
+  }
   return new CLIExecutionError(message, {
     subtype: result.subtype,
     apiErrorStatus: status,
@@ -52,17 +58,19 @@ export async function collectQueryResult(
   let result: ResultMessage | undefined;
   let sessionId: string | undefined;
   let error: CCFlowError | undefined;
+  let notice: string | undefined;
   try {
     for await (const m of stream) {
       if (m.type === 'text') messages.push(m);
       if (m.type === 'result') result = m;
       if (m.type === 'system' && m.subtype === 'init') sessionId = m.sessionId;
+      if (m.type === 'assistant' && m.error !== undefined) notice = m.error;
       await onMessage?.(m);
     }
   } catch (e) {
     error = toCCFlowError(e);
   }
-  if (result?.isError && error === undefined) error = errorFromResult(result);
+  if (result?.isError && error === undefined) error = errorFromResult(result, notice);
   const usage: QueryUsage = {
     inputTokens: result?.usage.inputTokens ?? 0,
     outputTokens: result?.usage.outputTokens ?? 0,

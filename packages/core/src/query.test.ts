@@ -71,6 +71,24 @@ describe('querySimple', () => {
     });
   });
 
+  it('no credentials at all (a notice saying authentication_failed, no status) is an authentication error', async () => {
+    const notice = {
+      ...mockLines.text('Not logged in · Please run /login'),
+      error: 'authentication_failed',
+      is_api_error_message: true,
+    };
+    const executor = new MockExecutor([
+      [
+        mockLines.init(),
+        notice,
+        mockLines.result({ isError: true, result: 'Not logged in · Please run /login' }),
+      ],
+    ]);
+    const error = (await querySimple('x', {}, { executor }).catch((e) => e)) as Error;
+    expect(error).toBeInstanceOf(CLIAuthenticationError);
+    expect(error.message).toBe('Not logged in · Please run /login');
+  });
+
   it('rethrows the executor error when the CLI gave no result', async () => {
     const timeout = new CLITimeoutError('timed out', 100, 'idle');
     const executor = new MockExecutor([{ lines: [mockLines.init()], thenThrow: timeout }]);

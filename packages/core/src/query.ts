@@ -3,7 +3,7 @@ import { getExecutor } from './default-executor.ts';
 import { ConfigurationError } from './errors.ts';
 import type { Executor } from './executor.ts';
 import type { CLIAgentOptions } from './options.ts';
-import { collectQueryResult, errorFromResult, type QueryResult } from './query-result.ts';
+import { collectQueryResult, type QueryResult } from './query-result.ts';
 
 export interface QueryInit {
   signal?: AbortSignal;
@@ -31,7 +31,6 @@ export async function querySimple(
 ): Promise<unknown> {
   const r = await collectQueryResult(query(prompt, options, init));
   if (r.error) throw r.error;
-  if (r.result?.isError) throw errorFromResult(r.result);
   return options.jsonSchema === undefined ? r.text : r.structuredOutput;
 }
 
