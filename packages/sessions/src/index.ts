@@ -21,3 +21,4 @@ export {
   type StoredOptions,
 } from './session-store.ts';
 export { storableOptions } from './storable-options.ts';
+export { checkAge, checkCount, checkDate, checkId, storedCopy } from './store-checks.ts';

@@ -6,6 +6,7 @@ import type {
   SessionStatus,
   SessionStore,
 } from './session-store.ts';
+import { checkAge, checkCount, checkDate, storedCopy } from './store-checks.ts';
 
 /**
  * Sessions in a `Map`, gone with the process: for tests, scripts and single-process services. Every state is
@@ -19,13 +20,13 @@ export class MemorySessionStore implements SessionStore {
   async save(state: SessionState): Promise<void> {
     this.#open();
     checkState(state);
-    this.#sessions.set(state.sessionId, copy(state));
+    this.#sessions.set(state.sessionId, storedCopy(state, 'session state'));
   }
 
   async load(sessionId: string): Promise<SessionState | undefined> {
     this.#open();
     const state = this.#sessions.get(sessionId);
-    return state === undefined ? undefined : copy(state);
+    return state === undefined ? undefined : storedCopy(state, 'session state');
   }
 
   async delete(sessionId: string): Promise<boolean> {
@@ -41,7 +42,7 @@ export class MemorySessionStore implements SessionStore {
     return this.#matching(filter)
       .sort(newestFirst)
       .slice(offset, end)
-      .map(({ options: _, ...metadata }) => copy(metadata));
+      .map(({ options: _, ...metadata }) => storedCopy(metadata, 'session state'));
   }
 
   async exists(sessionId: string): Promise<boolean> {
@@ -67,9 +68,7 @@ export class MemorySessionStore implements SessionStore {
 
   async cleanup(olderThanMs: number): Promise<number> {
     this.#open();
-    if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 0) {
-      throw new SessionStoreError(`cleanup needs an age in ms (>= 0), got ${String(olderThanMs)}`);
-    }
+    checkAge(olderThanMs);
     const cutoff = Date.now() - olderThanMs;
     let deleted = 0;
     for (const [id, state] of this.#sessions) {
@@ -113,20 +112,6 @@ function newestFirst(a: SessionMetadata, b: SessionMetadata): number {
   return a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0;
 }
 
-function copy<T>(value: T): T {
-  try {
-    return structuredClone(value);
-  } catch (error) {
-    throw new SessionStoreError(
-      'session state is not storable (functions or other uncloneable values?)',
-      undefined,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
 /** What no store can keep: a session without an id, or a date that is not one. */
 function checkState(state: SessionState): void {
   if (typeof state?.sessionId !== 'string' || state.sessionId === '') {
@@ -141,16 +126,4 @@ function checkFilter(filter: SessionFilter): void {
   checkCount('offset', filter.offset);
   if (filter.createdAfter !== undefined) checkDate('createdAfter', filter.createdAfter);
   if (filter.createdBefore !== undefined) checkDate('createdBefore', filter.createdBefore);
-}
-
-function checkCount(field: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-    throw new SessionStoreError(`${field} must be a non-negative integer, got ${String(value)}`);
-  }
-}
-
-function checkDate(field: string, value: Date): void {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new SessionStoreError(`${field} must be a valid Date, got ${String(value)}`);
-  }
 }

@@ -1,5 +1,6 @@
 import { SessionStoreError } from '@ccflow/core';
 import type { SessionMetadata, SessionStore } from '@ccflow/sessions';
+import { checkCount, checkDate, storedCopy } from '@ccflow/sessions';
 import type { ProjectData, ProjectFilter, ProjectStore } from './project-store.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -26,13 +27,13 @@ export class MemoryProjectStore implements ProjectStore {
   async save(project: ProjectData): Promise<void> {
     this.#open();
     checkProject(project);
-    this.#projects.set(project.projectId, copy(project));
+    this.#projects.set(project.projectId, storedCopy(project, 'project'));
   }
 
   async load(projectId: string): Promise<ProjectData | undefined> {
     this.#open();
     const project = this.#projects.get(projectId);
-    return project === undefined ? undefined : copy(project);
+    return project === undefined ? undefined : storedCopy(project, 'project');
   }
 
   /** Only the project record: its sessions, traces and subprojects stay, still carrying its id. */
@@ -48,7 +49,7 @@ export class MemoryProjectStore implements ProjectStore {
     return this.#matching(filter)
       .sort(oldestFirst)
       .slice(offset, offset + (filter.limit ?? DEFAULT_LIMIT))
-      .map(copy);
+      .map((p) => storedCopy(p, 'project'));
   }
 
   async getProjectSessions(projectId: string, limit = DEFAULT_LIMIT): Promise<SessionMetadata[]> {
@@ -60,7 +61,9 @@ export class MemoryProjectStore implements ProjectStore {
   /** Every direct child, not a page: there is no `limit` to ask for the rest. */
   async getSubprojects(projectId: string): Promise<ProjectData[]> {
     this.#open();
-    return this.#matching({ parentProjectId: projectId }).sort(oldestFirst).map(copy);
+    return this.#matching({ parentProjectId: projectId })
+      .sort(oldestFirst)
+      .map((p) => storedCopy(p, 'project'));
   }
 
   /** Counts every match: `limit` and `offset` page `list`, not the total. */
@@ -101,20 +104,6 @@ function oldestFirst(a: ProjectData, b: ProjectData): number {
   );
 }
 
-function copy<T>(value: T): T {
-  try {
-    return structuredClone(value);
-  } catch (error) {
-    throw new SessionStoreError(
-      'project is not storable (functions or other uncloneable values?)',
-      undefined,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
 /** What no store can keep: a project without an id, or a date that is not one. */
 function checkProject(project: ProjectData): void {
   if (typeof project?.projectId !== 'string' || project.projectId === '') {
@@ -129,16 +118,4 @@ function checkFilter(filter: ProjectFilter): void {
   checkCount('offset', filter.offset);
   if (filter.after !== undefined) checkDate('after', filter.after);
   if (filter.before !== undefined) checkDate('before', filter.before);
-}
-
-function checkCount(field: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-    throw new SessionStoreError(`${field} must be a non-negative integer, got ${String(value)}`);
-  }
-}
-
-function checkDate(field: string, value: Date): void {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new SessionStoreError(`${field} must be a valid Date, got ${String(value)}`);
-  }
 }

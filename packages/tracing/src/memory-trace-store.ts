@@ -1,4 +1,5 @@
 import { SessionStoreError } from '@ccflow/core';
+import { checkAge, checkCount, checkDate, storedCopy } from '@ccflow/sessions';
 import type { TraceData, TraceFilter, TraceStore } from './trace-store.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -15,13 +16,13 @@ export class MemoryTraceStore implements TraceStore {
   async save(trace: TraceData): Promise<void> {
     this.#open();
     checkTrace(trace);
-    this.#traces.set(trace.traceId, copy(trace));
+    this.#traces.set(trace.traceId, storedCopy(trace, 'trace'));
   }
 
   async load(traceId: string): Promise<TraceData | undefined> {
     this.#open();
     const trace = this.#traces.get(traceId);
-    return trace === undefined ? undefined : copy(trace);
+    return trace === undefined ? undefined : storedCopy(trace, 'trace');
   }
 
   async delete(traceId: string): Promise<boolean> {
@@ -36,7 +37,7 @@ export class MemoryTraceStore implements TraceStore {
     return this.#matching(filter)
       .sort(turnOrder)
       .slice(offset, offset + (filter.limit ?? DEFAULT_LIMIT))
-      .map(copy);
+      .map((t) => storedCopy(t, 'trace'));
   }
 
   async getSessionTraces(sessionId: string, limit?: number): Promise<TraceData[]> {
@@ -56,9 +57,7 @@ export class MemoryTraceStore implements TraceStore {
 
   async cleanup(olderThanMs: number): Promise<number> {
     this.#open();
-    if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 0) {
-      throw new SessionStoreError(`cleanup needs an age in ms (>= 0), got ${String(olderThanMs)}`);
-    }
+    checkAge(olderThanMs);
     const cutoff = Date.now() - olderThanMs;
     let deleted = 0;
     for (const [id, trace] of this.#traces) {
@@ -103,16 +102,6 @@ function turnOrder(a: TraceData, b: TraceData): number {
   );
 }
 
-function copy<T>(value: T): T {
-  try {
-    return structuredClone(value);
-  } catch (error) {
-    throw new SessionStoreError('trace is not storable (functions or other uncloneable values?)', undefined, {
-      cause: error,
-    });
-  }
-}
-
 /** What no store can keep: a trace without an id, or a date that is not one. */
 function checkTrace(trace: TraceData): void {
   if (typeof trace?.traceId !== 'string' || trace.traceId === '') {
@@ -127,16 +116,4 @@ function checkFilter(filter: TraceFilter): void {
   checkCount('offset', filter.offset);
   if (filter.after !== undefined) checkDate('after', filter.after);
   if (filter.before !== undefined) checkDate('before', filter.before);
-}
-
-function checkCount(field: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-    throw new SessionStoreError(`${field} must be a non-negative integer, got ${String(value)}`);
-  }
-}
-
-function checkDate(field: string, value: Date): void {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new SessionStoreError(`${field} must be a valid Date, got ${String(value)}`);
-  }
 }
