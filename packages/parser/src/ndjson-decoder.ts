@@ -15,6 +15,7 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_HEAD_BYTES = 1024;
 const NEWLINE = 0x0a;
 const CR = 0x0d;
+const EMPTY = new Uint8Array(0);
 
 /**
  * Splits bytes into NDJSON lines and parses each. Lines are cut on the newline byte, which never occurs inside a
@@ -31,6 +32,9 @@ export class NdjsonDecoder {
   /** Bytes of a too-long line seen so far; -1 when not skipping one. */
   #skipped = -1;
   #line = 0;
+  /** The chunk being read by {@link next}, from `#start`. */
+  #chunk: Uint8Array = EMPTY;
+  #start = 0;
 
   constructor(options: DecodeOptions = {}) {
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -39,26 +43,43 @@ export class NdjsonDecoder {
 
   /** Decodes the complete lines in `chunk`; the unfinished tail waits for the next chunk. */
   push(chunk: Uint8Array | string): DecodedLine[] {
-    const bytes = typeof chunk === 'string' ? this.#bytes.encode(chunk) : chunk;
+    this.feed(chunk);
     const out: DecodedLine[] = [];
-    let start = 0;
+    for (let line = this.next(); line !== undefined; line = this.next()) out.push(line);
+    return out;
+  }
+
+  /**
+   * Takes `chunk` to be decoded line by line with {@link next}: unlike {@link push}, a consumer then holds one decoded
+   * line at a time rather than a whole chunk's. Read all its lines before feeding the next chunk.
+   */
+  feed(chunk: Uint8Array | string): void {
+    this.#chunk = typeof chunk === 'string' ? this.#bytes.encode(chunk) : chunk;
+    this.#start = 0;
+  }
+
+  /** The next complete line of the chunk fed, decoded; `undefined` when the rest of it waits for more bytes. */
+  next(): DecodedLine | undefined {
+    const bytes = this.#chunk;
     for (;;) {
-      const nl = bytes.indexOf(NEWLINE, start);
+      const nl = bytes.indexOf(NEWLINE, this.#start);
       if (nl === -1) {
-        if (start < bytes.length) this.#append(bytes.subarray(start));
-        return out;
+        if (this.#start < bytes.length) this.#append(bytes.subarray(this.#start));
+        this.#chunk = EMPTY;
+        this.#start = 0;
+        return undefined;
       }
-      this.#append(bytes.subarray(start, nl));
-      this.#finishLine(out);
-      start = nl + 1;
+      this.#append(bytes.subarray(this.#start, nl));
+      this.#start = nl + 1;
+      const line = this.#finishLine();
+      if (line !== undefined) return line;
     }
   }
 
   /** Decodes what is left after the last newline. */
   end(): DecodedLine[] {
-    const out: DecodedLine[] = [];
-    if (this.#pendingBytes > 0 || this.#skipped >= 0) this.#finishLine(out);
-    return out;
+    const line = this.#pendingBytes > 0 || this.#skipped >= 0 ? this.#finishLine() : undefined;
+    return line === undefined ? [] : [line];
   }
 
   #append(part: Uint8Array): void {
@@ -93,26 +114,39 @@ export class NdjsonDecoder {
     return all;
   }
 
-  #finishLine(out: DecodedLine[]): void {
+  #finishLine(): DecodedLine | undefined {
     this.#line += 1;
     const line = this.#line;
     const bytes = this.#join();
     this.#pending = [];
     this.#pendingBytes = 0;
     if (this.#skipped >= 0) {
-      out.push({ kind: 'line_too_long', line, head: this.#text.decode(bytes), bytes: this.#skipped });
+      const skipped = this.#skipped;
       this.#skipped = -1;
-      return;
+      return { kind: 'line_too_long', line, head: this.#text.decode(bytes), bytes: skipped };
     }
     const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
-    const text = this.#text.decode(end === bytes.length ? bytes : bytes.subarray(0, end));
-    if (isBlank(text)) return;
+    const text = utf8(this.#text, bytes, end);
+    if (isBlank(text)) return undefined;
     try {
-      out.push({ kind: 'json', line, value: JSON.parse(text) });
+      return { kind: 'json', line, value: JSON.parse(text) };
     } catch (error) {
-      out.push({ kind: 'invalid_json', line, text, bytes: end, error: (error as Error).message });
+      return { kind: 'invalid_json', line, text, bytes: end, error: (error as Error).message };
     }
   }
+}
+
+/** Node's `Buffer` decodes UTF-8 faster than `TextDecoder` (both replace invalid bytes with U+FFFD). */
+const NodeBuffer = (globalThis as { Buffer?: { isBuffer(v: unknown): boolean } }).Buffer;
+
+function utf8(decoder: InstanceType<typeof TextDecoder>, bytes: Uint8Array, end: number): string {
+  if (NodeBuffer?.isBuffer(bytes))
+    return (bytes as unknown as { toString(e: string, s: number, n: number): string }).toString(
+      'utf8',
+      0,
+      end,
+    );
+  return decoder.decode(end === bytes.length ? bytes : bytes.subarray(0, end));
 }
 
 function isBlank(text: string): boolean {
@@ -129,6 +163,9 @@ export async function* decodeNdjson(
   options: DecodeOptions = {},
 ): AsyncGenerator<DecodedLine> {
   const decoder = new NdjsonDecoder(options);
-  for await (const chunk of source) for (const decoded of decoder.push(chunk)) yield decoded;
+  for await (const chunk of source) {
+    decoder.feed(chunk);
+    for (let line = decoder.next(); line !== undefined; line = decoder.next()) yield line;
+  }
   for (const decoded of decoder.end()) yield decoded;
 }

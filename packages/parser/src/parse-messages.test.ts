@@ -76,4 +76,35 @@ describe('parseMessages', () => {
     expect(msgs.map((m) => m.type)).toEqual(['result', 'error']);
     expect(msgs[1]).toMatchObject({ code: 'invalid_json', line: 2, text: '{"type":"assis' });
   });
+
+  it('answers calls made before the previous one settled in order, and return() stops the source', async () => {
+    const bytes = new Uint8Array(fixture('tool-bash'));
+    let pulled = 0;
+    let closed = false;
+    async function* chunks() {
+      try {
+        for (let i = 0; i < bytes.length; i += 97) {
+          pulled++;
+          await new Promise((r) => setTimeout(r, 1));
+          yield bytes.subarray(i, i + 97);
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const expected = parseTranscript(bytes);
+    const stream = parseMessages(chunks());
+    const firstFive = await Promise.all([
+      stream.next(),
+      stream.next(),
+      stream.next(),
+      stream.next(),
+      stream.next(),
+    ]);
+    expect(firstFive.map((r) => r.value)).toEqual(expected.slice(0, 5));
+    await stream.return?.();
+    expect(closed).toBe(true);
+    expect(pulled).toBeLessThan(Math.ceil(bytes.length / 97));
+    expect((await stream.next()).done).toBe(true);
+  });
 });

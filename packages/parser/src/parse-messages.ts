@@ -24,21 +24,96 @@ export function messagesOf(parser: MessageParser, decoded: DecodedLine): Message
 
 /**
  * Parses a `stream-json` byte or text stream (a Node `Readable`, an async iterable of chunks, or an array) into
- * messages, line by line, in constant memory.
+ * messages, line by line, in constant memory. Lines are decoded as they are consumed, one at a time.
  */
-export async function* parseMessages(
+export function parseMessages(
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   options: DecodeOptions = {},
-): AsyncGenerator<Message> {
-  // One async generator, and `for … yield` rather than `yield*` over arrays: each async generator layer and each
-  // async-from-sync `yield*` step costs extra promise ticks per item, more than parsing a small line.
-  const decoder = new NdjsonDecoder(options);
-  const parser = new MessageParser();
-  for await (const chunk of source) {
-    for (const decoded of decoder.push(chunk))
-      for (const message of messagesOf(parser, decoded)) yield message;
+): AsyncIterableIterator<Message> {
+  return new MessageStream(source, options);
+}
+
+type Chunks = AsyncIterator<Uint8Array | string> | Iterator<Uint8Array | string>;
+
+/**
+ * The iterator behind `parseMessages`. Hand-written rather than an async generator: a generator pays its own
+ * promise machinery for every message, which on a transcript of small lines is a sizeable share of the work.
+ * Calls made while another is pending wait their turn, as with a generator.
+ */
+class MessageStream implements AsyncIterableIterator<Message> {
+  readonly #chunks: Chunks;
+  readonly #decoder: NdjsonDecoder;
+  readonly #parser = new MessageParser();
+  #batch: Message[] = [];
+  #at = 0;
+  #fed = false;
+  #ended = false;
+  /** The read of the source in progress; calls made meanwhile wait for it, as with a generator. */
+  #reading: Promise<IteratorResult<Message>> | undefined;
+
+  constructor(
+    source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+    options: DecodeOptions,
+  ) {
+    this.#chunks =
+      Symbol.asyncIterator in source
+        ? source[Symbol.asyncIterator]()
+        : (source as Iterable<Uint8Array | string>)[Symbol.iterator]();
+    this.#decoder = new NdjsonDecoder(options);
   }
-  for (const decoded of decoder.end()) for (const message of messagesOf(parser, decoded)) yield message;
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Message>> {
+    if (this.#reading) return this.#reading.then(() => this.next());
+    const ready = this.#take();
+    if (ready) return Promise.resolve(ready);
+    const reading = this.#read();
+    this.#reading = reading;
+    return reading;
+  }
+
+  async return(): Promise<IteratorResult<Message>> {
+    await this.#reading?.catch(() => {});
+    this.#ended = true;
+    this.#batch = [];
+    await this.#chunks.return?.();
+    return { value: undefined, done: true };
+  }
+
+  /** The next message if it can be had without reading the source. */
+  #take(): IteratorResult<Message> | undefined {
+    for (;;) {
+      if (this.#at < this.#batch.length) return { value: this.#batch[this.#at++]!, done: false };
+      const line = this.#fed ? this.#decoder.next() : undefined;
+      if (line === undefined) return this.#ended ? { value: undefined, done: true } : undefined;
+      this.#batch = messagesOf(this.#parser, line);
+      this.#at = 0;
+    }
+  }
+
+  async #read(): Promise<IteratorResult<Message>> {
+    try {
+      for (;;) {
+        const chunk = await this.#chunks.next();
+        if (chunk.done) {
+          this.#ended = true;
+          this.#fed = false;
+          this.#batch = this.#decoder.end().flatMap((l) => messagesOf(this.#parser, l));
+          this.#at = 0;
+        } else {
+          this.#decoder.feed(chunk.value);
+          this.#fed = true;
+        }
+        const ready = this.#take();
+        if (ready) return ready;
+      }
+    } finally {
+      this.#reading = undefined;
+    }
+  }
 }
 
 /** Parses a whole transcript held in memory, such as a saved `.ndjson` file. */
