@@ -1,3 +1,4 @@
+export { mulberry32 } from './seeded-random.ts';
 export {
   type SessionStoreConformanceOptions,
   sessionStoreConformance,

@@ -9,6 +9,7 @@ import {
   type SessionStatus,
   type SessionStore,
 } from '../session-store.ts';
+import { mulberry32 } from './seeded-random.ts';
 
 export interface SessionStoreConformanceOptions<S extends SessionStore> {
   /** Runs after each test, once the store is closed: remove its file, drop its database. */
@@ -539,18 +540,6 @@ function richState(overrides: Partial<SessionState> = {}): SessionState {
     lastError: 'boom: "x" 100%_',
     ...overrides,
   });
-}
-
-/** A tiny seeded PRNG (mulberry32): a failure names the seed that reproduces it. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const RANDOM_TAGS = ['a', 'b', 'A', 'ab', 'a,b', '%', '_', '"q"'];

@@ -1,3 +1,5 @@
+export { mulberry32 } from '@ccflow/sessions/testing';
+
 import { randomUUID } from 'node:crypto';
 import type { ProjectData } from '../project-store.ts';
 import type { TraceData } from '../trace-store.ts';
@@ -50,18 +52,6 @@ export function projectFixture(overrides: Partial<ProjectData> = {}): ProjectDat
     createdAt: new Date(now),
     updatedAt: new Date(now),
     ...overrides,
-  };
-}
-
-/** For the suites, not exported: a tiny seeded PRNG (mulberry32), so a failure names the seed that reproduces it. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 
