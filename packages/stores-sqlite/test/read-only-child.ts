@@ -3,6 +3,7 @@
  * reads, tries a write, and prints what happened at each step as one JSON line.
  */
 import { SessionStoreError } from '@ccflow/core';
+import { stateFixture } from '@ccflow/sessions/testing';
 import { SQLiteSessionStore } from '../src/sqlite-session-store.ts';
 
 const path = process.argv[2]!;
@@ -27,28 +28,7 @@ try {
 }
 const count = await store!.count();
 try {
-  const now = new Date();
-  await store!.save({
-    sessionId: `written-${count}`,
-    createdAt: now,
-    updatedAt: now,
-    status: 'active',
-    model: undefined,
-    systemPrompt: undefined,
-    parentSessionId: undefined,
-    projectId: undefined,
-    turnCount: 0,
-    totalInputTokens: 0,
-    totalOutputTokens: 0,
-    totalCacheReadTokens: 0,
-    totalCacheWriteTokens: 0,
-    totalThinkingTokens: 0,
-    totalCostUsd: 0,
-    tags: ['t'],
-    metadata: {},
-    options: {},
-    lastError: undefined,
-  });
+  await store!.save(stateFixture({ sessionId: `written-${count}`, tags: ['t'] }));
 } catch (error) {
   report(`save after reading ${count}`, error);
 }
