@@ -8,6 +8,7 @@ import {
   resolveOptions,
   SessionBusyError,
   SessionClosedError,
+  type ToonConfig,
 } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -72,6 +73,8 @@ interface Restore {
  */
 export class Session implements AsyncDisposable {
   readonly #options: CLIAgentOptions;
+  /** The context encoding, resolved once with the options. */
+  readonly #toon: ToonConfig;
   readonly #executor: Executor;
   readonly #store: SessionStore | undefined;
   readonly #state: SessionState;
@@ -82,7 +85,7 @@ export class Session implements AsyncDisposable {
 
   constructor(init: SessionInit = {}, restore?: Restore) {
     const options = withoutOwned(init.options ?? restore?.state?.options ?? {});
-    resolveOptions(options);
+    this.#toon = resolveOptions(options).toon;
     this.#options = options;
     this.#executor = init.executor ?? getExecutor();
     this.#store = init.store;
@@ -184,7 +187,7 @@ export class Session implements AsyncDisposable {
     let resultSeen = false;
     try {
       if (!this.#persisted) await this.#save();
-      const toon = resolveOptions(this.#options).toon;
+      const toon = this.#toon;
       const { prompt, encoding } = withContext(content, send.context ?? this.#options.context, toon);
       if (encoding && toon.trackSavings) this.#savings.add(encoding);
       if (encoding) annotateEncoding(span, encoding);
