@@ -29,8 +29,6 @@ describe('buildCliArgs', () => {
       '--verbose',
       '--setting-sources=',
     ]);
-    // verbose is always on: stream-json output needs it
-    expect(args({ verbose: false })).toContain('--verbose');
   });
 
   it('maps model, prompt and limit options to --flag=value', () => {
@@ -175,6 +173,12 @@ describe('buildCliArgs', () => {
   it('sends debug output to stderr, with or without a filter', () => {
     expect(extra({ debug: true })).toEqual(['--debug', '--debug-to-stderr']);
     expect(extra({ debug: '!hooks,!mcp' })).toEqual(['--debug=!hooks,!mcp', '--debug-to-stderr']);
+  });
+
+  it('passes extraArgs last, as given', () => {
+    const all = args({ model: 'opus', extraArgs: ['--include-hook-events', '--name=a --bare b'] });
+    expect(all.slice(-2)).toEqual(['--include-hook-events', '--name=a --bare b']);
+    expect(all).toContain('--model=opus');
   });
 
   it('maps ultrathink to xhigh effort, keeping max', () => {

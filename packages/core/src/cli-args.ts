@@ -22,7 +22,7 @@ export const BASE_CLI_ARGS = [
   '--print',
   '--output-format=stream-json',
   '--input-format=stream-json',
-  // stream-json output requires --verbose (without it the CLI exits 1), so `options.verbose` changes nothing.
+  // stream-json output requires --verbose (without it the CLI exits 1).
   '--verbose',
 ] as const;
 
@@ -66,7 +66,8 @@ export const PARENT_SESSION_ENV = [
  *   to stderr (to `onStderr`) instead. stdout stays NDJSON either way.
  * - `maxTokens`, `maxRetries`: environment variables, see {@link buildCliEnv}.
  * - Ours, not flags: `cliPath`, `cwd` (the spawn's working directory), `env`, `timeoutMs`, `idleTimeoutMs`,
- *   `onStderr`, `strict`; validated only: `toon`, `context` (they shape the prompt).
+ *   `onStderr`, `strict`, `toon` and `context` (they shape the prompt: see `preparePrompt`).
+ * - `extraArgs`: last, as given (each already checked: see `extra-args.ts`).
  */
 export function buildCliArgs(options: ResolvedOptions): string[] {
   const args: string[] = [...BASE_CLI_ARGS];
@@ -139,6 +140,9 @@ export function buildCliArgs(options: ResolvedOptions): string[] {
     else value('debug', 'debug', options.debug);
     args.push('--debug-to-stderr');
   }
+
+  // flags ccflow does not model
+  if (options.extraArgs !== undefined) args.push(...options.extraArgs);
   return args;
 }
 

@@ -1,14 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { type Message, MessageParser, messagesOf, NdjsonDecoder } from '@ccflow/parser';
-import { type Context, context } from '@opentelemetry/api';
+import { type Context, context, trace as otelTrace } from '@opentelemetry/api';
 import { buildCliArgs, buildCliEnv } from './cli-args.ts';
 import { CliProcess } from './cli-process.ts';
-import { loadConfig } from './config.ts';
-import { CLIExecutionError, CLITimeoutError, ConfigurationError, ParseError } from './errors.ts';
+import { type CCFlowConfig, getConfig, loadConfig } from './config.ts';
+import { contextAttributes } from './context-block.ts';
+import {
+  CLIExecutionError,
+  CLITimeoutError,
+  ConfigurationError,
+  MCPServerError,
+  ParseError,
+} from './errors.ts';
 import type { ExecuteRequest, Executor } from './executor.ts';
 import { findCli } from './find-cli.ts';
-import { type CLIAgentOptions, resolveOptions } from './options.ts';
+import { failedMcpServers } from './mcp-status.ts';
+import { type CLIAgentOptions, checkOptionsObject, resolveOptions } from './options.ts';
+import { preparePrompt } from './prepare-prompt.ts';
 import type { StderrTail } from './stderr-tail.ts';
 import { syntheticResult } from './synthetic-result.ts';
 import { traceEnv } from './trace-env.ts';
@@ -16,7 +25,10 @@ import { traceEnv } from './trace-env.ts';
 export interface CLIExecutorOptions {
   /** The CLI to run. Default: found on each execution (`options.cliPath`, `CCFLOW_CLAUDE_CLI_PATH`, `PATH`, package). */
   cliPath?: string;
-  /** The environment the CLI's is built from (see `buildCliEnv`). Default `process.env`. */
+  /**
+   * The environment the CLI's is built from (see `buildCliEnv`), and the `CCFLOW_*` configuration, read from it
+   * once. Default `process.env`, with the process-wide configuration (`getConfig()`).
+   */
   env?: Record<string, string | undefined>;
   /** Options under every request's own (`env` is merged). */
   defaultOptions?: CLIAgentOptions;
@@ -44,10 +56,16 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Limits: `timeoutMs` (wall clock, default `CCFLOW_DEFAULT_TIMEOUT`), `idleTimeoutMs` (no stdout for that long while
  * waiting for it; off by default: a tool or a long thought may legitimately be silent for minutes). Stopping, for a
  * limit, an abort or a consumer leaving the loop, ends the CLI's whole process tree (see `stopTree`).
+ *
+ * The prompt is sent with `options.context` attached (see `preparePrompt`); a blank one is refused before anything
+ * starts. An MCP server the CLI's `init` reports `failed` or `needs-auth` is a `ccflow.mcp_server.unavailable` event
+ * on the execution span; with `strictMcp` it also ends the run with `MCPServerError`.
  */
 export class CLIExecutor implements Executor {
   readonly #cliPath: string | undefined;
   readonly #env: Record<string, string | undefined>;
+  /** `undefined`: the process-wide configuration, read when used (so `resetConfig()` reaches it). */
+  readonly #config: CCFlowConfig | undefined;
   readonly #defaults: CLIAgentOptions;
   readonly #graceMs: number;
   readonly #maxLineBytes: number | undefined;
@@ -55,6 +73,7 @@ export class CLIExecutor implements Executor {
   constructor(options: CLIExecutorOptions = {}) {
     this.#cliPath = options.cliPath;
     this.#env = options.env ?? process.env;
+    this.#config = options.env === undefined ? undefined : loadConfig(options.env);
     this.#defaults = options.defaultOptions ?? {};
     this.#graceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
     this.#maxLineBytes = options.maxLineBytes;
@@ -70,10 +89,13 @@ export class CLIExecutor implements Executor {
     const options = resolveOptions(this.#merged(request.options));
     const { signal } = request;
     signal?.throwIfAborted();
-    const config = loadConfig(this.#env);
+    const config = this.#config ?? getConfig();
+    const { prompt, encoding } = preparePrompt(request.prompt, options, config.toonEnabled);
+    const span = otelTrace.getSpan(ctx);
+    if (encoding) span?.setAttributes(contextAttributes(encoding));
     options.model ??= config.defaultModel;
     const timeoutMs = Math.min(options.timeoutMs ?? config.defaultTimeoutMs, MAX_TIMER_MS);
-    const cliPath = findCli({ cliPath: options.cliPath ?? this.#cliPath, env: this.#env });
+    const cliPath = findCli({ cliPath: options.cliPath ?? this.#cliPath, env: this.#env, config });
     if (options.cwd !== undefined && !isDirectory(options.cwd)) {
       throw new ConfigurationError('cwd', `${options.cwd} is not a directory`);
     }
@@ -130,7 +152,7 @@ export class CLIExecutor implements Executor {
     const decoder = new NdjsonDecoder({ maxLineBytes: this.#maxLineBytes });
     const parser = new MessageParser();
     try {
-      cli.writeLine({ type: 'user', message: { role: 'user', content: request.prompt } });
+      cli.writeLine({ type: 'user', message: { role: 'user', content: prompt } });
       reading: while (!failure) {
         // Idle time counts only while waiting for the CLI, never while the consumer holds a message.
         if (idleMs) {
@@ -155,7 +177,21 @@ export class CLIExecutor implements Executor {
               );
               break reading;
             }
-            if (message.type === 'system' && message.subtype === 'init') sessionId = message.sessionId;
+            if (message.type === 'system' && message.subtype === 'init') {
+              sessionId = message.sessionId;
+              const failed = failedMcpServers(message);
+              for (const { name, status } of failed) {
+                span?.addEvent('ccflow.mcp_server.unavailable', {
+                  'ccflow.mcp_server.name': name,
+                  'ccflow.mcp_server.status': status,
+                });
+              }
+              // Strict: the init is still yielded (it says which), then the run ends with the error.
+              if (failed.length > 0 && options.strictMcp) {
+                const which = failed.map((f) => `${f.name} (${f.status})`).join(', ');
+                fail(new MCPServerError(`MCP servers not available: ${which}`, failed, sessionId));
+              }
+            }
             if (message.type === 'result') {
               resultSeen = true;
               void cli.finish(grace);
@@ -190,6 +226,7 @@ export class CLIExecutor implements Executor {
   }
 
   #merged(options: CLIAgentOptions = {}): CLIAgentOptions {
+    checkOptionsObject(options);
     const defaults = this.#defaults;
     if (defaults.env === undefined || options.env === undefined) return { ...defaults, ...options };
     return { ...defaults, ...options, env: { ...defaults.env, ...options.env } };

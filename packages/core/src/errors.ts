@@ -40,7 +40,7 @@ export class CCFlowError extends Error {
   }
 }
 
-/** An option or environment variable with a bad value; `field` names it. */
+/** An option, a request's prompt or an environment variable with a bad value; `field` names it. */
 export class ConfigurationError extends CCFlowError {
   static override readonly code = 'CONFIGURATION_ERROR';
   constructor(
@@ -170,6 +170,22 @@ export class SessionStoreError extends CCFlowError {
     options?: CCFlowErrorOptions,
   ) {
     super(path === undefined ? message : `${message} (${path})`, options);
+  }
+}
+
+/**
+ * With `strictMcp`, an MCP server the CLI could not start, reach or authenticate (its `init` said `failed` or
+ * `needs-auth`): the run is stopped rather than going on without the server's tools.
+ */
+export class MCPServerError extends CCFlowError {
+  static override readonly code = 'MCP_SERVER_FAILED';
+  constructor(
+    message: string,
+    /** Each server that is not available, with the status the CLI gave it. */
+    readonly servers: readonly { name: string; status: string }[],
+    readonly sessionId?: string,
+  ) {
+    super(message);
   }
 }
 

@@ -1,7 +1,7 @@
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, delimiter, dirname, join } from 'node:path';
-import { loadConfig } from './config.ts';
+import { type CCFlowConfig, getConfig, loadConfig } from './config.ts';
 import { CLINotFoundError } from './errors.ts';
 
 /**
@@ -14,8 +14,10 @@ const PACKAGE = '@anthropic-ai/claude-code';
 export interface FindCliOptions {
   /** An explicit path (`options.cliPath` or the executor's): used as is, never falling back to a search. */
   cliPath?: string;
-  /** For `CCFLOW_CLAUDE_CLI_PATH` and `PATH`. Default `process.env`. */
+  /** For `PATH`, and `CCFLOW_CLAUDE_CLI_PATH` when no `config` is given. Default `process.env`. */
   env?: Record<string, string | undefined>;
+  /** Where `CCFLOW_CLAUDE_CLI_PATH` is read. Default `loadConfig(env)`, or `getConfig()` without `env`. */
+  config?: Pick<CCFlowConfig, 'claudeCliPath'>;
   /** Where the project's `@anthropic-ai/claude-code` is resolved from. Default `process.cwd()`. */
   cwd?: string;
 }
@@ -26,7 +28,8 @@ export interface FindCliOptions {
  */
 export function findCli(options: FindCliOptions = {}): string {
   const env = options.env ?? process.env;
-  const explicit = options.cliPath ?? loadConfig(env).claudeCliPath;
+  const config = options.config ?? (options.env ? loadConfig(options.env) : getConfig());
+  const explicit = options.cliPath ?? config.claudeCliPath;
   if (explicit !== undefined) {
     const from = options.cliPath !== undefined ? 'cliPath' : 'CCFLOW_CLAUDE_CLI_PATH';
     const problem = unusable(explicit);

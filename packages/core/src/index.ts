@@ -1,12 +1,21 @@
 export { buildCliArgs, buildCliEnv } from './cli-args.ts';
 export { CLIExecutor, type CLIExecutorOptions, EXECUTION_ID_ENV } from './cli-executor.ts';
-export { type CCFlowConfig, loadConfig } from './config.ts';
+export { type CCFlowConfig, getConfig, loadConfig, resetConfig } from './config.ts';
+export {
+  type ContextEncoding,
+  type ContextFormat,
+  contextAttributes,
+  type DecodedContext,
+  decodeContextBlock,
+  withContext,
+} from './context-block.ts';
 export { getCorrelationId, setCorrelationId, withCorrelationId } from './correlation.ts';
 export { getExecutor, resetExecutor, setDefaultExecutorFactory, setExecutor } from './default-executor.ts';
 export * from './errors.ts';
 export type { ExecuteRequest, Executor } from './executor.ts';
 export { type FindCliOptions, findCli } from './find-cli.ts';
 export { iterateInContext } from './iterate-in-context.ts';
+export { failedMcpServers, type McpServerFailure } from './mcp-status.ts';
 export {
   AgentDefinitionSchema,
   type CLIAgentOptions,
@@ -23,7 +32,9 @@ export {
   type SettingSource,
   type ToonConfig,
   ToonConfigSchema,
+  withoutRemovedOptions,
 } from './options.ts';
+export { preparePrompt } from './prepare-prompt.ts';
 export { type BatchInit, batchQuery, type QueryInit, query, querySimple, streamToCallback } from './query.ts';
 export { collectQueryResult, errorFromResult, type QueryResult, type QueryUsage } from './query-result.ts';
 export { ATTR, TracingExecutor, withTracing } from './tracing-executor.ts';

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from './errors.ts';
-import { type CLIAgentOptions, CLIAgentOptionsSchema, PERMISSION_MODES, resolveOptions } from './options.ts';
+import {
+  type CLIAgentOptions,
+  CLIAgentOptionsSchema,
+  PERMISSION_MODES,
+  resolveOptions,
+  withoutRemovedOptions,
+} from './options.ts';
 
 /** The error `resolveOptions` throws for these options. */
 function refusal(options: unknown): ConfigurationError {
@@ -24,15 +30,12 @@ describe('resolveOptions: defaults', () => {
       continueSession: false,
       noSessionPersistence: false,
       includePartial: false,
-      verbose: false,
       strict: false,
       toon: {
-        enabled: true,
         delimiter: ',',
         indent: 2,
         lengthMarker: false,
         encodeContext: true,
-        encodeToolResults: true,
         trackSavings: true,
       },
     });
@@ -100,7 +103,7 @@ describe('resolveOptions: defaults', () => {
       settingSources: ['user', 'project', 'local'],
       onStderr,
       includePartial: true,
-      verbose: true,
+      extraArgs: ['--include-hook-events', '--name=a b'],
       debug: 'api,hooks',
       strict: true,
       context: { user: 'x' },
@@ -176,6 +179,97 @@ describe('resolveOptions: refusals name the field', () => {
 
   it('refuses a non-object', () => {
     expect(refusal('opus').field).toBe('options');
+  });
+
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['a string', 'opus'],
+    ['an array', [{ model: 'opus' }]],
+    ['a number', 3],
+  ])('refuses %s instead of options, saying what it got', (what, options) => {
+    expect(refusal(options).message).toBe(`options: must be an object of options, got ${what}`);
+  });
+});
+
+describe('resolveOptions: unknown names are refused, with the nearest known one', () => {
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ['a misspelt limit', { maxBudgetUSD: 0.01 }, 'maxBudgetUSD', 'did you mean maxBudgetUsd?'],
+    ["the reference's snake_case", { max_turns: 3 }, 'max_turns', 'did you mean maxTurns?'],
+    ['a typo', { modle: 'opus' }, 'modle', 'did you mean model?'],
+    ['a toon field', { toon: { delimter: '|' } }, 'toon.delimter', 'did you mean delimiter?'],
+    [
+      'an MCP server field',
+      { mcpServers: { db: { transport: 'http', url: 'https://x.example/mcp', header: {} } } },
+      'mcpServers.db.header',
+      'did you mean headers?',
+    ],
+  ])('%s', (_name, options, field, hint) => {
+    const error = refusal(options);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(hint);
+  });
+
+  it('names the unknown option even when other fields are bad too', () => {
+    expect(refusal({ model: '', maxBudgetUSD: 1 }).field).toBe('maxBudgetUSD');
+  });
+
+  it('refuses a name far from every option without a guess', () => {
+    expect(refusal({ banana: 1 }).message).toBe('banana: unknown option');
+  });
+
+  it("refuses the reference's timeout, naming timeoutMs and its unit", () => {
+    const error = refusal({ timeout: 300 });
+    expect(error.field).toBe('timeout');
+    expect(error.message).toMatch(/timeoutMs, in milliseconds/);
+  });
+
+  it('refuses the removed verbose and toon.encodeToolResults, saying why', () => {
+    expect(refusal({ verbose: true }).message).toMatch(/^verbose: removed: .*always/);
+    expect(refusal({ toon: { encodeToolResults: true } }).message).toMatch(
+      /^toon\.encodeToolResults: removed: the CLI runs the tools/,
+    );
+  });
+});
+
+describe('withoutRemovedOptions', () => {
+  it('drops the removed names from stored options, so they resolve again', () => {
+    const stored = { model: 'opus', verbose: false, toon: { delimiter: '|', encodeToolResults: true } };
+    expect(() => resolveOptions(stored as CLIAgentOptions)).toThrow(ConfigurationError);
+    const upgraded = withoutRemovedOptions(stored);
+    expect(upgraded).toEqual({ model: 'opus', toon: { delimiter: '|' } });
+    expect(resolveOptions(upgraded as CLIAgentOptions).toon.delimiter).toBe('|');
+    expect(stored.verbose).toBe(false); // a copy
+  });
+
+  it('leaves options without them as they are', () => {
+    expect(withoutRemovedOptions({ model: 'opus' })).toEqual({ model: 'opus' });
+  });
+});
+
+describe('extraArgs', () => {
+  it('accepts flags ccflow does not model, as --name or --name=value', () => {
+    const args = ['--include-hook-events', '--name=my run', '--exclude-dynamic-system-prompt-sections'];
+    expect(resolveOptions({ extraArgs: args }).extraArgs).toEqual(args);
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['an owned flag with a value', '--output-format=json', /--output-format is set by ccflow/],
+    ['an owned flag', '--resume', /--resume is set by ccflow: use the resume option/],
+    ['an owned flag, other spelling', '--allowed-tools=Bash', /set by ccflow: use the allowedTools option/],
+    ['an owned flag, camelCase', '--allowedTools=Bash', /set by ccflow/],
+    ['an owned flag, other case', '--Output-Format=json', /set by ccflow/],
+    ['print', '--print', /set by ccflow/],
+    ['verbose', '--verbose', /set by ccflow/],
+    ['a dangerous flag', '--allow-dangerously-skip-permissions', /refused/],
+    ['a flag that leaves print mode', '--bg', /refused/],
+    ['a short flag', '-p', /not a flag/],
+    ['a flag and its value as two elements', 'json', /not a flag/],
+    ['the end of flags', '--', /not a flag/],
+    ['a value with NUL', '--name=a\0b', /NUL/],
+  ])('refuses %s (%s)', (_what, arg, reason) => {
+    const error = refusal({ extraArgs: ['--include-hook-events', arg] });
+    expect(error.field).toBe('extraArgs.1');
+    expect(error.message).toMatch(reason);
   });
 
   it('is the schema that the error comes from', () => {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationError } from './errors.ts';
+import { extraArgProblem } from './extra-args.ts';
+import { nearestName } from './nearest-name.ts';
 
 /**
  * Permission modes the Claude Code CLI accepts (2.1.331). The reference's `delegate` has no CLI counterpart and is
@@ -27,25 +29,29 @@ const nonEmpty = z.string().min(1, 'must not be empty');
 
 /** An MCP server for `--mcp-config`: a local command (stdio) or a remote endpoint (sse, http). */
 export const MCPServerConfigSchema = z.discriminatedUnion('transport', [
-  z.object({
+  z.strictObject({
     transport: z.literal('stdio').default('stdio'),
     command: nonEmpty,
     args: z.array(z.string()).default([]),
     env: stringMap.default({}),
   }),
-  z.object({ transport: z.literal('sse'), url: z.url(), headers: stringMap.default({}) }),
-  z.object({ transport: z.literal('http'), url: z.url(), headers: stringMap.default({}) }),
+  z.strictObject({ transport: z.literal('sse'), url: z.url(), headers: stringMap.default({}) }),
+  z.strictObject({ transport: z.literal('http'), url: z.url(), headers: stringMap.default({}) }),
 ]);
 export type MCPServerConfig = z.input<typeof MCPServerConfigSchema>;
 
-/** How a turn's `context` object is encoded into the prompt (encoding itself lives in `@ccflow/sessions`). */
-export const ToonConfigSchema = z.object({
-  enabled: z.boolean().default(true),
+/**
+ * How a turn's `context` object is encoded into the prompt (see `withContext`). The reference's
+ * `encodeToolResults` is gone: the CLI runs the tools and writes their results, ccflow cannot re-encode them.
+ */
+export const ToonConfigSchema = z.strictObject({
+  /** Default `CCFLOW_TOON_ENABLED` (true); off, the context is sent as compact JSON. */
+  enabled: z.boolean().optional(),
   delimiter: z.enum([',', '\t', '|']).default(','),
   indent: z.int().min(0).max(8).default(2),
   lengthMarker: z.boolean().default(false),
   encodeContext: z.boolean().default(true),
-  encodeToolResults: z.boolean().default(true),
+  /** Count what TOON saved, in a session's `toonSavings`. */
   trackSavings: z.boolean().default(true),
 });
 export type ToonConfig = z.output<typeof ToonConfigSchema>;
@@ -65,7 +71,12 @@ const toolPattern = z
 
 const jsonObject = z.record(z.string(), z.unknown());
 
-export const CLIAgentOptionsSchema = z.object({
+const extraArg = z.string().superRefine((arg, ctx) => {
+  const problem = extraArgProblem(arg);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const CLIAgentOptionsSchema = z.strictObject({
   // model
   model: nonEmpty.optional(),
   fallbackModel: nonEmpty.optional(),
@@ -141,10 +152,14 @@ export const CLIAgentOptionsSchema = z.object({
     .custom<(chunk: string) => void>((v) => typeof v === 'function', 'must be a function')
     .optional(),
 
+  /**
+   * CLI flags ccflow does not model, after its own: each one element, `--name` or `--name=value`. Flags ccflow sets
+   * or that would change how the run works (`--output-format`, `--resume`, `--print`, ...) are refused.
+   */
+  extraArgs: z.array(extraArg).optional(),
+
   // output
   includePartial: z.boolean().default(false),
-  /** Kept for the reference; stream-json output requires `--verbose`, so it is always on. */
-  verbose: z.boolean().default(false),
   debug: z.union([z.boolean(), nonEmpty]).optional(),
   /** Throw `ParseError` on a line that is not a message, instead of yielding an `error` message. */
   strict: z.boolean().default(false),
@@ -159,11 +174,74 @@ export type CLIAgentOptions = z.input<typeof CLIAgentOptionsSchema>;
 /** Options after validation, defaults applied. */
 export type ResolvedOptions = z.output<typeof CLIAgentOptionsSchema>;
 
+/** Names ccflow does not have (the reference's, or dropped ones) with what to do instead. */
+const REPLACED: Record<string, string> = {
+  timeout: "use timeoutMs, in milliseconds (the reference's timeout was in seconds)",
+  verbose: 'removed: stream-json output needs --verbose, so the CLI always gets it; drop the option',
+  'toon.encodeToolResults':
+    'removed: the CLI runs the tools and writes their results, ccflow cannot encode them; drop the option',
+};
+
+/** Option names that were accepted before and are dropped when stored options are read back. */
+const DROPPED = ['verbose', 'toon.encodeToolResults'] as const;
+
+/** The names an object at `path` may have, for suggestions. */
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(CLIAgentOptionsSchema.shape);
+  if (path.length === 1 && path[0] === 'toon') return Object.keys(ToonConfigSchema.shape);
+  if (path.length === 2 && path[0] === 'mcpServers') {
+    return [...new Set(MCPServerConfigSchema.options.flatMap((o) => Object.keys(o.shape)))];
+  }
+  return [];
+}
+
+/** `ConfigurationError` for an unknown name: what replaced it, or the nearest known name. */
+function unknownKey(path: readonly PropertyKey[], key: string, cause: unknown): ConfigurationError {
+  const field = [...path.map(String), key].join('.');
+  const replaced = REPLACED[field];
+  if (replaced) return new ConfigurationError(field, replaced, { cause });
+  const nearest = nearestName(key, knownKeys(path));
+  const what = path.length === 0 ? 'option' : 'field';
+  return new ConfigurationError(
+    field,
+    nearest ? `unknown ${what}; did you mean ${nearest}?` : `unknown ${what}`,
+    { cause },
+  );
+}
+
+/** Throws `ConfigurationError` unless `value` is an options object (or `undefined`: no options). */
+export function checkOptionsObject(value: unknown): asserts value is CLIAgentOptions | undefined {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw new ConfigurationError('options', `must be an object of options, got ${got}`);
+  }
+}
+
+/**
+ * `options` without the names ccflow has dropped (`verbose`, `toon.encodeToolResults`), which `resolveOptions`
+ * refuses: for options stored by an earlier version (a session's), so they still load.
+ */
+export function withoutRemovedOptions<T extends object>(options: T): T {
+  const out = { ...options } as Record<string, unknown>;
+  for (const name of DROPPED) {
+    const [head, tail] = name.split('.') as [string, string | undefined];
+    if (tail === undefined) delete out[head];
+    else if (typeof out[head] === 'object' && out[head] !== null) {
+      const { [tail]: _dropped, ...rest } = out[head] as Record<string, unknown>;
+      out[head] = rest;
+    }
+  }
+  return out as T;
+}
+
 /**
  * Validates options once, applying defaults. Throws `ConfigurationError` naming the first bad field
- * (e.g. `mcpServers.db.url`). Resolved options pass through unchanged.
+ * (e.g. `mcpServers.db.url`); an unknown name is refused with the option that replaced it or the nearest known one
+ * (`maxBudgetUSD` → `maxBudgetUsd`). Resolved options pass through unchanged.
  */
 export function resolveOptions(options: CLIAgentOptions = {}): ResolvedOptions {
+  checkOptionsObject(options);
   const parsed = CLIAgentOptionsSchema.safeParse(options);
   if (parsed.success) {
     const o = parsed.data;
@@ -185,7 +263,11 @@ export function resolveOptions(options: CLIAgentOptions = {}): ResolvedOptions {
     }
     return o;
   }
-  const issue = parsed.error.issues[0]!;
+  // A misspelt name is the likeliest root of everything else wrong: report it first.
+  const issues = parsed.error.issues;
+  const unrecognized = issues.find((i) => i.code === 'unrecognized_keys');
+  if (unrecognized) throw unknownKey(unrecognized.path, unrecognized.keys[0]!, parsed.error);
+  const issue = issues[0]!;
   const field = issue.path.map(String).join('.') || 'options';
   throw new ConfigurationError(field, issue.message, { cause: parsed.error });
 }

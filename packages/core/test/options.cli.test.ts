@@ -165,13 +165,12 @@ describe('model, prompt, output and process options', () => {
         addDirs: [addDir()],
         includePartial: true,
         debug: true,
-        verbose: false,
       },
       [reply.text('first run done')],
     );
   });
 
-  it('runs: exit 0, a success result (fallbackModel and verbose accepted)', () => {
+  it('runs: exit 0, a success result (fallbackModel accepted)', () => {
     expectSuccess(r);
     expect(r.args).toContain('--fallback-model=claude-ccflow-fallback');
     expect(r.args).toContain('--verbose');

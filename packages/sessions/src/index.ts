@@ -1,11 +1,11 @@
+// The context block moved to @ccflow/core (the executor attaches it for every route); re-exported here as before.
 export {
   type ContextEncoding,
   type ContextFormat,
   type DecodedContext,
   decodeContextBlock,
-  ToonSavings,
   withContext,
-} from './context-block.ts';
+} from '@ccflow/core';
 export { getManager, initManager } from './default-manager.ts';
 export { type LoadInit, loadSession, resumeSession } from './load-session.ts';
 export { MemorySessionStore } from './memory-session-store.ts';
@@ -22,3 +22,4 @@ export {
 } from './session-store.ts';
 export { storableOptions } from './storable-options.ts';
 export { checkAge, checkCount, checkDate, checkId, storedCopy } from './store-checks.ts';
+export { ToonSavings } from './toon-savings.ts';

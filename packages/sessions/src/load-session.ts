@@ -1,4 +1,9 @@
-import { type CLIAgentOptions, type Executor, SessionNotFoundError } from '@ccflow/core';
+import {
+  type CLIAgentOptions,
+  type Executor,
+  SessionNotFoundError,
+  withoutRemovedOptions,
+} from '@ccflow/core';
 import { Session } from './session.ts';
 import type { SessionStore } from './session-store.ts';
 
@@ -16,7 +21,7 @@ export async function loadSession(
 ): Promise<Session | undefined> {
   const state = await store.load(sessionId);
   if (state === undefined) return undefined;
-  const options = init.options ? { ...state.options, ...init.options } : undefined;
+  const options = init.options ? { ...withoutRemovedOptions(state.options), ...init.options } : undefined;
   return Session.fromState(state, { store, executor: init.executor, options });
 }
 

@@ -1,4 +1,10 @@
-import { CLIExecutionError, SessionBusyError, SessionClosedError } from '@ccflow/core';
+import {
+  CLIExecutionError,
+  ConfigurationError,
+  decodeContextBlock,
+  SessionBusyError,
+  SessionClosedError,
+} from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/test';
 import type { Message } from '@ccflow/parser';
 import { describe, expect, it } from 'vitest';
@@ -239,6 +245,45 @@ describe('Session', () => {
     expect(executor.requests[0]?.prompt).toMatch(/^Summarise\n/);
     expect(executor.requests[0]?.prompt).toContain('Ada');
     expect(session.lastCompressionRatio).toBeGreaterThan(0);
+  });
+
+  it('attaches options.context once: the executor gets the prompt with it, and no context to attach again', async () => {
+    const executor = new MockExecutor();
+    const users = { users: [{ id: 1, name: 'Ada' }] };
+    const session = new Session({ executor, options: { model: 'opus', context: users } });
+    executor.enqueue(turn(session.sessionId, 'x'));
+    await drain(session.sendMessage('Summarise'));
+    const request = executor.requests[0]!;
+    expect(request.options).not.toHaveProperty('context');
+    expect(request.options).toMatchObject({ model: 'opus' });
+    expect(decodeContextBlock(request.prompt)?.context).toEqual(users);
+    expect(request.prompt.match(/<context format=/g)).toHaveLength(1);
+    expect(session.options.context).toEqual(users); // still the session's, for the next turns
+  });
+
+  it('refuses options with an unknown name when it is made', () => {
+    expect(() => new Session({ options: { maxBudgetUSD: 1 } as never })).toThrow(ConfigurationError);
+  });
+
+  it('loads stored options that carry names an earlier version accepted (verbose, toon.encodeToolResults)', async () => {
+    const store = new MemorySessionStore();
+    const executor = new MockExecutor();
+    const old = new Session({ options: { model: 'opus' }, store, executor });
+    executor.enqueue(turn(old.sessionId, 'one'));
+    await drain(old.sendMessage('first'));
+    const state = await store.load(old.sessionId);
+    const legacy = { model: 'opus', verbose: false, toon: { delimiter: '|', encodeToolResults: true } };
+    await store.save({ ...state!, options: legacy as never });
+
+    const loaded = Session.fromState((await store.load(old.sessionId))!, { store, executor });
+    expect(loaded.options).toEqual({ model: 'opus', toon: { delimiter: '|' } });
+    executor.enqueue(turn(old.sessionId, 'two'));
+    await drain(loaded.sendMessage('second'));
+    expect(executor.requests[1]?.options).toEqual({
+      model: 'opus',
+      toon: { delimiter: '|' },
+      resume: old.sessionId,
+    });
   });
 });
 

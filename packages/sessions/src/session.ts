@@ -1,20 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CLIAgentOptions,
+  contextAttributes,
   type Executor,
   errorFromResult,
+  getConfig,
   getExecutor,
   iterateInContext,
+  preparePrompt,
+  type ResolvedOptions,
   resolveOptions,
   SessionBusyError,
   SessionClosedError,
-  type ToonConfig,
+  withoutRemovedOptions,
 } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { type ContextEncoding, ToonSavings, withContext } from './context-block.ts';
+import { context as otelContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { SessionState, SessionStore, StoredOptions } from './session-store.ts';
 import { storableOptions } from './storable-options.ts';
+import { ToonSavings } from './toon-savings.ts';
 
 const tracer = trace.getTracer('@ccflow/sessions');
 
@@ -74,7 +78,7 @@ interface Restore {
 export class Session implements AsyncDisposable {
   readonly #options: CLIAgentOptions;
   /** The context encoding, resolved once with the options. */
-  readonly #toon: ToonConfig;
+  readonly #toon: ResolvedOptions['toon'];
   readonly #executor: Executor;
   readonly #store: SessionStore | undefined;
   readonly #state: SessionState;
@@ -84,7 +88,8 @@ export class Session implements AsyncDisposable {
   #persisted = false;
 
   constructor(init: SessionInit = {}, restore?: Restore) {
-    const options = withoutOwned(init.options ?? restore?.state?.options ?? {});
+    // Stored options may carry names an earlier version accepted.
+    const options = withoutOwned(init.options ?? withoutRemovedOptions(restore?.state?.options ?? {}));
     this.#toon = resolveOptions(options).toon;
     this.#options = options;
     this.#executor = init.executor ?? getExecutor();
@@ -187,12 +192,15 @@ export class Session implements AsyncDisposable {
     let resultSeen = false;
     try {
       if (!this.#persisted) await this.#save();
+      // Attached here rather than by the executor, to count the savings; the request then carries no context.
       const toon = this.#toon;
-      const { prompt, encoding } = withContext(content, send.context ?? this.#options.context, toon);
+      const context = send.context ?? this.#options.context;
+      const { prompt, encoding } = preparePrompt(content, { context, toon }, getConfig().toonEnabled);
       if (encoding && toon.trackSavings) this.#savings.add(encoding);
-      if (encoding) annotateEncoding(span, encoding);
-      const request = { prompt, options: this.#turnOptions(), signal: send.signal };
-      const ctx = trace.setSpan(context.active(), span);
+      if (encoding) span.setAttributes(contextAttributes(encoding));
+      const { context: _attached, ...options } = this.#turnOptions();
+      const request = { prompt, options, signal: send.signal };
+      const ctx = trace.setSpan(otelContext.active(), span);
       for await (const m of iterateInContext(ctx, () => this.#executor.execute(request))) {
         if (m.type === 'system' && m.subtype === 'init') await this.#started(m.model);
         if (m.type === 'result') {
@@ -355,10 +363,6 @@ function withoutOwned(options: CLIAgentOptions): CLIAgentOptions {
   const out = { ...options };
   for (const key of SESSION_OWNED) delete out[key];
   return out;
-}
-
-function annotateEncoding(span: ReturnType<typeof tracer.startSpan>, encoding: ContextEncoding): void {
-  span.setAttributes({ 'ccflow.context.format': encoding.format, 'ccflow.context.chars': encoding.chars });
 }
 
 /** A short span marking a lifecycle step: creation, resume, fork, close. */

@@ -1,10 +1,18 @@
-import { CLIExecutor, query, type ToonConfig, ToonConfigSchema } from '@ccflow/core';
+import {
+  CLIExecutor,
+  decodeContextBlock,
+  query,
+  querySimple,
+  type ToonConfig,
+  ToonConfigSchema,
+  withContext,
+} from '@ccflow/core';
 import { ClaudeSandbox, MessagesApiStandIn, type RecordedRequest, reply } from '@ccflow/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { decodeContextBlock, withContext } from '../src/context-block.ts';
+import { Session } from '../src/session.ts';
 
-// A turn's context as the model receives it through the real CLI: what the stand-in recorded decodes back to
-// the original. Two CLI runs.
+// A turn's context as the model receives it through the real CLI, by every route (`query`, `querySimple`,
+// `Session`): what the stand-in recorded holds the block once and decodes back to the original. Four CLI runs.
 
 let api: MessagesApiStandIn;
 let box: ClaudeSandbox;
@@ -42,32 +50,53 @@ function userTexts(requests: RecordedRequest[], prompt: string): string[] {
   return typeof last.content === 'string' ? [last.content] : last.content.flatMap((b) => b.text ?? []);
 }
 
-async function send(toon: ToonConfig) {
-  const { prompt, encoding } = withContext(
-    'Which user is the admin? Answer with the name only.',
-    context,
-    toon,
-  );
+const question = 'Which user is the admin? Answer with the name only.';
+
+/** What the model received for `question` with the context, sent by `route`; the block must be there once. */
+async function send(
+  toon: ToonConfig,
+  route: (options: { context: typeof context; toon: ToonConfig }) => Promise<string>,
+) {
+  const { prompt, encoding } = withContext(question, context, toon);
   api.enqueue(reply.text('Ada'));
-  let text = '';
-  for await (const m of query(prompt, {}, { executor })) if (m.type === 'text') text += m.content;
-  expect(text).toBe('Ada');
+  expect(await route({ context, toon })).toBe('Ada');
   const texts = userTexts(api.messageRequests, prompt);
   // Verbatim: the CLI adds a <system-reminder> block before it but changes nothing in it.
   expect(texts).toContain(prompt);
+  expect(texts.join('\n').match(/<context format=/g)).toHaveLength(1);
   return { received: texts.map(decodeContextBlock).find((d) => d !== undefined), encoding };
 }
 
+const viaQuery = async (options: object) => {
+  let text = '';
+  for await (const m of query(question, options, { executor })) if (m.type === 'text') text += m.content;
+  return text;
+};
+
 describe('the context block through the real CLI', () => {
-  it('TOON: what the model received decodes back to the original context', async () => {
-    const { received, encoding } = await send(ToonConfigSchema.parse({ delimiter: '\t' }));
+  it('query, TOON: what the model received decodes back to the original context', async () => {
+    const { received, encoding } = await send(ToonConfigSchema.parse({ delimiter: '\t' }), viaQuery);
     expect(received).toEqual({ format: 'toon', context });
     expect(encoding?.ratio).toBeLessThan(1);
   });
 
-  it('JSON when TOON is off: the same round trip', async () => {
-    const { received, encoding } = await send(ToonConfigSchema.parse({ enabled: false }));
+  it('querySimple, JSON when TOON is off: the same round trip', async () => {
+    const viaQuerySimple = async (options: object) =>
+      String(await querySimple(question, options, { executor }));
+    const { received, encoding } = await send(ToonConfigSchema.parse({ enabled: false }), viaQuerySimple);
     expect(received).toEqual({ format: 'json', context });
     expect(encoding?.ratio).toBe(1);
+  });
+
+  it('Session with options.context: the block once, and its savings counted', async () => {
+    const session = new Session({ executor, options: { context } });
+    const viaSession = async () => {
+      let text = '';
+      for await (const m of session.sendMessage(question)) if (m.type === 'text') text += m.content;
+      return text;
+    };
+    const { received, encoding } = await send(ToonConfigSchema.parse({}), viaSession);
+    expect(received).toEqual({ format: 'toon', context });
+    expect(session.toonSavings.toJSON()).toMatchObject({ count: 1, chars: encoding!.chars });
   });
 });

@@ -1,7 +1,8 @@
-import { ConfigurationError, type ToonConfig, ToonConfigSchema, ToonEncodingError } from '@ccflow/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ContextEncoding, decodeContextBlock, ToonSavings, withContext } from './context-block.ts';
+import { decodeContextBlock, withContext } from './context-block.ts';
+import { ConfigurationError, ToonEncodingError } from './errors.ts';
+import { type ToonConfig, ToonConfigSchema } from './options.ts';
 
 const config = (overrides: Partial<ToonConfig> = {}): ToonConfig => ToonConfigSchema.parse(overrides);
 
@@ -228,7 +229,7 @@ describe('round trip: decodeContextBlock(withContext(p, v, cfg).prompt).context 
       for (const toon of configs) {
         const { prompt } = withContext('Answer from the context.', context, toon);
         expect(decodeContextBlock(prompt)).toStrictEqual({
-          format: toon.enabled ? 'toon' : 'json',
+          format: toon.enabled !== false ? 'toon' : 'json',
           context: JSON.parse(JSON.stringify(context)),
         });
       }
@@ -330,68 +331,5 @@ describe('decodeContextBlock', () => {
     ]) {
       expect(() => decodeContextBlock(text)).toThrow(ToonEncodingError);
     }
-  });
-});
-
-describe('ToonSavings', () => {
-  const encoding = (chars: number, jsonChars: number): ContextEncoding => ({
-    format: chars === jsonChars ? 'json' : 'toon',
-    chars,
-    jsonChars,
-    ratio: chars / jsonChars,
-    addedChars: chars + 40,
-  });
-
-  it('starts empty', () => {
-    const savings = new ToonSavings();
-    expect(savings.toJSON()).toEqual({
-      unit: 'chars',
-      count: 0,
-      chars: 0,
-      jsonChars: 0,
-      savedChars: 0,
-      ratio: undefined,
-      lastCompressionRatio: undefined,
-    });
-  });
-
-  it('adds up characters exactly, JSON turns included, and keeps the last ratio', () => {
-    const savings = new ToonSavings();
-    savings.add(withContext('p', users, config()).encoding!);
-    expect(savings.toJSON()).toEqual({
-      unit: 'chars',
-      count: 1,
-      chars: 34,
-      jsonChars: 55,
-      savedChars: 21,
-      ratio: 34 / 55,
-      lastCompressionRatio: 34 / 55,
-    });
-    savings.add(withContext('p', users, config({ enabled: false })).encoding!);
-    expect(savings.toJSON()).toMatchObject({
-      count: 2,
-      chars: 89,
-      jsonChars: 110,
-      savedChars: 21,
-      ratio: 89 / 110,
-    });
-    expect(savings.lastCompressionRatio).toBe(1);
-  });
-
-  it('reports TOON larger than JSON as negative savings', () => {
-    const savings = new ToonSavings();
-    savings.add(encoding(12, 10));
-    expect(savings.savedChars).toBe(-2);
-    expect(savings.ratio).toBe(1.2);
-  });
-
-  it('a deep, non-uniform context can come out larger as TOON: the figures say so', () => {
-    const { encoding: e } = withContext(
-      '',
-      { a: { b: { c: { d: [{ x: 1 }, { y: [{ z: 1 }] }] } } } },
-      config(),
-    );
-    expect(e!.chars).toBeGreaterThan(e!.jsonChars);
-    expect(e!.ratio).toBeGreaterThan(1);
   });
 });

@@ -1,5 +1,6 @@
-import { ConfigurationError, type ToonConfig, ToonEncodingError } from '@ccflow/core';
 import { decode, encode } from '@toon-format/toon';
+import { ConfigurationError, ToonEncodingError } from './errors.ts';
+import type { ToonConfig } from './options.ts';
 
 /**
  * A turn's `context` object, attached to the prompt as a block the model reads and a program can decode:
@@ -15,7 +16,7 @@ import { decode, encode } from '@toon-format/toon';
  * </context>
  * ```
  *
- * TOON comes from the official library (`@toon-format/toon`, spec 4.4); with `toon.enabled` or
+ * TOON comes from the official library (`@toon-format/toon`, spec 4.4); with `toon.enabled` (default on) or
  * `toon.encodeContext` off the block holds compact JSON (`format="json"`, hint `Context for this request, in
  * JSON:`). The hint line sits outside the tags, so the block holds nothing but the data.
  *
@@ -64,7 +65,7 @@ export function withContext(
   toon: ToonConfig,
 ): { prompt: string; encoding: ContextEncoding | undefined } {
   if (context === undefined) return { prompt, encoding: undefined };
-  const format: ContextFormat = toon.enabled && toon.encodeContext ? 'toon' : 'json';
+  const format: ContextFormat = toon.enabled !== false && toon.encodeContext ? 'toon' : 'json';
   const data = toJson(context, 'context', new Set());
   // A root `toJSON` or array would make a block that decodes to something else than an object.
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -83,6 +84,15 @@ export function withContext(
       ratio: body.length / json.length,
       addedChars: added.length,
     },
+  };
+}
+
+/** The span attributes that say how a context was attached. */
+export function contextAttributes(encoding: ContextEncoding): Record<string, string | number> {
+  return {
+    'ccflow.context.format': encoding.format,
+    'ccflow.context.chars': encoding.chars,
+    'ccflow.context.json_chars': encoding.jsonChars,
   };
 }
 
@@ -206,59 +216,4 @@ function indentOf(body: string): number {
     if (width > 0 && width < narrowest) narrowest = width;
   }
   return narrowest === Number.POSITIVE_INFINITY ? 2 : narrowest;
-}
-
-/**
- * Running totals of the contexts attached in a session, in characters (see `ContextEncoding`). JSON-format
- * turns count too, at ratio 1, so `ratio` is what TOON saved over all the context sent.
- */
-export class ToonSavings {
-  #count = 0;
-  #chars = 0;
-  #jsonChars = 0;
-  #last: number | undefined;
-
-  add(encoding: ContextEncoding): void {
-    this.#count++;
-    this.#chars += encoding.chars;
-    this.#jsonChars += encoding.jsonChars;
-    this.#last = encoding.ratio;
-  }
-
-  /** Contexts recorded. */
-  get count(): number {
-    return this.#count;
-  }
-  /** Characters of encoded context sent. */
-  get chars(): number {
-    return this.#chars;
-  }
-  /** Characters the same contexts would have taken as compact JSON. */
-  get jsonChars(): number {
-    return this.#jsonChars;
-  }
-  /** `jsonChars - chars`: negative when TOON came out larger. */
-  get savedChars(): number {
-    return this.#jsonChars - this.#chars;
-  }
-  /** `chars / jsonChars` over everything recorded; `undefined` before the first. */
-  get ratio(): number | undefined {
-    return this.#count === 0 ? undefined : this.#chars / this.#jsonChars;
-  }
-  /** The ratio of the last context recorded. */
-  get lastCompressionRatio(): number | undefined {
-    return this.#last;
-  }
-
-  toJSON() {
-    return {
-      unit: 'chars' as const,
-      count: this.count,
-      chars: this.chars,
-      jsonChars: this.jsonChars,
-      savedChars: this.savedChars,
-      ratio: this.ratio,
-      lastCompressionRatio: this.lastCompressionRatio,
-    };
-  }
 }
