@@ -1,5 +1,6 @@
 import { collectText, type Message, type ResultMessage } from '@ccflow/parser';
 import { AbortedError, CCFlowError, CLIAuthenticationError, CLIExecutionError } from './errors.ts';
+import { failedMcpServers, type McpServerFailure } from './mcp-status.ts';
 
 export interface QueryUsage {
   inputTokens: number;
@@ -27,6 +28,11 @@ export interface QueryResult {
   error: CCFlowError | undefined;
   /** The CLI's result message, when there was one. */
   result: ResultMessage | undefined;
+  /**
+   * MCP servers the CLI could not start, reach or authenticate (its `init` said `failed` or `needs-auth`): the
+   * turn ran without their tools. With `strictMcp` the query fails with `MCPServerError` instead.
+   */
+  unavailableMcpServers: McpServerFailure[];
 }
 
 /**
@@ -59,11 +65,15 @@ export async function collectQueryResult(
   let sessionId: string | undefined;
   let error: CCFlowError | undefined;
   let notice: string | undefined;
+  let unavailableMcpServers: McpServerFailure[] = [];
   try {
     for await (const m of stream) {
       if (m.type === 'text') messages.push(m);
       if (m.type === 'result') result = m;
-      if (m.type === 'system' && m.subtype === 'init') sessionId = m.sessionId;
+      if (m.type === 'system' && m.subtype === 'init') {
+        sessionId = m.sessionId;
+        unavailableMcpServers = failedMcpServers(m);
+      }
       if (m.type === 'assistant' && m.error !== undefined) notice = m.error;
       await onMessage?.(m);
     }
@@ -90,6 +100,7 @@ export async function collectQueryResult(
     isError: error !== undefined,
     error,
     result,
+    unavailableMcpServers,
   };
 }
 
