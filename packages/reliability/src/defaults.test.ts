@@ -1,5 +1,5 @@
-import { ConfigurationError } from '@ccflow/core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigurationError, resetConfig } from '@ccflow/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CombinedLimiter } from './combined-limiter.ts';
 import {
   getCliCircuitBreaker,
@@ -12,8 +12,11 @@ import {
 import { HealthChecker } from './health-check.ts';
 import { SlidingWindowRateLimiter } from './sliding-window.ts';
 
+// The configuration is read once per process: each test reads the environment it stubbed.
+beforeEach(() => resetConfig());
 afterEach(() => {
   vi.unstubAllEnvs();
+  resetConfig();
   resetLimiter();
   resetCliCircuitBreaker();
   resetHealthChecker();
@@ -32,7 +35,7 @@ describe('process-wide defaults', () => {
     expect(getLimiter()).toBe(limiter);
   });
 
-  it('defaults to 10 at once and 60 a minute; read on first use, again after resetLimiter()', () => {
+  it('defaults to 10 at once and 60 a minute; read on first use, again after resetConfig() and resetLimiter()', () => {
     vi.stubEnv('CCFLOW_MAX_CONCURRENT_REQUESTS', '');
     vi.stubEnv('CCFLOW_RATE_LIMIT_PER_MINUTE', '');
     const first = getLimiter();
@@ -40,6 +43,9 @@ describe('process-wide defaults', () => {
     expect((first.rateLimiter as SlidingWindowRateLimiter).limit).toBe(60);
     vi.stubEnv('CCFLOW_MAX_CONCURRENT_REQUESTS', '1');
     expect(getLimiter()).toBe(first);
+    resetLimiter();
+    expect(getLimiter().concurrencyLimiter?.maxConcurrent).toBe(10); // the configuration is kept
+    resetConfig();
     resetLimiter();
     expect(getLimiter().concurrencyLimiter?.maxConcurrent).toBe(1);
   });

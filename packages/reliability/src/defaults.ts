@@ -1,4 +1,4 @@
-import { loadConfig } from '@ccflow/core';
+import { getConfig } from '@ccflow/core';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { CombinedLimiter } from './combined-limiter.ts';
 import { HealthChecker } from './health-check.ts';
@@ -6,7 +6,8 @@ import { HealthChecker } from './health-check.ts';
 /**
  * The process-wide reliability objects, made on first use (so the environment is read then, not at import) and
  * shared by everything in the process, which is what keeps many concurrent callers inside one account's limits.
- * Each `reset*` forgets its object; the next `get*` makes a new one (reading the environment again).
+ * Each `reset*` forgets its object; the next `get*` makes a new one (with the configuration of `getConfig()`, which
+ * `resetConfig()` makes read the environment again).
  */
 
 let limiter: CombinedLimiter | undefined;
@@ -21,7 +22,7 @@ let checker: HealthChecker | undefined;
  */
 export function getLimiter(): CombinedLimiter {
   if (limiter === undefined) {
-    const { rateLimitPerMinute, maxConcurrentRequests } = loadConfig();
+    const { rateLimitPerMinute, maxConcurrentRequests } = getConfig();
     limiter = new CombinedLimiter({
       rate: rateLimitPerMinute / 60,
       windowMs: rateLimitPerMinute >= 1 ? 60_000 : Math.ceil(60_000 / rateLimitPerMinute),
