@@ -120,6 +120,22 @@ describe('ccflow command', () => {
     expect(t.err.join('')).toMatch(/^ccflow: .+\nUsage: ccflow query/);
   });
 
+  it.each([[''], [' \n\t']])(
+    'a blank prompt (%j, argument or stdin) exits 2 before any query',
+    async (blank) => {
+      for (const [argv, stdin] of [
+        [['query', blank], []],
+        [['query', '-'], [blank]],
+      ] as const) {
+        const executor = new MockExecutor();
+        const t = io(executor, [...stdin]);
+        expect(await main([...argv], t.io)).toBe(2);
+        expect(t.err.join('')).toMatch(/^ccflow: CONFIGURATION_ERROR: prompt: is empty or only whitespace/);
+        expect(executor.requests).toEqual([]);
+      }
+    },
+  );
+
   it('--help prints the usage', async () => {
     const t = io(new MockExecutor());
     expect(await main(['--help'], t.io)).toBe(0);

@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   type Executor,
   errorFromResult,
+  preparePrompt,
   query,
   resolveOptions,
 } from './index.ts';
@@ -49,7 +50,7 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
     }
     ({ options, json } = parsed);
     prompt = parsed.prompt === '-' ? await readAll(io.stdin ?? process.stdin) : parsed.prompt;
-    resolveOptions(options);
+    preparePrompt(prompt, resolveOptions(options), true); // what the executor would refuse is bad usage here
   } catch (error) {
     io.stderr.write(`ccflow: ${oneLine(error)}\n${USAGE}`);
     return 2;
