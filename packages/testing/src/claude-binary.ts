@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 
 /** The exact CLI version the test suite is written against. */
-export const PINNED_CLAUDE_VERSION = '2.1.331';
+export const PINNED_CLAUDE_VERSION = '2.1.332';
 
 export class ClaudeBinaryNotFoundError extends Error {
   override name = 'ClaudeBinaryNotFoundError';
