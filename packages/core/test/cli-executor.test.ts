@@ -587,10 +587,12 @@ describe('CLIExecutor: stopping ends the whole process tree', () => {
     });
     let cli = 0;
     let goneWhileHeld = false;
-    const { messages, error } = await run(ex, { options: { timeoutMs: 200 } }, async (_m, i) => {
+    // Long enough for the fault CLI to start and print its first line on a loaded machine (200 ms was not).
+    const timeoutMs = 2000;
+    const { messages, error } = await run(ex, { options: { timeoutMs } }, async (_m, i) => {
       if (i !== 0) return;
       cli = childWithEnv(dir)!;
-      await until(() => isGone(cli), 200 + GRACE_MS + 2000, 'CLI stopped while the message is held');
+      await until(() => isGone(cli), timeoutMs + GRACE_MS + 2000, 'CLI stopped while the message is held');
       goneWhileHeld = true;
     });
     expect(goneWhileHeld).toBe(true);
