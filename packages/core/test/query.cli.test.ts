@@ -1,25 +1,20 @@
-import { ClaudeSandbox, MessagesApiStandIn, reply } from '@ccflow/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type MessagesApiStandIn, reply } from '@ccflow/testing';
+import { useClaudeSandbox } from '@ccflow/testing/vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLIExecutor } from '../src/cli-executor.ts';
 import { CLIAuthenticationError, CLIExecutionError } from '../src/errors.ts';
 import { batchQuery, query, querySimple } from '../src/query.ts';
 
 // The query functions end to end: the real CLI, the stand-in, the parser. Six CLI runs.
 
-let api: MessagesApiStandIn;
-let box: ClaudeSandbox;
+const sandbox = useClaudeSandbox();
 let executor: CLIExecutor;
+let api: MessagesApiStandIn;
 
-beforeAll(async () => {
-  api = await MessagesApiStandIn.start();
-  box = new ClaudeSandbox({ baseUrl: api.url });
-  executor = new CLIExecutor({ cliPath: box.cliPath, env: box.env, defaultOptions: { cwd: box.cwd } });
+beforeAll(() => {
+  ({ api } = sandbox);
+  executor = new CLIExecutor(sandbox.executorOptions);
 });
-afterAll(async () => {
-  box.close();
-  await api.close();
-});
-beforeEach(() => api.reset());
 
 describe('the query functions with the real CLI', () => {
   it('query streams typed messages: init, thinking, text, tool use and result, with partials', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@ccflow/parser';
-import { ClaudeSandbox, MessagesApiStandIn, reply } from '@ccflow/testing';
+import { type MessagesApiStandIn, reply } from '@ccflow/testing';
+import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -19,20 +20,14 @@ import { processesWithEnv, until } from './processes.ts';
 // Options ccflow refuses or acts on, against the real CLI: a blank prompt, extraArgs, an MCP server that fails
 // with and without strictMcp. Five CLI runs.
 
-let api: MessagesApiStandIn;
-let box: ClaudeSandbox;
+const sandbox = useClaudeSandbox();
 let executor: CLIExecutor;
+let api: MessagesApiStandIn;
 
-beforeAll(async () => {
-  api = await MessagesApiStandIn.start();
-  box = new ClaudeSandbox({ baseUrl: api.url });
-  executor = new CLIExecutor({ cliPath: box.cliPath, env: box.env, defaultOptions: { cwd: box.cwd } });
+beforeAll(() => {
+  ({ api } = sandbox);
+  executor = new CLIExecutor(sandbox.executorOptions);
 });
-afterAll(async () => {
-  box.close();
-  await api.close();
-});
-beforeEach(() => api.reset());
 
 async function collect(stream: AsyncIterable<Message>): Promise<{ messages: Message[]; error: unknown }> {
   const messages: Message[] = [];

@@ -7,27 +7,22 @@ import {
   ToonConfigSchema,
   withContext,
 } from '@ccflow/core';
-import { ClaudeSandbox, MessagesApiStandIn, type RecordedRequest, reply } from '@ccflow/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type MessagesApiStandIn, type RecordedRequest, reply } from '@ccflow/testing';
+import { useClaudeSandbox } from '@ccflow/testing/vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../src/session.ts';
 
 // A turn's context as the model receives it through the real CLI, by every route (`query`, `querySimple`,
 // `Session`): what the stand-in recorded holds the block once and decodes back to the original. Four CLI runs.
 
-let api: MessagesApiStandIn;
-let box: ClaudeSandbox;
+const sandbox = useClaudeSandbox();
 let executor: CLIExecutor;
+let api: MessagesApiStandIn;
 
-beforeAll(async () => {
-  api = await MessagesApiStandIn.start();
-  box = new ClaudeSandbox({ baseUrl: api.url });
-  executor = new CLIExecutor({ cliPath: box.cliPath, env: box.env, defaultOptions: { cwd: box.cwd } });
+beforeAll(() => {
+  ({ api } = sandbox);
+  executor = new CLIExecutor(sandbox.executorOptions);
 });
-afterAll(async () => {
-  box.close();
-  await api.close();
-});
-beforeEach(() => api.reset());
 
 const context = {
   project: { name: 'ccflow', tags: ['cli', 'toon'], owner: { name: 'Zoë Ünal', email: 'zoe@example.com' } },

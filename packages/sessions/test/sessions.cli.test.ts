@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CLIExecutor } from '@ccflow/core';
-import { ClaudeSandbox, MessagesApiStandIn, type RecordedRequest, reply } from '@ccflow/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ClaudeSandbox, type MessagesApiStandIn, type RecordedRequest, reply } from '@ccflow/testing';
+import { useClaudeSandbox } from '@ccflow/testing/vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSession } from '../src/load-session.ts';
 import { MemorySessionStore } from '../src/memory-session-store.ts';
 import { Session } from '../src/session.ts';
@@ -10,20 +11,15 @@ import type { SessionState } from '../src/session-store.ts';
 
 // Sessions with the real CLI: resume, fork, and a session continued in another process. Eight CLI runs.
 
+const sandbox = useClaudeSandbox();
+let executor: CLIExecutor;
 let api: MessagesApiStandIn;
 let box: ClaudeSandbox;
-let executor: CLIExecutor;
 
-beforeAll(async () => {
-  api = await MessagesApiStandIn.start();
-  box = new ClaudeSandbox({ baseUrl: api.url });
-  executor = new CLIExecutor({ cliPath: box.cliPath, env: box.env, defaultOptions: { cwd: box.cwd } });
+beforeAll(() => {
+  ({ api, box } = sandbox);
+  executor = new CLIExecutor(sandbox.executorOptions);
 });
-afterAll(async () => {
-  box.close();
-  await api.close();
-});
-beforeEach(() => api.reset());
 
 /** Everything the model was shown in one request, as text. */
 const seen = (r: RecordedRequest | undefined) => JSON.stringify(r?.body.messages ?? []);

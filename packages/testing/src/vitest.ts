@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { ClaudeSandbox } from './claude-sandbox.ts';
+import { MessagesApiStandIn } from './messages-api-stand-in.ts';
+
+/** What a `CLIExecutor` takes to run the sandboxed CLI: plain data, so this kit needs no `@ccflow/core`. */
+export interface SandboxExecutorOptions {
+  cliPath: string;
+  env: Record<string, string>;
+  defaultOptions: { cwd: string };
+}
+
+export interface ClaudeSandboxFixture {
+  readonly api: MessagesApiStandIn;
+  readonly box: ClaudeSandbox;
+  readonly executorOptions: SandboxExecutorOptions;
+}
+
+/**
+ * For a test file of real-CLI tests: starts a stand-in and a sandbox pointed at it before the file's tests, resets
+ * the stand-in before each test, and closes both after the file. Read the fields inside tests or hooks.
+ */
+export function useClaudeSandbox(): ClaudeSandboxFixture {
+  let api: MessagesApiStandIn | undefined;
+  let box: ClaudeSandbox | undefined;
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useClaudeSandbox: read its fields inside tests or hooks');
+    return value;
+  };
+  beforeAll(async () => {
+    api = await MessagesApiStandIn.start();
+    box = new ClaudeSandbox({ baseUrl: api.url });
+  });
+  afterAll(async () => {
+    box?.close();
+    await api?.close();
+  });
+  beforeEach(() => api?.reset());
+  return {
+    get api() {
+      return started(api);
+    },
+    get box() {
+      return started(box);
+    },
+    get executorOptions() {
+      const b = started(box);
+      return { cliPath: b.cliPath, env: b.env, defaultOptions: { cwd: b.cwd } };
+    },
+  };
+}
