@@ -26,4 +26,11 @@ export {
 } from './options.ts';
 export { type BatchInit, batchQuery, type QueryInit, query, querySimple, streamToCallback } from './query.ts';
 export { collectQueryResult, errorFromResult, type QueryResult, type QueryUsage } from './query-result.ts';
+export {
+  MIN_SECRET_LENGTH,
+  REDACTED,
+  type RedactionConfig,
+  RedactionConfigSchema,
+  Redactor,
+} from './redaction.ts';
 export { ATTR, TracingExecutor, withTracing } from './tracing-executor.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from './errors.ts';
+import { RedactionConfigSchema } from './redaction.ts';
 
 /**
  * Permission modes the Claude Code CLI accepts (2.1.331). The reference's `delegate` has no CLI counterpart and is
@@ -152,6 +153,9 @@ export const CLIAgentOptionsSchema = z.object({
   // context
   toon: ToonConfigSchema.default(ToonConfigSchema.parse({})),
   context: jsonObject.optional(),
+
+  /** How secrets are hidden in what ccflow stores, traces and logs (see `Redactor`). Never stored itself. */
+  redaction: RedactionConfigSchema.optional(),
 });
 
 /** Options as a caller writes them: everything optional. */
