@@ -38,7 +38,10 @@ const CREDENTIAL_NAME =
   '(?:(?<![a-z])(?:api[-_]?[Kk]ey|access[-_]?[Kk]ey|private[-_]?[Kk]ey|secret|token|passw(?:or)?d|passphrase|pass|credentials?|authorization|cookie)' +
   '|(?:Api[-_]?[Kk]ey|Access[-_]?[Kk]ey|Private[-_]?[Kk]ey|Secret|Token|Passw(?:or)?d|Passphrase|Pass|Credentials?|Authorization|Cookie))(?![a-z])' +
   '|(?:API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET|TOKEN|PASSW(?:OR)?D|PASSPHRASE|(?<![A-Z])PASS|CREDENTIALS?|AUTHORIZATION|COOKIE)(?![A-Z])';
-const CREDENTIAL_KEY = new RegExp(CREDENTIAL_NAME);
+const CREDENTIAL_PATTERN = new RegExp(CREDENTIAL_NAME);
+/** Keys named like a credential that hold none: the CLI's `init` says where its key came from (`ANTHROPIC_API_KEY`). */
+const NOT_CREDENTIALS = new Set(['apiKeySource']);
+const isCredentialKey = (key: string) => CREDENTIAL_PATTERN.test(key) && !NOT_CREDENTIALS.has(key);
 
 /** The same words, lower case, as a command-line flag: `--api-key`, `--token`, `--db-password`. */
 const FLAG_WORD =
@@ -108,7 +111,7 @@ export class Redactor {
     const secrets = new Set<string>();
     collect(options, false, secrets);
     for (const [name, value] of Object.entries(env))
-      if (value && (CREDENTIAL_ENV.includes(name) || CREDENTIAL_KEY.test(name))) secrets.add(value);
+      if (value && (CREDENTIAL_ENV.includes(name) || isCredentialKey(name))) secrets.add(value);
     const literals = [...secrets].filter((s) => s.length >= MIN_SECRET_LENGTH);
     literals.push(...(redaction.secrets ?? []));
     literals.sort((a, b) => b.length - a.length);
@@ -176,7 +179,7 @@ export class Redactor {
       }
       const out: Record<string, unknown> = {};
       for (const [key, v] of Object.entries(value)) {
-        const keySecret = structural && ((SECRET_MAPS.has(key) && isRecord(v)) || CREDENTIAL_KEY.test(key));
+        const keySecret = structural && ((SECRET_MAPS.has(key) && isRecord(v)) || isCredentialKey(key));
         if (keySecret && form === 'drop') continue;
         const r = this.#walk(v, secret || keySecret, form, seen);
         if (r !== undefined) out[key] = r;
@@ -206,7 +209,7 @@ function collect(value: unknown, secret: boolean, out: Set<string>, seen = new W
     return;
   }
   for (const [key, v] of Object.entries(value))
-    collect(v, secret || (SECRET_MAPS.has(key) && isRecord(v)) || CREDENTIAL_KEY.test(key), out, seen);
+    collect(v, secret || (SECRET_MAPS.has(key) && isRecord(v)) || isCredentialKey(key), out, seen);
 }
 
 const FLAG_VALUE = new RegExp(
