@@ -54,6 +54,6 @@ it('span statuses and exception events show no secret of the execution', async (
   expect(second?.status.message).toBe('stderr: key [redacted] refused');
   expect(second?.events[0]?.attributes).toMatchObject({
     'exception.message': 'stderr: key [redacted] refused',
-    'exception.type': 'CLIExecutionError',
+    'exception.type': 'CLI_EXECUTION',
   });
 });

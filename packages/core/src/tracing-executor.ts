@@ -81,6 +81,7 @@ export class TracingExecutor implements Executor {
       const e = error instanceof Error ? error : undefined;
       const message = redact(e ? e.message : String(error));
       span.recordException({
+        code: CCFlowError.isInstance(error) ? (error as CCFlowError).code : undefined,
         name: e?.name,
         message,
         stack: e?.stack === undefined ? undefined : redact(e.stack),
