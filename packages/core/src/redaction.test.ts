@@ -54,7 +54,7 @@ describe('Redactor.text: secret shapes', () => {
 });
 
 describe('Redactor: known secrets', () => {
-  it('replaces the values of options.env, settings.env, MCP env, headers and credential args anywhere', () => {
+  it('replaces the values of options.env, settings.env, MCP env, headers, credential args and URL passwords anywhere', () => {
     const r = redactor({
       env: { MY_VALUE: 'opt-env-value-1', DEBUG: '1', LEVEL: 'verbose' },
       settings: JSON.stringify({ env: { S: 'settings-env-value' }, theme: 'dark' }),
@@ -64,12 +64,16 @@ describe('Redactor: known secrets', () => {
           args: ['--api-key=mcp-arg-value', '--token', 'mcp-separate-value'],
           env: { E: 'mcp-env-value' },
         },
-        web: { transport: 'http', url: 'https://mcp.example', headers: { 'X-Custom': 'mcp-header-value' } },
+        web: {
+          transport: 'http',
+          url: 'https://u:url-password-value@mcp.example',
+          headers: { 'X-Custom': 'mcp-header-value' },
+        },
       },
     });
     const printed =
-      'opt-env-value-1 settings-env-value mcp-arg-value mcp-separate-value mcp-env-value mcp-header-value';
-    expect(r.text(printed)).toBe(Array(6).fill(R).join(' '));
+      'opt-env-value-1 settings-env-value mcp-arg-value mcp-separate-value mcp-env-value mcp-header-value url-password-value';
+    expect(r.text(printed)).toBe(Array(7).fill(R).join(' '));
     // Values too short to tell from words stay in text (they are still hidden as env values).
     expect(r.text('DEBUG is 1, verbose')).toBe('DEBUG is 1, verbose');
   });

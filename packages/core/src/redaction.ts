@@ -50,6 +50,12 @@ const CREDENTIAL_FLAG = new RegExp(`^--?(?:[a-z0-9]+[-_])*${FLAG_WORD}(?:[-_][a-
 /** Objects whose every value may be a credential: environments and HTTP headers. */
 const SECRET_MAPS = new Set(['env', 'headers']);
 
+/** The password of a URL, `postgres://user:PASSWORD@host`, as `(kept prefix)(secret)`. */
+const URL_PASSWORD =
+  '(\\b[A-Za-z][A-Za-z0-9+.-]{0,31}://[^\\s:/?#@"\'<>]{0,256}:)([^\\s/?#@"\'<>]{1,256})(?=@)';
+/** A credential flag's value, `--api-key=VALUE` or `--token VALUE`, as `(kept prefix)(secret)`. */
+const FLAG_VALUE = `((?<![\\w-])--?(?:[a-z0-9]+[-_])*${FLAG_WORD}(?:[-_][a-z0-9]+)*(?:=|[ \\t]+))([^\\s"'\`]+)`;
+
 /**
  * Secret shapes, each as `(kept prefix)(secret)`: only the second group is replaced. All are bounded so that one
  * pass over a string stays linear.
@@ -69,10 +75,8 @@ const RULES: readonly string[] = [
     '([^\\s"\'<>;]+(?:[ \\t]*;[ \\t]*[^\\s"\'<>;]+)*)',
   // A bearer token anywhere.
   '(\\b[Bb]earer\\s+)([A-Za-z0-9._~+/-]{8,}=*)',
-  // The password of a URL: `postgres://user:PASSWORD@host`.
-  '(\\b[A-Za-z][A-Za-z0-9+.-]{0,31}://[^\\s:/?#@"\'<>]{0,256}:)([^\\s/?#@"\'<>]{1,256})(?=@)',
-  // A credential flag's value: `--api-key=VALUE`, `--token VALUE`.
-  `((?<![\\w-])--?(?:[a-z0-9]+[-_])*${FLAG_WORD}(?:[-_][a-z0-9]+)*(?:=|[ \\t]+))([^\\s"'\`]+)`,
+  URL_PASSWORD,
+  FLAG_VALUE,
   // A JSON member named like a credential: `"api_key": "VALUE"`.
   `("[^"\\\\\\s]{0,64}?(?:${CREDENTIAL_NAME})[^"\\\\\\s]{0,64}"\\s*:\\s*")((?:[^"\\\\\\r\\n]|\\\\.)+)(?=")`,
   // An environment variable named like a credential, as `env` or a `.env` file prints it: `GITHUB_TOKEN=VALUE`.
@@ -195,7 +199,7 @@ export class Redactor {
 function collect(value: unknown, secret: boolean, out: Set<string>, seen = new WeakSet<object>()): void {
   if (typeof value === 'string') {
     if (secret) out.add(value);
-    else if (value.includes('-')) for (const m of value.matchAll(FLAG_VALUE)) out.add(m[1] as string);
+    else for (const re of IN_TEXT) for (const m of value.matchAll(re)) out.add(m[2] as string);
     const parsed = secret ? undefined : parseObject(value);
     if (parsed) collect(parsed, false, out, seen);
     return;
@@ -212,10 +216,8 @@ function collect(value: unknown, secret: boolean, out: Set<string>, seen = new W
     collect(v, secret || (SECRET_MAPS.has(key) && isRecord(v)) || isCredentialKey(key), out, seen);
 }
 
-const FLAG_VALUE = new RegExp(
-  `(?<![\\w-])--?(?:[a-z0-9]+[-_])*${FLAG_WORD}(?:[-_][a-z0-9]+)*(?:=|[ \\t]+)([^\\s"'\`]+)`,
-  'g',
-);
+/** Secrets inside option strings that become known values: URL passwords and credential flag values. */
+const IN_TEXT = [new RegExp(URL_PASSWORD, 'g'), new RegExp(FLAG_VALUE, 'g')];
 
 /** The replacement of one match of the combined scan: a rule keeps its prefix, a known secret goes whole. */
 function replaceMatch(_match: string, ...groups: unknown[]): string {
