@@ -107,6 +107,27 @@ describe('ccflow command', () => {
     expect(crash.err).toEqual(['ccflow: CLI_EXECUTION: CLI exited with code 1 without a result\n']);
   });
 
+  it('the error line hides secrets (here the process key the CLI echoed)', async () => {
+    const saved = process.env.ANTHROPIC_API_KEY;
+    process.env.ANTHROPIC_API_KEY = 'process-key-for-cli-test';
+    try {
+      const executor = new MockExecutor([
+        {
+          lines: [mockLines.init()],
+          thenThrow: new CLIExecutionError('key process-key-for-cli-test refused, Bearer 0123456789abcdef', {
+            exitCode: 1,
+          }),
+        },
+      ]);
+      const t = io(executor);
+      expect(await main(['query', 'p'], t.io)).toBe(1);
+      expect(t.err).toEqual(['ccflow: CLI_EXECUTION: key [redacted] refused, Bearer [redacted]\n']);
+    } finally {
+      if (saved === undefined) delete process.env.ANTHROPIC_API_KEY;
+      else process.env.ANTHROPIC_API_KEY = saved;
+    }
+  });
+
   it.each([
     [['query']],
     [['query', 'a', 'b']],

@@ -7,6 +7,7 @@ import {
   errorFromResult,
   preparePrompt,
   query,
+  Redactor,
   resolveOptions,
 } from './index.ts';
 
@@ -75,7 +76,8 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
   }
   if (!json && !endsWithNewline) io.stdout.write('\n');
   if (failure === undefined) return 0;
-  io.stderr.write(`ccflow: ${oneLine(failure)}\n`);
+  // The message may quote what the CLI printed: no secret in a log line.
+  io.stderr.write(`ccflow: ${new Redactor(options).text(oneLine(failure))}\n`);
   return 1;
 }
 

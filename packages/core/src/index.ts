@@ -37,4 +37,11 @@ export {
 export { preparePrompt } from './prepare-prompt.ts';
 export { type BatchInit, batchQuery, type QueryInit, query, querySimple, streamToCallback } from './query.ts';
 export { collectQueryResult, errorFromResult, type QueryResult, type QueryUsage } from './query-result.ts';
+export {
+  MIN_SECRET_LENGTH,
+  REDACTED,
+  type RedactionConfig,
+  RedactionConfigSchema,
+  Redactor,
+} from './redaction.ts';
 export { ATTR, TracingExecutor, withTracing } from './tracing-executor.ts';

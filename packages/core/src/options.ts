@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigurationError } from './errors.ts';
 import { extraArgProblem } from './extra-args.ts';
 import { nearestName } from './nearest-name.ts';
+import { RedactionConfigSchema } from './redaction.ts';
 
 /**
  * Permission modes the Claude Code CLI accepts (2.1.331). The reference's `delegate` has no CLI counterpart and is
@@ -167,6 +168,9 @@ export const CLIAgentOptionsSchema = z.strictObject({
   // context
   toon: ToonConfigSchema.default(ToonConfigSchema.parse({})),
   context: jsonObject.optional(),
+
+  /** How secrets are hidden in what ccflow stores, traces and logs (see `Redactor`). Never stored itself. */
+  redaction: RedactionConfigSchema.optional(),
 });
 
 /** Options as a caller writes them: everything optional. */

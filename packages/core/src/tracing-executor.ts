@@ -12,6 +12,7 @@ import { getCorrelationId } from './correlation.ts';
 import { CCFlowError } from './errors.ts';
 import type { ExecuteRequest, Executor } from './executor.ts';
 import { iterateInContext } from './iterate-in-context.ts';
+import { Redactor } from './redaction.ts';
 
 const TRACER_NAME = '@ccflow/core';
 
@@ -65,14 +66,27 @@ export class TracingExecutor implements Executor {
     });
     const tools = new Map<string, Span>();
     const ctx = trace.setSpan(context.active(), span);
+    // Made on the first text a span would show: most executions put none there.
+    let redactor: Redactor | undefined;
+    const redact = (text: string) => {
+      redactor ??= new Redactor(request.options);
+      return redactor.text(text);
+    };
     try {
       for await (const m of iterateInContext(ctx, () => this.inner.execute(request))) {
-        this.#observe(m, span, ctx, tools);
+        this.#observe(m, span, ctx, tools, redact);
         yield m;
       }
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      const e = error instanceof Error ? error : undefined;
+      const message = redact(e ? e.message : String(error));
+      span.recordException({
+        code: CCFlowError.isInstance(error) ? (error as CCFlowError).code : undefined,
+        name: e?.name,
+        message,
+        stack: e?.stack === undefined ? undefined : redact(e.stack),
+      });
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
       span.setAttribute(
         ATTR.errorType,
         CCFlowError.isInstance(error) ? (error as CCFlowError).code : 'Error',
@@ -87,7 +101,13 @@ export class TracingExecutor implements Executor {
     }
   }
 
-  #observe(m: Message, span: Span, ctx: Context, tools: Map<string, Span>): void {
+  #observe(
+    m: Message,
+    span: Span,
+    ctx: Context,
+    tools: Map<string, Span>,
+    redact: (text: string) => string,
+  ): void {
     if (m.type === 'system' && m.subtype === 'init') {
       span.setAttribute(ATTR.conversationId, m.sessionId);
       span.setAttribute(ATTR.responseModel, m.model);
@@ -111,7 +131,9 @@ export class TracingExecutor implements Executor {
       const toolSpan = tools.get(m.toolUseId);
       if (!toolSpan) return;
       tools.delete(m.toolUseId);
-      if (m.isError) toolSpan.setStatus({ code: SpanStatusCode.ERROR, message: m.result.slice(0, 200) });
+      // Redacted before it is cut, so no secret is cut in two and half-kept.
+      if (m.isError)
+        toolSpan.setStatus({ code: SpanStatusCode.ERROR, message: redact(m.result).slice(0, 200) });
       toolSpan.end();
     } else if (m.type === 'result') {
       span.setAttributes({
@@ -125,7 +147,10 @@ export class TracingExecutor implements Executor {
         [ATTR.numTurns]: m.numTurns,
       });
       if (m.isError) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: m.result ?? m.subtype });
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: m.result === null ? m.subtype : redact(m.result),
+        });
         span.setAttribute(ATTR.errorType, m.apiErrorStatus ? String(m.apiErrorStatus) : m.subtype);
       }
     }

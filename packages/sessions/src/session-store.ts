@@ -8,7 +8,7 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
  * The options a session keeps so another process can continue it: JSON-safe, without `env` (it may hold
  * secrets) or callbacks. See `storableOptions`.
  */
-export type StoredOptions = Omit<CLIAgentOptions, 'env' | 'onStderr'>;
+export type StoredOptions = Omit<CLIAgentOptions, 'env' | 'onStderr' | 'redaction'>;
 
 /** Everything a store keeps about one session. */
 export interface SessionState {

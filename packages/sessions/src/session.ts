@@ -8,6 +8,7 @@ import {
   getExecutor,
   iterateInContext,
   preparePrompt,
+  Redactor,
   type ResolvedOptions,
   resolveOptions,
   SessionBusyError,
@@ -81,6 +82,8 @@ export class Session implements AsyncDisposable {
   readonly #toon: ResolvedOptions['toon'];
   readonly #executor: Executor;
   readonly #store: SessionStore | undefined;
+  /** Hides secrets in the state before it is stored or put on a span. */
+  readonly #redactor: Redactor;
   readonly #state: SessionState;
   readonly #savings = new ToonSavings();
   #start: CliStart;
@@ -94,6 +97,7 @@ export class Session implements AsyncDisposable {
     this.#options = options;
     this.#executor = init.executor ?? getExecutor();
     this.#store = init.store;
+    this.#redactor = new Redactor(options);
     this.#start = restore?.start ?? { kind: (restore?.state?.turnCount ?? 0) > 0 ? 'resume' : 'new' };
     this.#persisted = restore?.state !== undefined;
     const now = new Date();
@@ -103,7 +107,8 @@ export class Session implements AsyncDisposable {
       updatedAt: now,
       status: 'active',
       model: options.model,
-      systemPrompt: options.systemPrompt,
+      systemPrompt:
+        options.systemPrompt === undefined ? undefined : this.#redactor.text(options.systemPrompt),
       parentSessionId: restore?.start?.kind === 'fork' ? restore.start.from : undefined,
       projectId: init.projectId,
       turnCount: 0,
@@ -114,12 +119,12 @@ export class Session implements AsyncDisposable {
       totalThinkingTokens: 0,
       totalCostUsd: 0,
       tags: [...(init.tags ?? [])],
-      metadata: { ...init.metadata },
-      options: storableOptions(options),
+      metadata: this.#redactor.value({ ...init.metadata }),
+      options: storableOptions(options, this.#redactor),
       lastError: undefined,
     };
     if (restore?.state) {
-      this.#state.options = storableOptions(options);
+      this.#state.options = storableOptions(options, this.#redactor);
       if (init.tags) this.#state.tags = [...init.tags];
     }
   }
@@ -215,10 +220,11 @@ export class Session implements AsyncDisposable {
       throw error;
     } finally {
       this.#busy = false;
-      this.#state.lastError = failure === undefined ? undefined : messageOf(failure);
+      this.#state.lastError = failure === undefined ? undefined : this.#redactor.text(messageOf(failure));
       if (!this.isClosed) this.#state.status = failure === undefined ? 'active' : 'error';
       this.#state.updatedAt = new Date();
-      if (failure !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(failure) });
+      if (failure !== undefined)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: this.#state.lastError });
       if (!resultSeen && failure === undefined)
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'stopped' });
       span.end();

@@ -9,7 +9,6 @@ export {
   type ReplayOptions,
 } from './project.ts';
 export type { ProjectData, ProjectFilter, ProjectStore } from './project-store.ts';
-export { REDACTED, redactOptions, redactValue } from './redact.ts';
 export { TraceNotFoundError } from './trace-not-found-error.ts';
 export {
   type ToolCallRecord,

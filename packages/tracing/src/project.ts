@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { CLIAgentOptions, Executor } from '@ccflow/core';
+import { type CLIAgentOptions, type Executor, REDACTED } from '@ccflow/core';
 import type { SessionStore } from '@ccflow/sessions';
 import type { ProjectData, ProjectStore } from './project-store.ts';
-import { REDACTED } from './redact.ts';
 import { TraceNotFoundError } from './trace-not-found-error.ts';
 import type { TraceData, TraceStore } from './trace-store.ts';
 import { summarizeTraces, type TraceSummary } from './trace-summary.ts';

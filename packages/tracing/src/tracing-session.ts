@@ -3,13 +3,13 @@ import {
   AbortedError,
   errorFromResult,
   iterateInContext,
+  Redactor,
   SessionBusyError,
   SessionClosedError,
 } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import { type SendOptions, Session, type SessionInit } from '@ccflow/sessions';
 import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { redactOptions } from './redact.ts';
 import type { ToolCallRecord, TraceData, TraceStatus, TraceStore } from './trace-store.ts';
 
 const tracer = trace.getTracer('@ccflow/tracing');
@@ -46,6 +46,8 @@ export class TracingSession extends Session {
   readonly #traceStore: TraceStore;
   readonly #detailed: boolean;
   readonly #init: TracingSessionInit;
+  /** Hides secrets in every trace before it is written (see `Redactor`). */
+  readonly #redactor: Redactor;
   #parentTraceId: string | undefined;
   /** The uuid of the last transcript line (assistant or user) seen: where `--resume-session-at` can cut. */
   #lastUuid: string | undefined;
@@ -62,6 +64,7 @@ export class TracingSession extends Session {
     this.#traceStore = traceStore;
     this.#detailed = detailed ?? false;
     this.#init = init;
+    this.#redactor = new Redactor(this.options);
     this.#parentTraceId = parentTraceId;
     this.#lastUuid = restore?.resumeAt;
     this.#origin = restore?.start;
@@ -118,7 +121,7 @@ export class TracingSession extends Session {
       thinking: '',
       toolCalls: [],
       messageStream: this.#detailed ? [] : undefined,
-      optionsSnapshot: redactOptions(this.options),
+      optionsSnapshot: this.#redactor.options(this.options),
       model: this.options.model,
       inputTokens: 0,
       outputTokens: 0,
@@ -159,9 +162,10 @@ export class TracingSession extends Session {
       record.status = status;
       record.errorMessage = message;
       record.updatedAt = new Date();
-      if (status === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message });
+      const shown = message === undefined ? undefined : this.#redactor.text(message);
+      if (status === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: shown });
       else if (status === 'cancelled')
-        span.setStatus({ code: SpanStatusCode.ERROR, message: message ?? 'cancelled' });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: shown ?? 'cancelled' });
       span.setAttribute('ccflow.trace.status', status);
       span.end();
       await this.#write(record);
@@ -205,10 +209,12 @@ export class TracingSession extends Session {
     return this.#lastSequence;
   }
 
+  /** Writes the trace as stored: with its secrets redacted. */
   async #write(record: TraceData): Promise<void> {
-    this.#lastTrace = structuredClone(record);
+    const stored = redactTrace(record, this.#redactor);
+    this.#lastTrace = structuredClone(stored);
     if (record.status === 'pending') this.#traceCount += 1;
-    await this.#traceStore.save(record);
+    await this.#traceStore.save(stored);
   }
 }
 
@@ -283,6 +289,24 @@ class TurnRecorder {
     if (this.#result.isError) return { status: 'error', message: errorFromResult(this.#result).message };
     return { status: 'success', message: undefined };
   }
+}
+
+/**
+ * A trace's text and JSON fields with secrets replaced (the options snapshot is redacted when the trace is made).
+ * Applied to the whole turn at each write, so a secret split across streamed deltas is whole in `response`.
+ */
+function redactTrace(record: TraceData, redactor: Redactor): TraceData {
+  return {
+    ...record,
+    prompt: redactor.text(record.prompt),
+    context: redactor.value(record.context),
+    response: redactor.text(record.response),
+    thinking: redactor.text(record.thinking),
+    toolCalls: redactor.value(record.toolCalls),
+    messageStream: redactor.value(record.messageStream),
+    errorMessage: record.errorMessage === undefined ? undefined : redactor.text(record.errorMessage),
+    metadata: redactor.value(record.metadata),
+  };
 }
 
 function messageOf(error: unknown): string {
