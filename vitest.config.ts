@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
-          exclude: ['**/*.cli.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.cli.test.ts', '**/*.pack.test.ts', '**/node_modules/**'],
           testTimeout: 20_000,
           sequence: { groupOrder: 0 },
         },
@@ -33,6 +33,20 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 60_000,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // The packages as users install them: builds, packs and installs them into fresh projects
+        // (about two minutes here, a third of it typechecking).
+        resolve,
+        ssr,
+        test: {
+          name: 'pack',
+          include: ['packages/*/test/**/*.pack.test.ts'],
+          testTimeout: 120_000,
+          // Installing compiles better-sqlite3 if pnpm's store holds no build of it (about 150 s here).
+          hookTimeout: 600_000,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
