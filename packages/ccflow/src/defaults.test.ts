@@ -1,12 +1,12 @@
-import { getExecutor, resetExecutor, TracingExecutor } from '@ccflow/core';
+import { EXECUTOR, runtime, TracingExecutor } from '@ccflow/core';
 import { UsageTrackingExecutor } from '@ccflow/pricing';
 import { RetryingExecutor } from '@ccflow/reliability';
 import { expect, it } from 'vitest';
 import { createDefaultExecutor } from './index.ts';
 
 it('importing ccflow makes the tracked, reliable executor the process-wide default, also after a reset', () => {
-  resetExecutor();
-  const executor = getExecutor();
+  runtime.reset(EXECUTOR);
+  const executor = runtime.get(EXECUTOR);
   expect(executor).toBeInstanceOf(UsageTrackingExecutor);
   const traced = (executor as UsageTrackingExecutor).inner;
   expect(traced).toBeInstanceOf(TracingExecutor);

@@ -5,4 +5,4 @@ export * from '@ccflow/reliability';
 export * from '@ccflow/sessions';
 export * from '@ccflow/stores-sqlite';
 export * from '@ccflow/tracing';
-export { createDefaultExecutor } from './defaults.ts';
+export { createDefaultExecutor, installDefaults } from './defaults.ts';

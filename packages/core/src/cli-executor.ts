@@ -4,7 +4,7 @@ import { type Message, MessageParser, messagesOf, NdjsonDecoder } from '@ccflow/
 import { type Context, context, trace as otelTrace } from '@opentelemetry/api';
 import { buildCliArgs, buildCliEnv } from './cli-args.ts';
 import { CliProcess } from './cli-process.ts';
-import { type CCFlowConfig, getConfig, loadConfig } from './config.ts';
+import { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 import { contextAttributes } from './context-block.ts';
 import {
   CLIExecutionError,
@@ -18,6 +18,7 @@ import { findCli } from './find-cli.ts';
 import { failedMcpServers } from './mcp-status.ts';
 import { type CLIAgentOptions, checkOptionsObject, resolveOptions } from './options.ts';
 import { preparePrompt } from './prepare-prompt.ts';
+import { runtime } from './runtime.ts';
 import type { StderrTail } from './stderr-tail.ts';
 import { syntheticResult } from './synthetic-result.ts';
 import { traceEnv } from './trace-env.ts';
@@ -27,7 +28,7 @@ export interface CLIExecutorOptions {
   cliPath?: string;
   /**
    * The environment the CLI's is built from (see `buildCliEnv`), and the `CCFLOW_*` configuration, read from it
-   * once. Default `process.env`, with the process-wide configuration (`getConfig()`).
+   * once. Default `process.env`, with the process-wide configuration (`runtime.get(CONFIG)`).
    */
   env?: Record<string, string | undefined>;
   /** Options under every request's own (`env` is merged). */
@@ -64,7 +65,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class CLIExecutor implements Executor {
   readonly #cliPath: string | undefined;
   readonly #env: Record<string, string | undefined>;
-  /** `undefined`: the process-wide configuration, read when used (so `resetConfig()` reaches it). */
+  /** `undefined`: the process-wide configuration, read when used (so `runtime.reset(CONFIG)` reaches it). */
   readonly #config: CCFlowConfig | undefined;
   readonly #defaults: CLIAgentOptions;
   readonly #graceMs: number;
@@ -89,7 +90,7 @@ export class CLIExecutor implements Executor {
     const options = resolveOptions(this.#merged(request.options));
     const { signal } = request;
     signal?.throwIfAborted();
-    const config = this.#config ?? getConfig();
+    const config = this.#config ?? runtime.get(CONFIG);
     const { prompt, encoding } = preparePrompt(request.prompt, options, config.toonEnabled);
     const span = otelTrace.getSpan(ctx);
     if (encoding) span?.setAttributes(contextAttributes(encoding));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getConfig, loadConfig, resetConfig } from './config.ts';
+import { CONFIG, loadConfig } from './config.ts';
 import { ConfigurationError } from './errors.ts';
+import { runtime } from './runtime.ts';
 
 function thrown(f: () => unknown): unknown {
   try {
@@ -80,21 +81,21 @@ describe('loadConfig', () => {
   });
 });
 
-describe('getConfig', () => {
+describe('CONFIG', () => {
   afterEach(() => {
     vi.unstubAllEnvs();
-    resetConfig();
+    runtime.reset(CONFIG);
   });
 
-  it('reads process.env once, and again after resetConfig()', () => {
+  it('reads process.env once, and again after runtime.reset(CONFIG)', () => {
     vi.stubEnv('CCFLOW_DEFAULT_MODEL', 'opus');
-    resetConfig();
-    const config = getConfig();
+    runtime.reset(CONFIG);
+    const config = runtime.get(CONFIG);
     expect(config.defaultModel).toBe('opus');
     vi.stubEnv('CCFLOW_DEFAULT_MODEL', 'haiku');
-    expect(getConfig()).toBe(config);
-    expect(getConfig().defaultModel).toBe('opus');
-    resetConfig();
-    expect(getConfig().defaultModel).toBe('haiku');
+    expect(runtime.get(CONFIG)).toBe(config);
+    expect(runtime.get(CONFIG).defaultModel).toBe('opus');
+    runtime.reset(CONFIG);
+    expect(runtime.get(CONFIG).defaultModel).toBe('haiku');
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from './errors.ts';
+import { runtimeKey } from './runtime.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -85,15 +86,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return config;
 }
 
-let cached: CCFlowConfig | undefined;
-
-/** The process's configuration (`process.env`), read on first use and kept until `resetConfig()`. */
-export function getConfig(): CCFlowConfig {
-  cached ??= loadConfig(process.env);
-  return cached;
-}
-
-/** Forgets the kept configuration: the next `getConfig()` reads `process.env` again. */
-export function resetConfig(): void {
-  cached = undefined;
-}
+/** The process's configuration, read from `process.env` on first use; `runtime.reset(CONFIG)` reads it again. */
+export const CONFIG = runtimeKey<CCFlowConfig>('@ccflow/core:config', () => loadConfig(process.env));

@@ -12,14 +12,27 @@ describe('correlation ids', () => {
   });
 
   it('a scoped id follows async calls and is gone afterwards', async () => {
-    const outer = await new Promise<string>((resolve) => setImmediate(() => resolve(getCorrelationId())));
+    const outer = await new Promise<string | undefined>((resolve) =>
+      setImmediate(() => resolve(getCorrelationId())),
+    );
     const inner = await withCorrelationId('req-42', async () => {
       await new Promise((r) => setTimeout(r, 1));
       return getCorrelationId();
     });
     expect(inner).toBe('req-42');
     expect(getCorrelationId()).not.toBe('req-42');
-    expect(outer).toMatch(/^[0-9a-f-]{36}$/);
+    expect(outer).toBeUndefined();
+  });
+
+  it('reading the id has no effect: without an id or a trace it stays undefined', async () => {
+    const seen = await new Promise<(string | undefined)[]>((resolve) =>
+      setImmediate(async () => {
+        const first = getCorrelationId();
+        await Promise.resolve();
+        resolve([first, getCorrelationId()]);
+      }),
+    );
+    expect(seen).toEqual([undefined, undefined]);
   });
 
   it('without an id set, the active trace id is the correlation id', () => {
@@ -31,13 +44,13 @@ describe('correlation ids', () => {
     });
     const id = context.with(
       ctx,
-      () => new Promise<string>((resolve) => setImmediate(() => resolve(withFresh()))),
+      () => new Promise<string | undefined>((resolve) => setImmediate(() => resolve(withFresh()))),
     );
     return expect(id).resolves.toBe(traceId);
   });
 
   it('setCorrelationId sets it for the rest of the async context and returns it', async () => {
-    const seen = await new Promise<string[]>((resolve) =>
+    const seen = await new Promise<(string | undefined)[]>((resolve) =>
       setImmediate(async () => {
         const a = setCorrelationId('fixed');
         await Promise.resolve();
@@ -51,6 +64,6 @@ describe('correlation ids', () => {
 });
 
 /** Reads the id in a context with no correlation id of its own. */
-function withFresh(): string {
+function withFresh(): string | undefined {
   return getCorrelationId();
 }

@@ -8,15 +8,15 @@ import { context, trace } from '@opentelemetry/api';
  */
 const storage = new AsyncLocalStorage<{ id: string }>();
 
-/** The current correlation id: the one set in this async context, else the active trace id, else a new one. */
-export function getCorrelationId(): string {
+/**
+ * The current correlation id: the one set in this async context, else the active trace id, else `undefined`.
+ * Reading it changes nothing: call `setCorrelationId()` to start one.
+ */
+export function getCorrelationId(): string | undefined {
   const held = storage.getStore();
   if (held) return held.id;
   const span = trace.getSpanContext(context.active());
-  if (span && trace.isSpanContextValid(span)) return span.traceId;
-  const id = randomUUID();
-  storage.enterWith({ id });
-  return id;
+  return span && trace.isSpanContextValid(span) ? span.traceId : undefined;
 }
 
 /** Sets the correlation id for the rest of the current async context (a new one when omitted) and returns it. */

@@ -1,32 +1,19 @@
 import { CLIExecutor } from './cli-executor.ts';
 import type { Executor } from './executor.ts';
+import { runtime, runtimeKey } from './runtime.ts';
 import { withTracing } from './tracing-executor.ts';
 
-const coreDefault = (): Executor => withTracing(new CLIExecutor());
-let factory: () => Executor = coreDefault;
-let current: Executor | undefined;
-
-/** The process-wide executor used by the query functions and sessions, built on first use. */
-export function getExecutor(): Executor {
-  current ??= factory();
-  return current;
-}
-
-/** Replaces the process-wide executor (until `resetExecutor()`). */
-export function setExecutor(executor: Executor): void {
-  current = executor;
-}
+/**
+ * How the process-wide executor is made: core's makes the CLI, traced; importing `ccflow` sets one with the
+ * reliability decorators and usage tracking.
+ */
+export const EXECUTOR_FACTORY = runtimeKey<() => Executor>(
+  '@ccflow/core:executorFactory',
+  () => () => withTracing(new CLIExecutor()),
+);
 
 /**
- * How the process-wide executor is built: core's is the CLI, traced; the `ccflow` package installs one with the
- * reliability decorators. Forgets the current one.
+ * The executor the query functions and sessions use when given none, made by `EXECUTOR_FACTORY` on first use. The
+ * query functions read it at each call; a `Session` when it is made.
  */
-export function setDefaultExecutorFactory(build: () => Executor = coreDefault): void {
-  factory = build;
-  current = undefined;
-}
-
-/** Forgets the process-wide executor; the next `getExecutor()` builds a new one with the default factory. */
-export function resetExecutor(): void {
-  current = undefined;
-}
+export const EXECUTOR = runtimeKey<Executor>('@ccflow/core:executor', () => runtime.get(EXECUTOR_FACTORY)());

@@ -1,8 +1,9 @@
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, delimiter, dirname, join } from 'node:path';
-import { type CCFlowConfig, getConfig, loadConfig } from './config.ts';
+import { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 import { CLINotFoundError } from './errors.ts';
+import { runtime } from './runtime.ts';
 
 /**
  * The npm package `@anthropic-ai/claude-code` ships `bin/claude.exe` as a stub that its postinstall replaces with the
@@ -16,7 +17,7 @@ export interface FindCliOptions {
   cliPath?: string;
   /** For `PATH`, and `CCFLOW_CLAUDE_CLI_PATH` when no `config` is given. Default `process.env`. */
   env?: Record<string, string | undefined>;
-  /** Where `CCFLOW_CLAUDE_CLI_PATH` is read. Default `loadConfig(env)`, or `getConfig()` without `env`. */
+  /** Where `CCFLOW_CLAUDE_CLI_PATH` is read. Default `loadConfig(env)`, or `runtime.get(CONFIG)` without `env`. */
   config?: Pick<CCFlowConfig, 'claudeCliPath'>;
   /** Where the project's `@anthropic-ai/claude-code` is resolved from. Default `process.cwd()`. */
   cwd?: string;
@@ -28,7 +29,7 @@ export interface FindCliOptions {
  */
 export function findCli(options: FindCliOptions = {}): string {
   const env = options.env ?? process.env;
-  const config = options.config ?? (options.env ? loadConfig(options.env) : getConfig());
+  const config = options.config ?? (options.env ? loadConfig(options.env) : runtime.get(CONFIG));
   const explicit = options.cliPath ?? config.claudeCliPath;
   if (explicit !== undefined) {
     const from = options.cliPath !== undefined ? 'cliPath' : 'CCFLOW_CLAUDE_CLI_PATH';

@@ -1,6 +1,6 @@
 export { buildCliArgs, buildCliEnv } from './cli-args.ts';
 export { CLIExecutor, type CLIExecutorOptions, EXECUTION_ID_ENV } from './cli-executor.ts';
-export { type CCFlowConfig, getConfig, loadConfig, resetConfig } from './config.ts';
+export { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 export {
   type ContextEncoding,
   type ContextFormat,
@@ -10,7 +10,7 @@ export {
   withContext,
 } from './context-block.ts';
 export { getCorrelationId, setCorrelationId, withCorrelationId } from './correlation.ts';
-export { getExecutor, resetExecutor, setDefaultExecutorFactory, setExecutor } from './default-executor.ts';
+export { EXECUTOR, EXECUTOR_FACTORY } from './default-executor.ts';
 export * from './errors.ts';
 export type { ExecuteRequest, Executor } from './executor.ts';
 export { type FindCliOptions, findCli } from './find-cli.ts';
@@ -44,4 +44,5 @@ export {
   RedactionConfigSchema,
   Redactor,
 } from './redaction.ts';
+export { type Runtime, type RuntimeKey, runtime, runtimeKey } from './runtime.ts';
 export { ATTR, TracingExecutor, withTracing } from './tracing-executor.ts';

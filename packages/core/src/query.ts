@@ -1,13 +1,14 @@
 import type { Message } from '@ccflow/parser';
-import { getExecutor } from './default-executor.ts';
+import { EXECUTOR } from './default-executor.ts';
 import { ConfigurationError } from './errors.ts';
 import type { Executor } from './executor.ts';
 import type { CLIAgentOptions } from './options.ts';
 import { collectQueryResult, type QueryResult } from './query-result.ts';
+import { runtime } from './runtime.ts';
 
 export interface QueryInit {
   signal?: AbortSignal;
-  /** Defaults to the process-wide executor (`getExecutor()`). */
+  /** Defaults to the process-wide executor (`runtime.get(EXECUTOR)`). */
   executor?: Executor;
 }
 
@@ -17,7 +18,7 @@ export function query(
   options: CLIAgentOptions = {},
   init: QueryInit = {},
 ): AsyncIterable<Message> {
-  return (init.executor ?? getExecutor()).execute({ prompt, options, signal: init.signal });
+  return (init.executor ?? runtime.get(EXECUTOR)).execute({ prompt, options, signal: init.signal });
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { withCorrelationId } from './correlation.ts';
 import { CLITimeoutError } from './errors.ts';
 import type { ExecuteRequest } from './executor.ts';
 import { MockExecutor, mockLines } from './test/index.ts';
@@ -26,6 +27,16 @@ describe('TracingExecutor', () => {
   const drain = async (it: AsyncIterable<unknown>) => {
     for await (const _ of it);
   };
+
+  it('carries the correlation id: the one set, else the trace id of its own trace', async () => {
+    const mock = new MockExecutor([[mockLines.result()], [mockLines.result()]]);
+    const traced = withTracing(mock, tracer);
+    await drain(traced.execute({ prompt: 'p' }));
+    await withCorrelationId('req-7', () => drain(traced.execute({ prompt: 'p' })));
+    const [own, set] = exporter.getFinishedSpans();
+    expect(own?.attributes['ccflow.correlation_id']).toBe(own?.spanContext().traceId);
+    expect(set?.attributes['ccflow.correlation_id']).toBe('req-7');
+  });
 
   it('one invoke_agent span per execution with GenAI attributes, a child span per tool call', async () => {
     const mock = new MockExecutor([

@@ -59,11 +59,12 @@ export class TracingExecutor implements Executor {
       attributes: {
         [ATTR.operation]: 'invoke_agent',
         [ATTR.provider]: 'anthropic',
-        [ATTR.correlationId]: getCorrelationId(),
         ...(model ? { [ATTR.requestModel]: model } : {}),
         ...(request.options?.sessionId ? { [ATTR.conversationId]: request.options.sessionId } : {}),
       },
     });
+    // Without one set, the id of the trace this span belongs to (its own when it starts one).
+    span.setAttribute(ATTR.correlationId, getCorrelationId() ?? span.spanContext().traceId);
     const tools = new Map<string, Span>();
     const ctx = trace.setSpan(context.active(), span);
     // Made on the first text a span would show: most executions put none there.

@@ -1,9 +1,10 @@
+import { runtime } from '@ccflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { calculateCost, costOf } from './calculate-cost.ts';
 import { UnknownModelError } from './errors.ts';
-import { DEFAULT_PRICE_TABLE, resetPriceTable, setPriceTable } from './price-table.ts';
+import { DEFAULT_PRICE_TABLE, PRICE_TABLE } from './price-table.ts';
 
-afterEach(() => resetPriceTable());
+afterEach(() => runtime.reset(PRICE_TABLE));
 
 describe('calculateCost', () => {
   it('prices a request by model name, alias or any spelling', () => {
@@ -39,9 +40,9 @@ describe('calculateCost', () => {
   it('prices with the process-wide table, or the one given', () => {
     const cheap = DEFAULT_PRICE_TABLE.extend({ models: { sonnet: { input: 1, output: 1 } } });
     expect(calculateCost('sonnet', 1_000_000, 0, { prices: cheap })).toBe(1);
-    setPriceTable(cheap);
+    runtime.set(PRICE_TABLE, cheap);
     expect(calculateCost('sonnet', 1_000_000, 0)).toBe(1);
-    resetPriceTable();
+    runtime.reset(PRICE_TABLE);
     expect(calculateCost('sonnet', 1_000_000, 0)).toBe(2);
   });
 

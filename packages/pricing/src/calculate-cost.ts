@@ -1,10 +1,11 @@
+import { runtime } from '@ccflow/core';
 import { UnknownModelError } from './errors.ts';
 import { type PricingOptions, type TokenUsage, tokenUsage } from './model-pricing.ts';
 import type { Money } from './money.ts';
-import { getPriceTable, type PriceTable } from './price-table.ts';
+import { PRICE_TABLE, type PriceTable } from './price-table.ts';
 
 export interface CostOptions extends PricingOptions, Omit<TokenUsage, 'inputTokens' | 'outputTokens'> {
-  /** The table to price with. Default: the process-wide one (`getPriceTable()`). */
+  /** The table to price with. Default: the process-wide one (`PRICE_TABLE`). */
   prices?: PriceTable;
   /** What an unknown model gives: `throw` (default, an `UnknownModelError`) or `undefined`. */
   onUnknownModel?: 'throw' | 'undefined';
@@ -57,7 +58,7 @@ export function costOf(
 ): Money | undefined;
 export function costOf(model: string, usage: TokenUsage, options?: CostOptions): Money | undefined;
 export function costOf(model: string, usage: TokenUsage, options: CostOptions = {}): Money | undefined {
-  const table = options.prices ?? getPriceTable();
+  const table = options.prices ?? runtime.get(PRICE_TABLE);
   const entry = table.resolve(model);
   if (!entry) {
     if (options.onUnknownModel === 'undefined') return undefined;

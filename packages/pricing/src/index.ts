@@ -15,14 +15,12 @@ export {
 export { Money } from './money.ts';
 export {
   DEFAULT_PRICE_TABLE,
-  getPriceTable,
   type ModelOverride,
+  PRICE_TABLE,
   PriceTable,
   type PriceTableEntry,
   type PriceTableOverrides,
   type ResolvedModel,
-  resetPriceTable,
-  setPriceTable,
 } from './price-table.ts';
 export {
   type ModelPriceData,
@@ -31,7 +29,7 @@ export {
   type RatesData,
 } from './price-table-data.ts';
 export { type ModelUsageDelta, ResultUsageReader } from './result-usage.ts';
-export { getUsageMetrics, USAGE_METRICS, UsageMetrics, type UsageRecord } from './usage-metrics.ts';
+export { USAGE_INSTRUMENTS, USAGE_METRICS, UsageMetrics, type UsageRecord } from './usage-metrics.ts';
 export {
   type AddUsageOptions,
   type ModelUsageDict,
@@ -39,7 +37,7 @@ export {
   UsageStats,
   type UsageStatsDict,
 } from './usage-stats.ts';
-export { getUsageTracker, resetUsageTracker, trackUsage } from './usage-tracker.ts';
+export { trackUsage, USAGE_TRACKER } from './usage-tracker.ts';
 export {
   UsageTrackingExecutor,
   type UsageTrackingOptions,

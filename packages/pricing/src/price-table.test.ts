@@ -1,18 +1,12 @@
-import { ConfigurationError } from '@ccflow/core';
+import { ConfigurationError, runtime } from '@ccflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UnknownModelError } from './errors.ts';
 import { HAIKU_PRICING, OPUS_PRICING, SONNET_PRICING } from './family-pricing.ts';
 import { ModelPricing } from './model-pricing.ts';
-import {
-  DEFAULT_PRICE_TABLE,
-  getPriceTable,
-  PriceTable,
-  resetPriceTable,
-  setPriceTable,
-} from './price-table.ts';
+import { DEFAULT_PRICE_TABLE, PRICE_TABLE, PriceTable } from './price-table.ts';
 import { PRICE_TABLE_DATA } from './price-table-data.ts';
 
-afterEach(() => resetPriceTable());
+afterEach(() => runtime.reset(PRICE_TABLE));
 
 describe('the price table data', () => {
   it('is dated, sourced, and has every rate of every model', () => {
@@ -188,12 +182,12 @@ describe('PriceTable.extend', () => {
     expect(() => DEFAULT_PRICE_TABLE.extend({ aliases: { x: 'claude-nope-1' } })).toThrow(ConfigurationError);
   });
 
-  it('becomes the process-wide table with setPriceTable, until resetPriceTable', () => {
+  it('becomes the process-wide table with runtime.set(PRICE_TABLE), until runtime.reset', () => {
     const custom = new PriceTable().extend({ models: { haiku: { input: 1, output: 1 } } });
-    setPriceTable(custom);
-    expect(getPriceTable()).toBe(custom);
-    resetPriceTable();
-    expect(getPriceTable()).toBe(DEFAULT_PRICE_TABLE);
+    runtime.set(PRICE_TABLE, custom);
+    expect(runtime.get(PRICE_TABLE)).toBe(custom);
+    runtime.reset(PRICE_TABLE);
+    expect(runtime.get(PRICE_TABLE)).toBe(DEFAULT_PRICE_TABLE);
   });
 
   it('serializes with exact decimal prices', () => {

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@ccflow/core';
+import { ConfigurationError, runtimeKey } from '@ccflow/core';
 import { UnknownModelError } from './errors.ts';
 import { modelKey, normalizeModelName, parseModelId } from './model-id.ts';
 import { ModelPricing, type ModelPricingInit } from './model-pricing.ts';
@@ -40,7 +40,7 @@ export interface PriceTableOverrides {
 /**
  * Model prices and how to find them: canonical ids, aliases, and every spelling of a Claude model id (dated
  * snapshots, `[1m]`, Bedrock and Vertex ids, `-fast`, `-latest`) resolve to one entry. Immutable: `extend()` makes
- * a new table. The table ccflow ships is `DEFAULT_PRICE_TABLE`; `setPriceTable()` makes another the process-wide one.
+ * a new table. The table ccflow ships is `DEFAULT_PRICE_TABLE`; `runtime.set(PRICE_TABLE, table)` makes another the process-wide one.
  */
 export class PriceTable {
   readonly date: string;
@@ -214,19 +214,8 @@ function init(rates: RatesData): ModelPricingInit {
 /** The table ccflow ships (see `PRICE_TABLE_DATA` for its date and sources). */
 export const DEFAULT_PRICE_TABLE = new PriceTable(PRICE_TABLE_DATA);
 
-let current: PriceTable = DEFAULT_PRICE_TABLE;
-
-/** The process-wide table that `calculateCost`, `UsageStats` and the usage tracker price with by default. */
-export function getPriceTable(): PriceTable {
-  return current;
-}
-
-/** Makes `table` the process-wide one, e.g. `setPriceTable(getPriceTable().extend({...}))`. */
-export function setPriceTable(table: PriceTable): void {
-  current = table;
-}
-
-/** Back to `DEFAULT_PRICE_TABLE`. */
-export function resetPriceTable(): void {
-  current = DEFAULT_PRICE_TABLE;
-}
+/**
+ * The process-wide table that `calculateCost`, `UsageStats` and the usage tracker price with by default:
+ * `DEFAULT_PRICE_TABLE` until set, e.g. `runtime.set(PRICE_TABLE, runtime.get(PRICE_TABLE).extend({...}))`.
+ */
+export const PRICE_TABLE = runtimeKey<PriceTable>('@ccflow/pricing:priceTable', () => DEFAULT_PRICE_TABLE);

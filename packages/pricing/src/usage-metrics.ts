@@ -1,3 +1,4 @@
+import { runtimeKey } from '@ccflow/core';
 import { type Attributes, type Counter, type Histogram, type Meter, metrics } from '@opentelemetry/api';
 import type { Money } from './money.ts';
 
@@ -92,10 +93,5 @@ export class UsageMetrics {
   }
 }
 
-let shared: UsageMetrics | undefined;
-
 /** The process-wide instruments, on the global meter provider. */
-export function getUsageMetrics(): UsageMetrics {
-  shared ??= new UsageMetrics();
-  return shared;
-}
+export const USAGE_INSTRUMENTS = runtimeKey('@ccflow/pricing:usageMetrics', () => new UsageMetrics());

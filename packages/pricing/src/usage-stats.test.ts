@@ -1,12 +1,13 @@
+import { runtime } from '@ccflow/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { costOf } from './calculate-cost.ts';
 import { UnknownModelError } from './errors.ts';
 import { Money } from './money.ts';
-import { DEFAULT_PRICE_TABLE, resetPriceTable, setPriceTable } from './price-table.ts';
+import { DEFAULT_PRICE_TABLE, PRICE_TABLE } from './price-table.ts';
 import { UsageStats } from './usage-stats.ts';
 
-afterEach(() => resetPriceTable());
+afterEach(() => runtime.reset(PRICE_TABLE));
 
 describe('UsageStats', () => {
   it('adds usage per model, returns each cost, and counts requests', () => {
@@ -108,7 +109,7 @@ describe('UsageStats', () => {
     const cheap = DEFAULT_PRICE_TABLE.extend({ models: { sonnet: { input: 1, output: 1 } } });
     expect(new UsageStats({ prices: cheap }).add('sonnet', 1_000_000, 0)).toBe(1);
     const stats = new UsageStats();
-    setPriceTable(cheap);
+    runtime.set(PRICE_TABLE, cheap);
     expect(stats.add('sonnet', 1_000_000, 0)).toBe(1);
   });
 

@@ -1,8 +1,9 @@
+import { runtime } from '@ccflow/core';
 import { UnknownModelError } from './errors.ts';
 import { normalizeModelName } from './model-id.ts';
 import { checkUsage, type PricingOptions, type TokenUsage, tokenUsage } from './model-pricing.ts';
 import { Money } from './money.ts';
-import { getPriceTable, type PriceTable } from './price-table.ts';
+import { PRICE_TABLE, type PriceTable } from './price-table.ts';
 
 export interface AddUsageOptions extends PricingOptions, Omit<TokenUsage, 'inputTokens' | 'outputTokens'> {
   /**
@@ -92,7 +93,7 @@ export class UsageStats {
 
   /** `add` with the usage as an object, returning the exact cost. */
   addUsage(model: string, usage: TokenUsage, options: AddUsageOptions = {}): Money {
-    const table = this.#prices ?? getPriceTable();
+    const table = this.#prices ?? runtime.get(PRICE_TABLE);
     const entry = table.resolve(model);
     const reported =
       options.reportedCostUsd === undefined ? undefined : Money.nearest(options.reportedCostUsd);
@@ -156,7 +157,7 @@ export class UsageStats {
 
   /** One model's usage, by any name the table resolves. */
   model(name: string): ModelUsageStats | undefined {
-    const key = (this.#prices ?? getPriceTable()).resolve(name)?.id ?? normalizeModelName(name).name;
+    const key = (this.#prices ?? runtime.get(PRICE_TABLE)).resolve(name)?.id ?? normalizeModelName(name).name;
     const m = this.#models.get(key);
     return m && { ...m };
   }

@@ -1,23 +1,14 @@
+import { runtime, runtimeKey } from '@ccflow/core';
 import { tokenUsage } from './model-pricing.ts';
-import { getPriceTable } from './price-table.ts';
-import { getUsageMetrics } from './usage-metrics.ts';
+import { PRICE_TABLE } from './price-table.ts';
+import { USAGE_INSTRUMENTS } from './usage-metrics.ts';
 import { type AddUsageOptions, UsageStats } from './usage-stats.ts';
-
-let tracker: UsageStats | undefined;
 
 /**
  * The process-wide usage: what every query run through a `withUsageTracking` executor (the `ccflow` package's
- * default) and every `trackUsage` call cost, in total and per model.
+ * default) and every `trackUsage` call cost, in total and per model. `runtime.get(USAGE_TRACKER).reset()` zeroes it.
  */
-export function getUsageTracker(): UsageStats {
-  tracker ??= new UsageStats();
-  return tracker;
-}
-
-/** Zeroes the process-wide usage. The tracker stays the same object, so references to it see the reset. */
-export function resetUsageTracker(): void {
-  tracker?.reset();
-}
+export const USAGE_TRACKER = runtimeKey('@ccflow/pricing:usageTracker', () => new UsageStats());
 
 /**
  * Adds one request's usage to the process-wide tracker and to the token and cost metrics; returns its cost in USD.
@@ -30,10 +21,12 @@ export function trackUsage(
   outputTokens: number,
   options: AddUsageOptions = {},
 ): number {
-  const cost = getUsageTracker().addUsage(model, tokenUsage(inputTokens, outputTokens, options), options);
-  getUsageMetrics().record({
+  const cost = runtime
+    .get(USAGE_TRACKER)
+    .addUsage(model, tokenUsage(inputTokens, outputTokens, options), options);
+  runtime.get(USAGE_INSTRUMENTS).record({
     requestModel: model,
-    responseModel: getPriceTable().resolve(model)?.id ?? model,
+    responseModel: runtime.get(PRICE_TABLE).resolve(model)?.id ?? model,
     inputTokens: inputTokens + (options.cacheReadTokens ?? 0) + (options.cacheWriteTokens ?? 0),
     outputTokens,
     cost,

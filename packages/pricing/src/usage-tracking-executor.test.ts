@@ -1,4 +1,4 @@
-import type { Executor } from '@ccflow/core';
+import { type Executor, runtime } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/test';
 import type { Message } from '@ccflow/parser';
 import { metrics } from '@opentelemetry/api';
@@ -8,11 +8,11 @@ import { meterProvider } from '../test/metric-reader.ts';
 import { resultLine } from '../test/result-lines.ts';
 import { USAGE_METRICS, UsageMetrics } from './usage-metrics.ts';
 import { UsageStats } from './usage-stats.ts';
-import { getUsageTracker, resetUsageTracker } from './usage-tracker.ts';
+import { USAGE_TRACKER } from './usage-tracker.ts';
 import { withUsageTracking } from './usage-tracking-executor.ts';
 
 afterEach(() => {
-  resetUsageTracker();
+  runtime.reset(USAGE_TRACKER);
   metrics.disable();
   vi.restoreAllMocks();
 });
@@ -143,7 +143,7 @@ describe('withUsageTracking', () => {
       ),
     ]);
     await drain(withUsageTracking(inner), 'sonnet');
-    expect(getUsageTracker().totalCostUsd).toBe(0.000073);
+    expect(runtime.get(USAGE_TRACKER).totalCostUsd).toBe(0.000073);
     const points = await reader.points(USAGE_METRICS.tokenUsage);
     const input = (model: string) =>
       points.find(

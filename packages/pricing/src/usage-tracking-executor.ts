@@ -1,10 +1,11 @@
 import type { ExecuteRequest, Executor } from '@ccflow/core';
+import { runtime } from '@ccflow/core';
 import type { Message, ResultMessage } from '@ccflow/parser';
-import { getPriceTable } from './price-table.ts';
+import { PRICE_TABLE } from './price-table.ts';
 import { ResultUsageReader } from './result-usage.ts';
-import { getUsageMetrics, type UsageMetrics } from './usage-metrics.ts';
+import { USAGE_INSTRUMENTS, type UsageMetrics } from './usage-metrics.ts';
 import type { UsageStats } from './usage-stats.ts';
-import { getUsageTracker } from './usage-tracker.ts';
+import { USAGE_TRACKER } from './usage-tracker.ts';
 
 export interface UsageTrackingOptions {
   /** Where token and cost metrics go. Default: the global meter provider's; `false`: none. */
@@ -25,7 +26,7 @@ export class UsageTrackingExecutor implements Executor {
 
   constructor(
     readonly inner: Executor,
-    /** Default: the process-wide tracker (`getUsageTracker()`). */
+    /** Default: the process-wide tracker (`USAGE_TRACKER`). */
     tracker?: UsageStats,
     options: UsageTrackingOptions = {},
   ) {
@@ -44,9 +45,9 @@ export class UsageTrackingExecutor implements Executor {
 
   #track(result: ResultMessage, requested: string | undefined, initModel: string | undefined): void {
     try {
-      const tracker = this.#tracker ?? getUsageTracker();
-      const metrics = this.#metrics === false ? undefined : (this.#metrics ?? getUsageMetrics());
-      const table = getPriceTable();
+      const tracker = this.#tracker ?? runtime.get(USAGE_TRACKER);
+      const metrics = this.#metrics === false ? undefined : (this.#metrics ?? runtime.get(USAGE_INSTRUMENTS));
+      const table = runtime.get(PRICE_TABLE);
       const usage = typeof result.raw.usage === 'object' && result.raw.usage !== null ? result.raw.usage : {};
       const { speed, inference_geo: inferenceGeo } = usage as { speed?: unknown; inference_geo?: unknown };
       for (const d of this.#reader.read(result, initModel ?? requested)) {

@@ -1,80 +1,73 @@
-import { ConfigurationError, resetConfig } from '@ccflow/core';
+import { CONFIG, ConfigurationError, runtime } from '@ccflow/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CombinedLimiter } from './combined-limiter.ts';
-import {
-  getCliCircuitBreaker,
-  getHealthChecker,
-  getLimiter,
-  resetCliCircuitBreaker,
-  resetHealthChecker,
-  resetLimiter,
-} from './defaults.ts';
+import { CLI_CIRCUIT_BREAKER, HEALTH_CHECKER, LIMITER } from './defaults.ts';
 import { HealthChecker } from './health-check.ts';
 import { SlidingWindowRateLimiter } from './sliding-window.ts';
 
 // The configuration is read once per process: each test reads the environment it stubbed.
-beforeEach(() => resetConfig());
+beforeEach(() => runtime.reset(CONFIG));
 afterEach(() => {
   vi.unstubAllEnvs();
-  resetConfig();
-  resetLimiter();
-  resetCliCircuitBreaker();
-  resetHealthChecker();
+  runtime.reset(CONFIG);
+  runtime.reset(LIMITER);
+  runtime.reset(CLI_CIRCUIT_BREAKER);
+  runtime.reset(HEALTH_CHECKER);
 });
 
 describe('process-wide defaults', () => {
-  it('getLimiter: CCFLOW_MAX_CONCURRENT_REQUESTS at once, CCFLOW_RATE_LIMIT_PER_MINUTE in any sliding minute', () => {
+  it('LIMITER: CCFLOW_MAX_CONCURRENT_REQUESTS at once, CCFLOW_RATE_LIMIT_PER_MINUTE in any sliding minute', () => {
     vi.stubEnv('CCFLOW_MAX_CONCURRENT_REQUESTS', '3');
     vi.stubEnv('CCFLOW_RATE_LIMIT_PER_MINUTE', '120');
-    const limiter = getLimiter();
+    const limiter = runtime.get(LIMITER);
     expect(limiter).toBeInstanceOf(CombinedLimiter);
     expect(limiter.concurrencyLimiter?.maxConcurrent).toBe(3);
     const rate = limiter.rateLimiter as SlidingWindowRateLimiter;
     expect(rate).toBeInstanceOf(SlidingWindowRateLimiter);
     expect([rate.limit, rate.windowMs]).toEqual([120, 60_000]);
-    expect(getLimiter()).toBe(limiter);
+    expect(runtime.get(LIMITER)).toBe(limiter);
   });
 
-  it('defaults to 10 at once and 60 a minute; read on first use, again after resetConfig() and resetLimiter()', () => {
+  it('defaults to 10 at once and 60 a minute; read on first use, again after runtime.reset(CONFIG) and runtime.reset(LIMITER)', () => {
     vi.stubEnv('CCFLOW_MAX_CONCURRENT_REQUESTS', '');
     vi.stubEnv('CCFLOW_RATE_LIMIT_PER_MINUTE', '');
-    const first = getLimiter();
+    const first = runtime.get(LIMITER);
     expect(first.concurrencyLimiter?.maxConcurrent).toBe(10);
     expect((first.rateLimiter as SlidingWindowRateLimiter).limit).toBe(60);
     vi.stubEnv('CCFLOW_MAX_CONCURRENT_REQUESTS', '1');
-    expect(getLimiter()).toBe(first);
-    resetLimiter();
-    expect(getLimiter().concurrencyLimiter?.maxConcurrent).toBe(10); // the configuration is kept
-    resetConfig();
-    resetLimiter();
-    expect(getLimiter().concurrencyLimiter?.maxConcurrent).toBe(1);
+    expect(runtime.get(LIMITER)).toBe(first);
+    runtime.reset(LIMITER);
+    expect(runtime.get(LIMITER).concurrencyLimiter?.maxConcurrent).toBe(10); // the configuration is kept
+    runtime.reset(CONFIG);
+    runtime.reset(LIMITER);
+    expect(runtime.get(LIMITER).concurrencyLimiter?.maxConcurrent).toBe(1);
   });
 
   it('a rate under one a minute gets a window long enough for one start', () => {
     vi.stubEnv('CCFLOW_RATE_LIMIT_PER_MINUTE', '0.5');
-    const rate = getLimiter().rateLimiter as SlidingWindowRateLimiter;
+    const rate = runtime.get(LIMITER).rateLimiter as SlidingWindowRateLimiter;
     expect([rate.limit, rate.windowMs]).toEqual([1, 120_000]);
   });
 
   it('a bad value throws ConfigurationError naming the variable', () => {
     vi.stubEnv('CCFLOW_MAX_CONCURRENT_REQUESTS', 'many');
-    expect(() => getLimiter()).toThrow(ConfigurationError);
-    expect(() => getLimiter()).toThrow(/CCFLOW_MAX_CONCURRENT_REQUESTS/);
+    expect(() => runtime.get(LIMITER)).toThrow(ConfigurationError);
+    expect(() => runtime.get(LIMITER)).toThrow(/CCFLOW_MAX_CONCURRENT_REQUESTS/);
   });
 
-  it('getCliCircuitBreaker: one breaker named cli, with the default config, until reset', () => {
-    const breaker = getCliCircuitBreaker();
+  it('CLI_CIRCUIT_BREAKER: one breaker named cli, with the default config, until reset', () => {
+    const breaker = runtime.get(CLI_CIRCUIT_BREAKER);
     expect([breaker.name, breaker.failureThreshold, breaker.resetTimeoutMs]).toEqual(['cli', 5, 30_000]);
-    expect(getCliCircuitBreaker()).toBe(breaker);
-    resetCliCircuitBreaker();
-    expect(getCliCircuitBreaker()).not.toBe(breaker);
+    expect(runtime.get(CLI_CIRCUIT_BREAKER)).toBe(breaker);
+    runtime.reset(CLI_CIRCUIT_BREAKER);
+    expect(runtime.get(CLI_CIRCUIT_BREAKER)).not.toBe(breaker);
   });
 
-  it('getHealthChecker: one checker until reset', () => {
-    const checker = getHealthChecker();
+  it('HEALTH_CHECKER: one checker until reset', () => {
+    const checker = runtime.get(HEALTH_CHECKER);
     expect(checker).toBeInstanceOf(HealthChecker);
-    expect(getHealthChecker()).toBe(checker);
-    resetHealthChecker();
-    expect(getHealthChecker()).not.toBe(checker);
+    expect(runtime.get(HEALTH_CHECKER)).toBe(checker);
+    runtime.reset(HEALTH_CHECKER);
+    expect(runtime.get(HEALTH_CHECKER)).not.toBe(checker);
   });
 });

@@ -16,14 +16,7 @@ export {
   type RateType,
 } from './combined-limiter.ts';
 export { ConcurrencyLimiter, type ConcurrencyLimiterOptions } from './concurrency-limiter.ts';
-export {
-  getCliCircuitBreaker,
-  getHealthChecker,
-  getLimiter,
-  resetCliCircuitBreaker,
-  resetHealthChecker,
-  resetLimiter,
-} from './defaults.ts';
+export { CLI_CIRCUIT_BREAKER, HEALTH_CHECKER, LIMITER } from './defaults.ts';
 export { isAbortError, isCircuitFailure, isRetryableError } from './failure-policy.ts';
 export type { FifoLimiterOptions } from './fifo-limiter.ts';
 export {
@@ -41,7 +34,6 @@ export type { AcquireOptions, Lease, Limiter, LimiterStats } from './limiter.ts'
 export type { Provider } from './provider.ts';
 export {
   createReliableExecutor,
-  installReliableExecutor,
   type ReliableExecutorOptions,
 } from './reliable-executor.ts';
 export {

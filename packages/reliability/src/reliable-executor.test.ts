@@ -1,16 +1,16 @@
-import { getExecutor, querySimple, resetExecutor, setDefaultExecutorFactory } from '@ccflow/core';
+import { EXECUTOR, EXECUTOR_FACTORY, querySimple, runtime } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collect } from '../test/collect.ts';
 import { lines } from '../test/lines.ts';
-import { getCliCircuitBreaker, getLimiter, resetCliCircuitBreaker, resetLimiter } from './defaults.ts';
-import { createReliableExecutor, installReliableExecutor } from './reliable-executor.ts';
+import { CLI_CIRCUIT_BREAKER, LIMITER } from './defaults.ts';
+import { createReliableExecutor } from './reliable-executor.ts';
 
 afterEach(() => {
   vi.unstubAllEnvs();
-  resetLimiter();
-  resetCliCircuitBreaker();
-  resetExecutor();
+  runtime.reset(LIMITER);
+  runtime.reset(CLI_CIRCUIT_BREAKER);
+  runtime.reset(EXECUTOR);
 });
 
 const ok = (text = 'hi') => [mockLines.init(), mockLines.text(text), mockLines.result({ result: text })];
@@ -20,13 +20,13 @@ describe('the reliable executor', () => {
     const inner = new MockExecutor([ok(), ok()]);
     const executor = createReliableExecutor({ inner });
     await collect(executor.execute({ prompt: 'p' }));
-    expect(getLimiter().getStats().acquired).toBe(1);
-    expect(getCliCircuitBreaker().getStats().totalSuccesses).toBe(1);
-    resetLimiter();
-    resetCliCircuitBreaker();
+    expect(runtime.get(LIMITER).getStats().acquired).toBe(1);
+    expect(runtime.get(CLI_CIRCUIT_BREAKER).getStats().totalSuccesses).toBe(1);
+    runtime.reset(LIMITER);
+    runtime.reset(CLI_CIRCUIT_BREAKER);
     await collect(executor.execute({ prompt: 'p' }));
-    expect(getLimiter().getStats().acquired).toBe(1);
-    expect(getCliCircuitBreaker().getStats().totalSuccesses).toBe(1);
+    expect(runtime.get(LIMITER).getStats().acquired).toBe(1);
+    expect(runtime.get(CLI_CIRCUIT_BREAKER).getStats().totalSuccesses).toBe(1);
   });
 
   it('retries a turn that failed before any output, each attempt through the breaker and the limiter', async () => {
@@ -40,18 +40,23 @@ describe('the reliable executor', () => {
     expect(r.messages.filter((m) => m.type === 'text').map((m) => m.type === 'text' && m.content)).toEqual([
       'again',
     ]);
-    expect(getLimiter().getStats().acquired).toBe(2);
-    expect(getCliCircuitBreaker().getStats()).toMatchObject({ totalFailures: 1, totalSuccesses: 1 });
+    expect(runtime.get(LIMITER).getStats().acquired).toBe(2);
+    expect(runtime.get(CLI_CIRCUIT_BREAKER).getStats()).toMatchObject({
+      totalFailures: 1,
+      totalSuccesses: 1,
+    });
   });
 
-  it('installReliableExecutor makes it the process-wide executor the query functions use', async () => {
+  it('as the process-wide factory, the query functions use it and the process-wide limiter', async () => {
     const inner = new MockExecutor([ok('installed'), ok('after reset')]);
-    installReliableExecutor({ inner });
+    runtime.set(EXECUTOR_FACTORY, () => createReliableExecutor({ inner }));
+    runtime.reset(EXECUTOR);
     expect(await querySimple('p')).toBe('installed');
-    expect(getLimiter().getStats().acquired).toBe(1);
-    resetExecutor();
+    expect(runtime.get(LIMITER).getStats().acquired).toBe(1);
+    runtime.reset(EXECUTOR);
     expect(await querySimple('p')).toBe('after reset');
-    setDefaultExecutorFactory();
-    expect(getExecutor()).not.toBe(undefined);
+    expect(runtime.get(LIMITER).getStats().acquired).toBe(2);
+    runtime.reset(EXECUTOR_FACTORY);
+    runtime.reset(EXECUTOR);
   });
 });

@@ -1,6 +1,6 @@
-import { CLIExecutor, type Executor, setDefaultExecutorFactory, withTracing } from '@ccflow/core';
+import { CLIExecutor, type Executor, runtime, withTracing } from '@ccflow/core';
 import type { CircuitBreaker } from './circuit-breaker.ts';
-import { getCliCircuitBreaker, getLimiter } from './defaults.ts';
+import { CLI_CIRCUIT_BREAKER, LIMITER } from './defaults.ts';
 import type { Limiter } from './limiter.ts';
 import type { Provider } from './provider.ts';
 import type { RetryConfig } from './retry.ts';
@@ -11,9 +11,9 @@ import { withRetry } from './with-retry.ts';
 export interface ReliableExecutorOptions {
   /** Default a `CLIExecutor` with its defaults. */
   inner?: Executor;
-  /** Default the process-wide `getLimiter()`, read on each call. */
+  /** Default the process-wide `LIMITER`, read on each call. */
   limiter?: Provider<Limiter>;
-  /** Default the process-wide `getCliCircuitBreaker()`, read on each call. */
+  /** Default the process-wide `CLI_CIRCUIT_BREAKER`, read on each call. */
   breaker?: Provider<CircuitBreaker>;
   /** Default `RetryConfig` defaults. */
   retry?: RetryConfig;
@@ -28,17 +28,11 @@ export interface ReliableExecutorOptions {
  * API call); the breaker sees each attempt.
  */
 export function createReliableExecutor(options: ReliableExecutorOptions = {}): Executor {
-  const limited = withRateLimit(options.inner ?? new CLIExecutor(), options.limiter ?? getLimiter);
-  const guarded = withCircuitBreaker(limited, options.breaker ?? getCliCircuitBreaker);
+  const limited = withRateLimit(
+    options.inner ?? new CLIExecutor(),
+    options.limiter ?? (() => runtime.get(LIMITER)),
+  );
+  const guarded = withCircuitBreaker(limited, options.breaker ?? (() => runtime.get(CLI_CIRCUIT_BREAKER)));
   const retried = withRetry(guarded, options.retry);
   return options.tracing === false ? retried : withTracing(retried);
-}
-
-/**
- * Makes {@link createReliableExecutor} build the process-wide executor (core's `setDefaultExecutorFactory`), so
- * `query()`, the other query functions and sessions use the process-wide limiter and breaker; it survives
- * `resetExecutor()`. The `ccflow` package does this when imported.
- */
-export function installReliableExecutor(options?: ReliableExecutorOptions): void {
-  setDefaultExecutorFactory(() => createReliableExecutor(options));
 }

@@ -1,7 +1,7 @@
-import { type ExecuteRequest, type Executor, errorFromResult } from '@ccflow/core';
+import { type ExecuteRequest, type Executor, errorFromResult, runtime } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import type { CircuitBreaker, CircuitPermit } from './circuit-breaker.ts';
-import { getCliCircuitBreaker } from './defaults.ts';
+import { CLI_CIRCUIT_BREAKER } from './defaults.ts';
 import { type Provider, provide } from './provider.ts';
 import { activeSpan, RELIABILITY_ATTR } from './span-attributes.ts';
 
@@ -56,10 +56,10 @@ export class CircuitBreakerExecutor implements Executor {
   }
 }
 
-/** See {@link CircuitBreakerExecutor}. Default breaker: the process-wide one (`getCliCircuitBreaker()`, read on each call). */
+/** See {@link CircuitBreakerExecutor}. Default breaker: the process-wide one (`CLI_CIRCUIT_BREAKER`, read on each call). */
 export function withCircuitBreaker(
   executor: Executor,
-  breaker: Provider<CircuitBreaker> = getCliCircuitBreaker,
+  breaker: Provider<CircuitBreaker> = () => runtime.get(CLI_CIRCUIT_BREAKER),
 ): Executor {
   return new CircuitBreakerExecutor(executor, breaker);
 }

@@ -1,6 +1,7 @@
 import type { ExecuteRequest, Executor } from '@ccflow/core';
+import { runtime } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
-import { getLimiter } from './defaults.ts';
+import { LIMITER } from './defaults.ts';
 import type { Lease, Limiter } from './limiter.ts';
 import { type Provider, provide } from './provider.ts';
 import { activeSpan, RELIABILITY_ATTR } from './span-attributes.ts';
@@ -38,7 +39,10 @@ export class RateLimitedExecutor implements Executor {
   }
 }
 
-/** See {@link RateLimitedExecutor}. Default limiter: the process-wide one (`getLimiter()`, read on each call). */
-export function withRateLimit(executor: Executor, limiter: Provider<Limiter> = getLimiter): Executor {
+/** See {@link RateLimitedExecutor}. Default limiter: the process-wide one (`LIMITER`, read on each call). */
+export function withRateLimit(
+  executor: Executor,
+  limiter: Provider<Limiter> = () => runtime.get(LIMITER),
+): Executor {
   return new RateLimitedExecutor(executor, limiter);
 }

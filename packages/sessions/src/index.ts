@@ -6,7 +6,7 @@ export {
   decodeContextBlock,
   withContext,
 } from '@ccflow/core';
-export { getManager, initManager } from './default-manager.ts';
+export { SESSION_MANAGER } from './default-manager.ts';
 export { type LoadInit, loadSession, resumeSession } from './load-session.ts';
 export { MemorySessionStore } from './memory-session-store.ts';
 export { type SendOptions, Session, type SessionInit, type SessionStats } from './session.ts';

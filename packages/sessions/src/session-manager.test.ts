@@ -1,6 +1,7 @@
+import { runtime } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getManager, initManager } from './default-manager.ts';
+import { SESSION_MANAGER } from './default-manager.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
 import { SessionManager } from './session-manager.ts';
 
@@ -98,12 +99,15 @@ describe('SessionManager', () => {
     await expect(own.store.count()).rejects.toThrow(/closed/);
   });
 
-  it('getManager is process-wide; initManager replaces it over a given store', async () => {
-    expect(getManager()).toBe(getManager());
-    const store = new MemorySessionStore();
-    const manager = await initManager(store);
-    expect(getManager()).toBe(manager);
-    expect(manager.store).toBe(store);
-    await manager.stop();
+  it('is process-wide, replaceable, and stopped with its store by runtime.dispose()', async () => {
+    expect(runtime.get(SESSION_MANAGER)).toBe(runtime.get(SESSION_MANAGER));
+    const manager = new SessionManager({ autoCleanup: false });
+    const { store } = manager;
+    runtime.set(SESSION_MANAGER, manager);
+    expect(runtime.get(SESSION_MANAGER)).toBe(manager);
+    await runtime.dispose();
+    await expect(store.count()).rejects.toThrow(/closed/);
+    expect(runtime.get(SESSION_MANAGER)).not.toBe(manager);
+    await runtime.get(SESSION_MANAGER).stop();
   });
 });

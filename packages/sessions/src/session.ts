@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CLIAgentOptions,
+  CONFIG,
   contextAttributes,
+  EXECUTOR,
   type Executor,
   errorFromResult,
-  getConfig,
-  getExecutor,
   iterateInContext,
   preparePrompt,
   Redactor,
   type ResolvedOptions,
   resolveOptions,
+  runtime,
   SessionBusyError,
   SessionClosedError,
   withoutRemovedOptions,
@@ -30,7 +31,7 @@ export interface SessionInit {
   /** A UUID; default: a new one, chosen before the first turn so a crash mid-turn leaves a findable session. */
   sessionId?: string;
   options?: CLIAgentOptions;
-  /** Default: the process-wide executor (`getExecutor()`). */
+  /** Default: the process-wide executor (`runtime.get(EXECUTOR)`, read when the session is made). */
   executor?: Executor;
   /** Where the session's state is kept; without one it lives in memory only. */
   store?: SessionStore;
@@ -95,7 +96,7 @@ export class Session implements AsyncDisposable {
     const options = withoutOwned(init.options ?? withoutRemovedOptions(restore?.state?.options ?? {}));
     this.#toon = resolveOptions(options).toon;
     this.#options = options;
-    this.#executor = init.executor ?? getExecutor();
+    this.#executor = init.executor ?? runtime.get(EXECUTOR);
     this.#store = init.store;
     this.#redactor = new Redactor(options);
     this.#start = restore?.start ?? { kind: (restore?.state?.turnCount ?? 0) > 0 ? 'resume' : 'new' };
@@ -200,7 +201,7 @@ export class Session implements AsyncDisposable {
       // Attached here rather than by the executor, to count the savings; the request then carries no context.
       const toon = this.#toon;
       const context = send.context ?? this.#options.context;
-      const { prompt, encoding } = preparePrompt(content, { context, toon }, getConfig().toonEnabled);
+      const { prompt, encoding } = preparePrompt(content, { context, toon }, runtime.get(CONFIG).toonEnabled);
       if (encoding && toon.trackSavings) this.#savings.add(encoding);
       if (encoding) span.setAttributes(contextAttributes(encoding));
       const { context: _attached, ...options } = this.#turnOptions();
