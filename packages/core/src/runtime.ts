@@ -80,4 +80,5 @@ async function disposeOf(value: unknown): Promise<void> {
 const holder = globalThis as { [GLOBAL]?: Runtime };
 
 /** The process's one registry of defaults (see {@link Runtime}). */
-export const runtime: Runtime = (holder[GLOBAL] ??= new Registry());
+holder[GLOBAL] ??= new Registry();
+export const runtime: Runtime = holder[GLOBAL];
