@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { diag, trace } from '@opentelemetry/api';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 
 /** Anything `NodeSDK` takes; by default everything comes from the standard `OTEL_*` variables. */
@@ -7,9 +7,12 @@ export type StartTracingOptions = Partial<NodeSDKConfiguration>;
 /** A started SDK: flush before reading what was exported, shut down before the process ends. */
 export interface TracingHandle {
   readonly sdk: NodeSDK;
-  /** Exports every span ended so far. */
+  /**
+   * Exports every span ended so far. Never rejects: telemetry must not take the application down, so an export
+   * that fails (a collector down or unreachable) is reported on OpenTelemetry's `diag` logger and the spans are lost.
+   */
   forceFlush(): Promise<void>;
-  /** Flushes and stops exporting; the global providers go back to no-ops. */
+  /** Flushes and stops exporting; the global providers go back to no-ops. Never rejects, as `forceFlush`. */
   shutdown(): Promise<void>;
 }
 
@@ -30,11 +33,15 @@ export function startTracing(options: StartTracingOptions = {}): TracingHandle {
       // The API hands out a proxy; the SDK's provider behind it is the one that can flush.
       const provider = trace.getTracerProvider() as { getDelegate?: () => unknown };
       const delegate = (provider.getDelegate?.() ?? provider) as { forceFlush?: () => Promise<void> };
-      await delegate.forceFlush?.();
+      await delegate.forceFlush?.().catch((error: unknown) => report('flush', error));
     },
     shutdown: async () => {
-      await sdk.shutdown();
+      await sdk.shutdown().catch((error: unknown) => report('shutdown', error));
       trace.disable();
     },
   };
+}
+
+function report(when: string, error: unknown): void {
+  diag.error(`ccflow: exporting telemetry failed at ${when}; the spans not yet exported are lost`, error);
 }
