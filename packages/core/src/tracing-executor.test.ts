@@ -38,6 +38,30 @@ describe('TracingExecutor', () => {
     expect(set?.attributes['ccflow.correlation_id']).toBe('req-7');
   });
 
+  it('completes the GenAI attributes: response id, finish reasons, cache tokens inside input tokens, agent', async () => {
+    const mock = new MockExecutor([
+      [
+        mockLines.init({ sessionId: 'sess-2' }),
+        mockLines.toolUse('Task', { prompt: 'look' }, { id: 'tool-9', messageId: 'msg_first' }),
+        { ...mockLines.text('sub', { messageId: 'msg_subagent' }), parent_tool_use_id: 'tool-9' },
+        mockLines.toolResult('tool-9', 'done'),
+        mockLines.text('Answer.', { messageId: 'msg_final' }),
+        mockLines.result({ inputTokens: 3, cacheReadTokens: 40, cacheWriteTokens: 7, outputTokens: 2 }),
+      ],
+    ]);
+    await drain(withTracing(mock, tracer).execute({ prompt: 'p', options: { agent: 'reviewer' } }));
+    const [agent] = exporter.getFinishedSpans().filter((s) => s.name.startsWith('invoke_agent'));
+    expect(agent?.attributes).toMatchObject({
+      'gen_ai.response.id': 'msg_final',
+      'gen_ai.response.finish_reasons': ['end_turn'],
+      'gen_ai.agent.name': 'reviewer',
+      'gen_ai.usage.input_tokens': 50,
+      'gen_ai.usage.cache_read.input_tokens': 40,
+      'gen_ai.usage.cache_creation.input_tokens': 7,
+      'gen_ai.usage.output_tokens': 2,
+    });
+  });
+
   it('one invoke_agent span per execution with GenAI attributes, a child span per tool call', async () => {
     const mock = new MockExecutor([
       [

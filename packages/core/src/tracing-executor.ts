@@ -22,15 +22,19 @@ export const ATTR = {
   provider: 'gen_ai.provider.name',
   requestModel: 'gen_ai.request.model',
   responseModel: 'gen_ai.response.model',
+  responseId: 'gen_ai.response.id',
+  finishReasons: 'gen_ai.response.finish_reasons',
   conversationId: 'gen_ai.conversation.id',
+  agentName: 'gen_ai.agent.name',
+  /** All input tokens, cached ones included (as the conventions ask; the API's `input_tokens` excludes them). */
   inputTokens: 'gen_ai.usage.input_tokens',
   outputTokens: 'gen_ai.usage.output_tokens',
+  cacheReadTokens: 'gen_ai.usage.cache_read.input_tokens',
+  cacheWriteTokens: 'gen_ai.usage.cache_creation.input_tokens',
   toolName: 'gen_ai.tool.name',
   toolCallId: 'gen_ai.tool.call.id',
   errorType: 'error.type',
   costUsd: 'ccflow.cost_usd',
-  cacheReadTokens: 'ccflow.usage.cache_read_tokens',
-  cacheWriteTokens: 'ccflow.usage.cache_write_tokens',
   thinkingTokens: 'ccflow.usage.thinking_tokens',
   numTurns: 'ccflow.num_turns',
   correlationId: 'ccflow.correlation_id',
@@ -60,6 +64,7 @@ export class TracingExecutor implements Executor {
         [ATTR.operation]: 'invoke_agent',
         [ATTR.provider]: 'anthropic',
         ...(model ? { [ATTR.requestModel]: model } : {}),
+        ...(request.options?.agent ? { [ATTR.agentName]: request.options.agent } : {}),
         ...(request.options?.sessionId ? { [ATTR.conversationId]: request.options.sessionId } : {}),
       },
     });
@@ -112,6 +117,9 @@ export class TracingExecutor implements Executor {
     if (m.type === 'system' && m.subtype === 'init') {
       span.setAttribute(ATTR.conversationId, m.sessionId);
       span.setAttribute(ATTR.responseModel, m.model);
+    } else if (m.type === 'assistant' && m.parentToolUseId === null && m.messageId) {
+      // The main agent's last API message is the response; a subagent's (under a tool use) is not.
+      span.setAttribute(ATTR.responseId, m.messageId);
     } else if (m.type === 'tool_use') {
       tools.set(
         m.toolUseId,
@@ -139,7 +147,8 @@ export class TracingExecutor implements Executor {
     } else if (m.type === 'result') {
       span.setAttributes({
         [ATTR.conversationId]: m.sessionId,
-        [ATTR.inputTokens]: m.usage.inputTokens,
+        [ATTR.inputTokens]:
+          m.usage.inputTokens + m.usage.cacheReadInputTokens + m.usage.cacheCreationInputTokens,
         [ATTR.outputTokens]: m.usage.outputTokens,
         [ATTR.cacheReadTokens]: m.usage.cacheReadInputTokens,
         [ATTR.cacheWriteTokens]: m.usage.cacheCreationInputTokens,
@@ -147,6 +156,7 @@ export class TracingExecutor implements Executor {
         [ATTR.costUsd]: m.totalCostUsd,
         [ATTR.numTurns]: m.numTurns,
       });
+      if (m.stopReason) span.setAttribute(ATTR.finishReasons, [m.stopReason]);
       if (m.isError) {
         span.setStatus({
           code: SpanStatusCode.ERROR,

@@ -70,6 +70,8 @@ export const mockLines = {
       structuredOutput?: unknown;
       errors?: string[];
       model?: string;
+      /** Default `end_turn`, as the CLI prints it after a plain answer. */
+      stopReason?: string | null;
     } = {},
   ) {
     return {
@@ -98,6 +100,7 @@ export const mockLines = {
       },
       permission_denials: [],
       api_error_status: fields.apiErrorStatus ?? null,
+      stop_reason: fields.stopReason === undefined ? 'end_turn' : fields.stopReason,
       ...(fields.structuredOutput === undefined ? {} : { structured_output: fields.structuredOutput }),
       ...(fields.errors ? { errors: fields.errors } : {}),
       uuid: uuid(),
