@@ -1,7 +1,7 @@
 import { CONFIG, runtime, runtimeKey } from '@ccflow/core';
-import { CircuitBreaker } from './circuit-breaker.ts';
 import { CombinedLimiter } from './combined-limiter.ts';
 import { HealthChecker } from './health-check.ts';
+import { MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
 
 /**
  * The process-wide reliability defaults, kept in core's `runtime` and made on first use (so the environment is read
@@ -28,7 +28,7 @@ export const LIMITER = runtimeKey('@ccflow/reliability:limiter', () => {
 /** The process-wide breaker for the CLI, named `cli`, with the default `CircuitBreakerConfig`. */
 export const CLI_CIRCUIT_BREAKER = runtimeKey(
   '@ccflow/reliability:cliCircuitBreaker',
-  () => new CircuitBreaker({}, 'cli'),
+  () => new MemoryCircuitBreaker({}, 'cli'),
 );
 
 /** The process-wide health checker, with the default `HealthCheckerOptions`. */

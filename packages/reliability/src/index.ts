@@ -1,12 +1,11 @@
-export {
+export type {
   CircuitBreaker,
-  type CircuitBreakerConfig,
-  type CircuitBreakerStats,
-  type CircuitPermit,
-  type CircuitRunOptions,
-  CircuitState,
-  type CircuitStateChange,
+  CircuitBreakerStats,
+  CircuitPermit,
+  CircuitRunOptions,
+  CircuitStateChange,
 } from './circuit-breaker.ts';
+export { CircuitState } from './circuit-state.ts';
 export { type Clock, systemClock } from './clock.ts';
 export {
   CombinedLimiter,
@@ -31,6 +30,7 @@ export {
   type WaitHealthyOptions,
 } from './health-check.ts';
 export type { AcquireOptions, Lease, Limiter, LimiterStats } from './limiter.ts';
+export { type CircuitBreakerConfig, MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
 export type { Provider } from './provider.ts';
 export {
   createReliableExecutor,

@@ -3,7 +3,8 @@ import { MockExecutor, mockLines } from '@ccflow/core/test';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../test/collect.ts';
 import { lines } from '../test/lines.ts';
-import { CircuitBreaker } from './circuit-breaker.ts';
+import type { CircuitBreaker } from './circuit-breaker.ts';
+import { MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
 import { FakeClock } from './test/fake-clock.ts';
 import { withCircuitBreaker } from './with-circuit-breaker.ts';
 
@@ -12,7 +13,7 @@ const overloaded = () => [mockLines.init(), lines.apiErrorNotice(529), lines.api
 
 function setup(threshold = 2) {
   const clock = new FakeClock();
-  const breaker = new CircuitBreaker(
+  const breaker = new MemoryCircuitBreaker(
     { failureThreshold: threshold, successThreshold: 1, resetTimeoutMs: 1000, clock },
     'cli',
   );
@@ -34,6 +35,25 @@ describe('withCircuitBreaker', () => {
     expect(CircuitBreakerError.isInstance(refused.error)).toBe(true);
     expect(refused.messages).toEqual([]);
     expect(inner.requests).toHaveLength(2);
+  });
+
+  it('takes any CircuitBreaker, one whose calls are async (as a shared one is) included', async () => {
+    const local = setup(1).breaker;
+    // A stand-in for a breaker kept elsewhere: every call answers later.
+    const remote: CircuitBreaker = {
+      name: 'shared',
+      call: async () => local.call(),
+      run: (fn, options) => local.run(fn, options),
+      getStats: async () => local.getStats(),
+      reset: async () => local.reset(),
+    };
+    const inner = new MockExecutor([overloaded(), ok()]);
+    const executor = withCircuitBreaker(inner, remote);
+    await collect(executor.execute({ prompt: 'p' }));
+    expect((await remote.getStats()).state).toBe('open');
+    const refused = await collect(executor.execute({ prompt: 'p' }));
+    expect(CircuitBreakerError.isInstance(refused.error)).toBe(true);
+    expect(inner.requests).toHaveLength(1);
   });
 
   it('a thrown error after ccflow’s synthetic result counts once, by the thrown error', async () => {

@@ -1,6 +1,13 @@
-import { type ExecuteRequest, type Executor, errorFromResult, runtime } from '@ccflow/core';
+import {
+  CircuitBreakerError,
+  type ExecuteRequest,
+  type Executor,
+  errorFromResult,
+  runtime,
+} from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import type { CircuitBreaker, CircuitPermit } from './circuit-breaker.ts';
+import { CircuitState } from './circuit-state.ts';
 import { CLI_CIRCUIT_BREAKER } from './defaults.ts';
 import { type Provider, provide } from './provider.ts';
 import { activeSpan, RELIABILITY_ATTR } from './span-attributes.ts';
@@ -31,9 +38,10 @@ export class CircuitBreakerExecutor implements Executor {
     span?.setAttribute(RELIABILITY_ATTR.circuitName, breaker.name);
     let permit: CircuitPermit;
     try {
-      permit = breaker.call();
+      permit = await breaker.call();
     } catch (error) {
-      span?.setAttribute(RELIABILITY_ATTR.circuitState, breaker.state);
+      if (CircuitBreakerError.isInstance(error))
+        span?.setAttribute(RELIABILITY_ATTR.circuitState, CircuitState.OPEN);
       throw error;
     }
     span?.setAttribute(RELIABILITY_ATTR.circuitState, permit.state);

@@ -8,8 +8,8 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../src/circuit-breaker.ts';
 import { CombinedLimiter } from '../src/combined-limiter.ts';
+import { MemoryCircuitBreaker } from '../src/memory-circuit-breaker.ts';
 import { FakeClock } from '../src/test/fake-clock.ts';
 import { withCircuitBreaker } from '../src/with-circuit-breaker.ts';
 import { withRateLimit } from '../src/with-rate-limit.ts';
@@ -42,7 +42,7 @@ const permutations = (items: Name[]): Name[][] =>
 function compose(order: Name[], inner: Executor) {
   const clock = new FakeClock();
   const limiter = new CombinedLimiter({ rate: 10, maxConcurrent: 2, clock });
-  const breaker = new CircuitBreaker({ failureThreshold: 5, clock }, 'cli');
+  const breaker = new MemoryCircuitBreaker({ failureThreshold: 5, clock }, 'cli');
   const decorate: Record<Name, (e: Executor) => Executor> = {
     rateLimit: (e) => withRateLimit(e, limiter),
     breaker: (e) => withCircuitBreaker(e, breaker),
@@ -98,7 +98,7 @@ describe('composition in any order', () => {
   it('an open circuit inside the retry ends the call at once: CircuitBreakerError is not retried', async () => {
     const inner = scripted();
     const clock = new FakeClock();
-    const breaker = new CircuitBreaker({ failureThreshold: 1, clock }, 'cli');
+    const breaker = new MemoryCircuitBreaker({ failureThreshold: 1, clock }, 'cli');
     const executor = withRetry(withCircuitBreaker(inner, breaker), { clock, baseDelayMs: 10 });
     const done = collect(executor.execute({ prompt: 'p' }));
     await clock.runAll();
@@ -117,7 +117,7 @@ describe('composition in any order', () => {
       waitTimeoutMs: 1500,
       clock,
     });
-    const breaker = new CircuitBreaker({ failureThreshold: 1, clock }, 'cli');
+    const breaker = new MemoryCircuitBreaker({ failureThreshold: 1, clock }, 'cli');
     const ok = () => [mockLines.init(), mockLines.result()];
     const inner = new MockExecutor([
       ok(),

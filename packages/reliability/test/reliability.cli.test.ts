@@ -9,9 +9,9 @@ import {
   resolveClaudeBinary,
 } from '@ccflow/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../src/circuit-breaker.ts';
 import { CombinedLimiter } from '../src/combined-limiter.ts';
 import { HealthChecker } from '../src/health-check.ts';
+import { MemoryCircuitBreaker } from '../src/memory-circuit-breaker.ts';
 import { createReliableExecutor } from '../src/reliable-executor.ts';
 import { collect, shape } from './collect.ts';
 
@@ -63,7 +63,7 @@ describe('HealthChecker with the real CLI', () => {
 
 describe('the reliable executor over the real CLI', () => {
   const setup = () => {
-    const breaker = new CircuitBreaker({}, 'cli');
+    const breaker = new MemoryCircuitBreaker({}, 'cli');
     const limiter = new CombinedLimiter({ rate: 10, maxConcurrent: 1 });
     const executor = createReliableExecutor({
       inner: new CLIExecutor({ cliPath: box.cliPath, env: box.env }),

@@ -6,7 +6,8 @@ import {
   ConfigurationError,
 } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker, type CircuitBreakerConfig, type CircuitStateChange } from './circuit-breaker.ts';
+import type { CircuitStateChange } from './circuit-breaker.ts';
+import { type CircuitBreakerConfig, MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
 import { FakeClock } from './test/fake-clock.ts';
 
 const overloaded = () => new CLIExecutionError('API Error: 529', { apiErrorStatus: 529 });
@@ -16,15 +17,15 @@ function breaker(config: CircuitBreakerConfig = {}) {
   const clock = new FakeClock();
   const changes: string[] = [];
   const onStateChange = (c: CircuitStateChange) => changes.push(`${c.from}->${c.to}@${c.at}`);
-  const cb = new CircuitBreaker(
+  const cb = new MemoryCircuitBreaker(
     { failureThreshold: 3, successThreshold: 2, resetTimeoutMs: 1000, clock, onStateChange, ...config },
     'cli',
   );
   return { cb, clock, changes };
 }
 
-const fail = (cb: CircuitBreaker, error: unknown = overloaded()) => cb.call().failure(error);
-const succeed = (cb: CircuitBreaker) => cb.call().success();
+const fail = (cb: MemoryCircuitBreaker, error: unknown = overloaded()) => cb.call().failure(error);
+const succeed = (cb: MemoryCircuitBreaker) => cb.call().success();
 
 describe('CircuitBreaker', () => {
   it('closed: consecutive failures open it at the threshold; a success in between starts the count again', () => {
@@ -212,7 +213,7 @@ describe('CircuitBreaker', () => {
   });
 
   it('defaults as the reference (5, 2, 30 s, 1), name "default"; bad config is a ConfigurationError', () => {
-    const cb = new CircuitBreaker();
+    const cb = new MemoryCircuitBreaker();
     expect([
       cb.name,
       cb.failureThreshold,
@@ -220,7 +221,7 @@ describe('CircuitBreaker', () => {
       cb.resetTimeoutMs,
       cb.halfOpenMaxCalls,
     ]).toEqual(['default', 5, 2, 30_000, 1]);
-    expect(() => new CircuitBreaker({ failureThreshold: 0 })).toThrow(ConfigurationError);
-    expect(() => new CircuitBreaker({ resetTimeoutMs: -5 })).toThrow(ConfigurationError);
+    expect(() => new MemoryCircuitBreaker({ failureThreshold: 0 })).toThrow(ConfigurationError);
+    expect(() => new MemoryCircuitBreaker({ resetTimeoutMs: -5 })).toThrow(ConfigurationError);
   });
 });
