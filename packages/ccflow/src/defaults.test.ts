@@ -23,3 +23,9 @@ it('installDefaults is idempotent: again, it keeps the executor made or set sinc
   installDefaults();
   expect(runtime.get(EXECUTOR)).toBeInstanceOf(UsageTrackingExecutor);
 });
+
+it('the wired executor is the v1 contract with the CLI capabilities, through every decorator', () => {
+  const executor = createDefaultExecutor();
+  expect(executor.specificationVersion).toBe('v1');
+  expect(executor.capabilities).toEqual({ resume: true, tools: true, host: true });
+});

@@ -63,10 +63,10 @@ export const PARENT_SESSION_ENV = [
  *   files and `.mcp.json`/`~/.claude.json` MCP servers; `--setting-sources=` (empty) loads none of them, which
  *   is our default.
  * - `debug`: the CLI writes debug logs to a file under its config dir; the hidden `--debug-to-stderr` sends them
- *   to stderr (to `onStderr`) instead. stdout stays NDJSON either way.
+ *   to stderr (to `host.onStderr`) instead. stdout stays NDJSON either way.
  * - `maxTokens`, `maxRetries`: environment variables, see {@link buildCliEnv}.
  * - Ours, not flags: `cliPath`, `cwd` (the spawn's working directory), `env`, `timeoutMs`, `idleTimeoutMs`,
- *   `onStderr`, `strict`, `toon` and `context` (they shape the prompt: see `preparePrompt`).
+ *   `strict`, `toon` and `context` (they shape the prompt: see `preparePrompt`).
  * - `extraArgs`: last, as given (each already checked: see `extra-args.ts`).
  */
 export function buildCliArgs(options: ResolvedOptions): string[] {

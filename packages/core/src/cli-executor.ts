@@ -13,7 +13,7 @@ import {
   MCPServerError,
   ParseError,
 } from './errors.ts';
-import type { ExecuteRequest, Executor } from './executor.ts';
+import { CLI_CAPABILITIES, type ExecuteRequest, type Executor } from './executor.ts';
 import { findCli } from './find-cli.ts';
 import { failedMcpServers } from './mcp-status.ts';
 import { type CLIAgentOptions, checkOptionsObject, resolveOptions } from './options.ts';
@@ -63,6 +63,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * on the execution span; with `strictMcp` it also ends the run with `MCPServerError`.
  */
 export class CLIExecutor implements Executor {
+  readonly specificationVersion = 'v1';
+  readonly capabilities = CLI_CAPABILITIES;
   readonly #cliPath: string | undefined;
   readonly #env: Record<string, string | undefined>;
   /** `undefined`: the process-wide configuration, read when used (so `runtime.reset(CONFIG)` reaches it). */
@@ -111,7 +113,7 @@ export class CLIExecutor implements Executor {
     const cli = await CliProcess.start(cliPath, buildCliArgs(options), {
       env,
       cwd: options.cwd,
-      onStderr: options.onStderr,
+      onStderr: request.host?.onStderr,
       marker,
     });
 

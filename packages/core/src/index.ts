@@ -12,7 +12,15 @@ export {
 export { getCorrelationId, setCorrelationId, withCorrelationId } from './correlation.ts';
 export { EXECUTOR, EXECUTOR_FACTORY } from './default-executor.ts';
 export * from './errors.ts';
-export type { ExecuteRequest, Executor } from './executor.ts';
+export {
+  CLI_CAPABILITIES,
+  type ExecuteRequest,
+  type ExecutionHost,
+  type Executor,
+  type ExecutorCapabilities,
+  ExecutorDecorator,
+  type ExecutorSpecificationVersion,
+} from './executor.ts';
 export { type FindCliOptions, findCli } from './find-cli.ts';
 export { iterateInContext } from './iterate-in-context.ts';
 export { failedMcpServers, type McpServerFailure } from './mcp-status.ts';

@@ -67,7 +67,6 @@ describe('resolveOptions: defaults', () => {
   });
 
   it('accepts every documented value kind', () => {
-    const onStderr = () => {};
     const o = resolveOptions({
       model: 'opus',
       fallbackModel: 'sonnet',
@@ -101,14 +100,12 @@ describe('resolveOptions: defaults', () => {
       env: { A: '1' },
       settings: '{"model":"x"}',
       settingSources: ['user', 'project', 'local'],
-      onStderr,
       includePartial: true,
       extraArgs: ['--include-hook-events', '--name=a b'],
       debug: 'api,hooks',
       strict: true,
       context: { user: 'x' },
     });
-    expect(o.onStderr).toBe(onStderr);
     expect(o.agents?.reviewer).toMatchObject({ extra: 1 }); // unknown agent fields are kept for the CLI
   });
 });
@@ -129,7 +126,6 @@ describe('resolveOptions: refusals name the field', () => {
     ['tools', { tools: 'Bash' }, 'tools'],
     ['settingSources', { settingSources: ['user', 'global'] }, 'settingSources.1'],
     ['env', { env: { A: 1 } }, 'env.A'],
-    ['onStderr', { onStderr: 'log' }, 'onStderr'],
     ['debug', { debug: '' }, 'debug'],
     ['toon', { toon: { delimiter: ';' } }, 'toon.delimiter'],
     ['agents', { agents: { r: { description: 'd' } } }, 'agents.r.prompt'],
@@ -221,6 +217,10 @@ describe('resolveOptions: unknown names are refused, with the nearest known one'
     const error = refusal({ timeout: 300 });
     expect(error.field).toBe('timeout');
     expect(error.message).toMatch(/timeoutMs, in milliseconds/);
+  });
+
+  it('refuses onStderr in the options, pointing at the request host', () => {
+    expect(refusal({ onStderr: () => {} }).message).toMatch(/^onStderr: moved .*host/);
   });
 
   it('refuses the removed verbose and toon.encodeToolResults, saying why', () => {

@@ -149,9 +149,6 @@ export const CLIAgentOptionsSchema = z.strictObject({
    * Always passed: unset means none, where the CLI without the flag would load all of them.
    */
   settingSources: z.array(z.enum(SETTING_SOURCES)).optional(),
-  onStderr: z
-    .custom<(chunk: string) => void>((v) => typeof v === 'function', 'must be a function')
-    .optional(),
 
   /**
    * CLI flags ccflow does not model, after its own: each one element, `--name` or `--name=value`. Flags ccflow sets
@@ -182,6 +179,8 @@ export type ResolvedOptions = z.output<typeof CLIAgentOptionsSchema>;
 const REPLACED: Record<string, string> = {
   timeout: "use timeoutMs, in milliseconds (the reference's timeout was in seconds)",
   verbose: 'removed: stream-json output needs --verbose, so the CLI always gets it; drop the option',
+  onStderr:
+    "moved out of the options, which are data: pass it as the request's host ({ host: { onStderr } }) to query, a Session or execute()",
   'toon.encodeToolResults':
     'removed: the CLI runs the tools and writes their results, ccflow cannot encode them; drop the option',
 };

@@ -16,13 +16,14 @@ const ok = (text: string, extra: Parameters<typeof mockLines.result>[0] = {}) =>
 ];
 
 describe('query', () => {
-  it('streams the executor messages and passes prompt, options and signal through', async () => {
+  it('streams the executor messages and passes prompt, options, signal and host through', async () => {
     const executor = new MockExecutor([ok('hi')]);
     const signal = new AbortController().signal;
+    const host = { onStderr: () => {} };
     const types: string[] = [];
-    for await (const m of query('hello', { model: 'opus' }, { executor, signal })) types.push(m.type);
+    for await (const m of query('hello', { model: 'opus' }, { executor, signal, host })) types.push(m.type);
     expect(types).toEqual(['system', 'assistant', 'text', 'result']);
-    expect(executor.requests[0]).toEqual({ prompt: 'hello', options: { model: 'opus' }, signal });
+    expect(executor.requests[0]).toEqual({ prompt: 'hello', options: { model: 'opus' }, signal, host });
   });
 });
 

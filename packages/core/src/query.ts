@@ -1,13 +1,15 @@
 import type { Message } from '@ccflow/parser';
 import { EXECUTOR } from './default-executor.ts';
 import { ConfigurationError } from './errors.ts';
-import type { Executor } from './executor.ts';
+import type { ExecutionHost, Executor } from './executor.ts';
 import type { CLIAgentOptions } from './options.ts';
 import { collectQueryResult, type QueryResult } from './query-result.ts';
 import { runtime } from './runtime.ts';
 
 export interface QueryInit {
   signal?: AbortSignal;
+  /** Callbacks for the run (`onStderr`); see `ExecutionHost`. */
+  host?: ExecutionHost;
   /** Defaults to the process-wide executor (`runtime.get(EXECUTOR)`). */
   executor?: Executor;
 }
@@ -18,7 +20,12 @@ export function query(
   options: CLIAgentOptions = {},
   init: QueryInit = {},
 ): AsyncIterable<Message> {
-  return (init.executor ?? runtime.get(EXECUTOR)).execute({ prompt, options, signal: init.signal });
+  return (init.executor ?? runtime.get(EXECUTOR)).execute({
+    prompt,
+    options,
+    signal: init.signal,
+    host: init.host,
+  });
 }
 
 /**

@@ -142,7 +142,7 @@ export class Redactor {
   }
 
   /**
-   * Options as a store or a trace keeps them: JSON-safe, `onStderr` and `redaction` left out, secrets hidden as in
+   * Options as a store or a trace keeps them: JSON-safe, `redaction` left out, secrets hidden as in
    * `value` (a `settings` JSON string is redacted as JSON; a JSON schema only as text, its keys are field names).
    * `mask` keeps the keys of `env`, `headers` and credential fields with `[redacted]` values, so a reader sees what
    * was configured; `drop` leaves them out, so the options can be used again (pass the secrets anew).

@@ -8,7 +8,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withCorrelationId } from './correlation.ts';
 import { CLITimeoutError } from './errors.ts';
-import type { ExecuteRequest } from './executor.ts';
+import { CLI_CAPABILITIES, type ExecuteRequest, type Executor } from './executor.ts';
 import { MockExecutor, mockLines } from './test/index.ts';
 import { withTracing } from './tracing-executor.ts';
 
@@ -101,7 +101,9 @@ describe('TracingExecutor', () => {
 
   it('the inner executor runs inside the execution span (what becomes the CLI TRACEPARENT)', async () => {
     let seen: string | undefined;
-    const inner = {
+    const inner: Executor = {
+      specificationVersion: 'v1',
+      capabilities: CLI_CAPABILITIES,
       async *execute(_: ExecuteRequest) {
         await new Promise((r) => setTimeout(r, 1));
         seen = trace.getSpanContext(context.active())?.spanId;
@@ -137,7 +139,9 @@ describe('TracingExecutor', () => {
 
   it('breaking out of the loop ends the span and stops the inner stream', async () => {
     let finished = false;
-    const inner = {
+    const inner: Executor = {
+      specificationVersion: 'v1',
+      capabilities: CLI_CAPABILITIES,
       async *execute() {
         try {
           yield* new MockExecutor([[mockLines.init(), mockLines.text('a'), mockLines.result()]]).execute({

@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { getCorrelationId } from './correlation.ts';
 import { CCFlowError } from './errors.ts';
-import type { ExecuteRequest, Executor } from './executor.ts';
+import { type ExecuteRequest, type Executor, ExecutorDecorator } from './executor.ts';
 import { iterateInContext } from './iterate-in-context.ts';
 import { Redactor } from './redaction.ts';
 
@@ -46,13 +46,11 @@ export const ATTR = {
  * execution span's context, so the CLI gets it as `TRACEPARENT`. Through `@opentelemetry/api` only: without an SDK
  * every span is a no-op.
  */
-export class TracingExecutor implements Executor {
+export class TracingExecutor extends ExecutorDecorator {
   readonly #tracer: Tracer;
 
-  constructor(
-    readonly inner: Executor,
-    tracer?: Tracer,
-  ) {
+  constructor(inner: Executor, tracer?: Tracer) {
+    super(inner);
     this.#tracer = tracer ?? trace.getTracer(TRACER_NAME);
   }
 

@@ -373,14 +373,14 @@ describe('CLIExecutor: faults', () => {
     expect(capped.messages[1]).toMatchObject({ code: 'line_too_long', line: 2, bytes: 50_000_000 });
   });
 
-  it('stderr is always drained (10 MB), passed to onStderr, and kept bounded', async () => {
+  it('stderr is always drained (10 MB), passed to host.onStderr, and kept bounded', async () => {
     const flood = { stderr: 'e'.repeat(1023), repeat: 10 * 1024 };
     let seen = 0;
     const onStderr = (chunk: string) => {
       seen += chunk.length;
     };
     const ok = await run(executor({ steps: [flood, { replay: fixture('text') }] }), {
-      options: { onStderr },
+      host: { onStderr },
     });
     expect(ok.error).toBeUndefined();
     expect(seen).toBe(10 * 1024 * 1024);

@@ -1,5 +1,4 @@
-import type { ExecuteRequest, Executor } from '@ccflow/core';
-import { runtime } from '@ccflow/core';
+import { type ExecuteRequest, type Executor, ExecutorDecorator, runtime } from '@ccflow/core';
 import type { Message, ResultMessage } from '@ccflow/parser';
 import { PRICE_TABLE } from './price-table.ts';
 import { ResultUsageReader } from './result-usage.ts';
@@ -19,17 +18,18 @@ export interface UsageTrackingOptions {
  * `ResultUsageReader` explains, priced with the ccflow table; the CLI's own figure is kept beside it, and is the
  * cost of a model the table does not know. Tracking never fails a query.
  */
-export class UsageTrackingExecutor implements Executor {
+export class UsageTrackingExecutor extends ExecutorDecorator {
   readonly #reader = new ResultUsageReader();
   readonly #tracker: UsageStats | undefined;
   readonly #metrics: UsageMetrics | false | undefined;
 
   constructor(
-    readonly inner: Executor,
+    inner: Executor,
     /** Default: the process-wide tracker (`USAGE_TRACKER`). */
     tracker?: UsageStats,
     options: UsageTrackingOptions = {},
   ) {
+    super(inner);
     this.#tracker = tracker;
     this.#metrics = options.metrics;
   }

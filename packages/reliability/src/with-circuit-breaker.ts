@@ -2,6 +2,7 @@ import {
   CircuitBreakerError,
   type ExecuteRequest,
   type Executor,
+  ExecutorDecorator,
   errorFromResult,
   runtime,
 } from '@ccflow/core';
@@ -22,13 +23,11 @@ import { activeSpan, RELIABILITY_ATTR } from './span-attributes.ts';
  * - an abort of the request's signal, or a consumer leaving the loop before the result, counts for nothing.
  * Sets `ccflow.circuit.name` and `ccflow.circuit.state` on the active span.
  */
-export class CircuitBreakerExecutor implements Executor {
+export class CircuitBreakerExecutor extends ExecutorDecorator {
   readonly #breaker: Provider<CircuitBreaker>;
 
-  constructor(
-    readonly inner: Executor,
-    breaker: Provider<CircuitBreaker>,
-  ) {
+  constructor(inner: Executor, breaker: Provider<CircuitBreaker>) {
+    super(inner);
     this.#breaker = breaker;
   }
 

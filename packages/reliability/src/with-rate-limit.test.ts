@@ -1,4 +1,10 @@
-import { CLITimeoutError, type ExecuteRequest, type Executor, RateLimitExceededError } from '@ccflow/core';
+import {
+  CLI_CAPABILITIES,
+  CLITimeoutError,
+  type ExecuteRequest,
+  type Executor,
+  RateLimitExceededError,
+} from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/test';
 import type { Message } from '@ccflow/parser';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +20,8 @@ const ok = () => [mockLines.init(), mockLines.text('hi'), mockLines.result()];
 function gated(log: string[]) {
   const gates: (() => void)[] = [];
   const executor: Executor = {
+    specificationVersion: 'v1',
+    capabilities: CLI_CAPABILITIES,
     async *execute(request: ExecuteRequest): AsyncGenerator<Message> {
       log.push(`start ${request.prompt}`);
       await new Promise<void>((r) => gates.push(r));

@@ -1,5 +1,4 @@
-import type { ExecuteRequest, Executor } from '@ccflow/core';
-import { runtime } from '@ccflow/core';
+import { type ExecuteRequest, type Executor, ExecutorDecorator, runtime } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import { LIMITER } from './defaults.ts';
 import type { Lease, Limiter } from './limiter.ts';
@@ -11,13 +10,11 @@ import { activeSpan, RELIABILITY_ATTR } from './span-attributes.ts';
  * starts, and the lease is released when the stream ends however it ends (done, failed, aborted, or the consumer
  * left the loop). The request's `signal` also ends the wait. Sets `ccflow.rate_limit.wait_ms` on the active span.
  */
-export class RateLimitedExecutor implements Executor {
+export class RateLimitedExecutor extends ExecutorDecorator {
   readonly #limiter: Provider<Limiter>;
 
-  constructor(
-    readonly inner: Executor,
-    limiter: Provider<Limiter>,
-  ) {
+  constructor(inner: Executor, limiter: Provider<Limiter>) {
+    super(inner);
     this.#limiter = limiter;
   }
 

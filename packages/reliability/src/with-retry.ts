@@ -1,4 +1,4 @@
-import { type ExecuteRequest, type Executor, errorFromResult } from '@ccflow/core';
+import { type ExecuteRequest, type Executor, ExecutorDecorator, errorFromResult } from '@ccflow/core';
 import type { Message, ResultMessage } from '@ccflow/parser';
 import { decideRetry, exhaustedError, type RetryConfig, type RetryDecision, retryPolicy } from './retry.ts';
 import { activeSpan, errorType, RELIABILITY_ATTR, RETRY_EVENT } from './span-attributes.ts';
@@ -45,13 +45,11 @@ export function retryWouldTouchSession(request: ExecuteRequest): boolean {
  * attempt's held messages yielded first. Sets `ccflow.retry.attempt` on the active span and adds a `ccflow.retry`
  * event per retry.
  */
-export class RetryingExecutor implements Executor {
+export class RetryingExecutor extends ExecutorDecorator {
   readonly #policy: ReturnType<typeof retryPolicy>;
 
-  constructor(
-    readonly inner: Executor,
-    config: RetryConfig = {},
-  ) {
+  constructor(inner: Executor, config: RetryConfig = {}) {
+    super(inner);
     this.#policy = retryPolicy(config);
   }
 

@@ -5,10 +5,10 @@ export const SESSION_STATUSES = ['active', 'closed', 'error', 'expired'] as cons
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /**
- * The options a session keeps so another process can continue it: JSON-safe, without `env` (it may hold
- * secrets) or callbacks. See `storableOptions`.
+ * The options a session keeps so another process can continue it: options are JSON data (callbacks travel in the
+ * request's `host`), kept without `env` (it may hold secrets) and `redaction`. See `storableOptions`.
  */
-export type StoredOptions = Omit<CLIAgentOptions, 'env' | 'onStderr' | 'redaction'>;
+export type StoredOptions = Omit<CLIAgentOptions, 'env' | 'redaction'>;
 
 /** Everything a store keeps about one session. */
 export interface SessionState {

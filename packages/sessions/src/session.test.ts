@@ -225,7 +225,6 @@ describe('Session', () => {
             headers: { authorization: 'Bearer sk-secret-4' },
           },
         },
-        onStderr: () => {},
       },
     });
     executor.enqueue(turn(session.sessionId, 'x'));
@@ -235,6 +234,21 @@ describe('Session', () => {
     expect(stored).toContain('db-mcp');
     // the live session still runs with them
     expect(executor.requests[0]?.options?.env).toEqual({ ANTHROPIC_API_KEY: 'sk-secret-1' });
+  });
+
+  it('passes its host to every turn and never stores it', async () => {
+    const store = new MemorySessionStore();
+    const executor = new MockExecutor();
+    const onStderr = () => {};
+    const session = new Session({ executor, store, host: { onStderr } });
+    executor.enqueue(turn(session.sessionId, 'a'));
+    await drain(session.sendMessage('a'));
+    const fork = await session.fork();
+    executor.enqueue(turn(fork.sessionId, 'b'));
+    await drain(fork.sendMessage('b'));
+    expect(executor.requests.map((r) => r.host?.onStderr)).toEqual([onStderr, onStderr]);
+    const stored = await store.load(session.sessionId);
+    expect(JSON.stringify(stored)).not.toContain('onStderr');
   });
 
   it('attaches the turn context to the prompt', async () => {

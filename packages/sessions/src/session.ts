@@ -4,6 +4,7 @@ import {
   CONFIG,
   contextAttributes,
   EXECUTOR,
+  type ExecutionHost,
   type Executor,
   errorFromResult,
   iterateInContext,
@@ -33,6 +34,8 @@ export interface SessionInit {
   options?: CLIAgentOptions;
   /** Default: the process-wide executor (`runtime.get(EXECUTOR)`, read when the session is made). */
   executor?: Executor;
+  /** Callbacks for every turn (`onStderr`); never stored. */
+  host?: ExecutionHost;
   /** Where the session's state is kept; without one it lives in memory only. */
   store?: SessionStore;
   tags?: string[];
@@ -82,6 +85,7 @@ export class Session implements AsyncDisposable {
   /** The context encoding, resolved once with the options. */
   readonly #toon: ResolvedOptions['toon'];
   readonly #executor: Executor;
+  readonly #host: ExecutionHost | undefined;
   readonly #store: SessionStore | undefined;
   /** Hides secrets in the state before it is stored or put on a span. */
   readonly #redactor: Redactor;
@@ -97,6 +101,7 @@ export class Session implements AsyncDisposable {
     this.#toon = resolveOptions(options).toon;
     this.#options = options;
     this.#executor = init.executor ?? runtime.get(EXECUTOR);
+    this.#host = init.host;
     this.#store = init.store;
     this.#redactor = new Redactor(options);
     this.#start = restore?.start ?? { kind: (restore?.state?.turnCount ?? 0) > 0 ? 'resume' : 'new' };
@@ -205,7 +210,7 @@ export class Session implements AsyncDisposable {
       if (encoding && toon.trackSavings) this.#savings.add(encoding);
       if (encoding) span.setAttributes(contextAttributes(encoding));
       const { context: _attached, ...options } = this.#turnOptions();
-      const request = { prompt, options, signal: send.signal };
+      const request = { prompt, options, signal: send.signal, host: this.#host };
       const ctx = trace.setSpan(otelContext.active(), span);
       for await (const m of iterateInContext(ctx, () => this.#executor.execute(request))) {
         if (m.type === 'system' && m.subtype === 'init') await this.#started(m.model);
@@ -254,7 +259,7 @@ export class Session implements AsyncDisposable {
     const start: CliStart =
       this.#start.kind === 'resume' ? { kind: 'fork', from: this.sessionId } : this.#start;
     const child = new Session(
-      { options: this.#options, executor: this.#executor, store: this.#store },
+      { options: this.#options, executor: this.#executor, host: this.#host, store: this.#store },
       { state, start },
     );
     await child.#save();

@@ -2,7 +2,7 @@ import { type CLIAgentOptions, Redactor } from '@ccflow/core';
 import type { StoredOptions } from './session-store.ts';
 
 /**
- * The options a store may keep: JSON-safe, and without secrets. Dropped: `env`, `onStderr`, `redaction`,
+ * The options a store may keep: JSON-safe, and without secrets. Dropped: `env`, `redaction`,
  * `settings.env`, the `env` and `headers` of MCP servers and anything under a key naming a credential (pass them
  * again when loading a session in another process); the rest goes through the redactor (`[redacted]` in place of
  * secrets in text, e.g. a `--api-key=` argument or an `sk-ant-` key in a system prompt). Session-owned fields
@@ -14,7 +14,6 @@ export function storableOptions(
 ): StoredOptions {
   const {
     env: _env,
-    onStderr: _onStderr,
     sessionId: _sessionId,
     resume: _resume,
     forkSession: _fork,

@@ -1,5 +1,10 @@
 import { type Message, MessageParser } from '@ccflow/parser';
-import type { ExecuteRequest, Executor } from '../executor.ts';
+import {
+  CLI_CAPABILITIES,
+  type ExecuteRequest,
+  type Executor,
+  type ExecutorCapabilities,
+} from '../executor.ts';
 
 /**
  * One scripted execution: raw `stream-json` lines (read by the real parser), optionally followed by an error to
@@ -15,11 +20,15 @@ export type MockRun =
  * Records every request; honours the abort signal between messages.
  */
 export class MockExecutor implements Executor {
+  readonly specificationVersion = 'v1';
+  readonly capabilities: ExecutorCapabilities;
   readonly requests: ExecuteRequest[] = [];
   readonly #runs: MockRun[];
 
-  constructor(runs: MockRun[] = []) {
+  /** `capabilities`: what it claims to be able to do; default the CLI's. */
+  constructor(runs: MockRun[] = [], capabilities: ExecutorCapabilities = CLI_CAPABILITIES) {
     this.#runs = [...runs];
+    this.capabilities = capabilities;
   }
 
   enqueue(...runs: MockRun[]): this {
