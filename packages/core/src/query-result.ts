@@ -20,8 +20,13 @@ export interface QueryResult {
   usage: QueryUsage;
   /** Input plus output tokens (cache reads and writes are counted apart, in `usage`). */
   totalTokens: number;
-  /** The CLI's own figure (`total_cost_usd`). */
+  /** What this query's turn cost, as the CLI reports it for the turn (`ResultMessage.turnCostUsd`). */
   costUsd: number;
+  /**
+   * The CLI's running total for the CLI session after this turn (`total_cost_usd`): with `resume` it includes the
+   * earlier turns, and a fork's includes the conversation it branched from.
+   */
+  sessionCostUsd: number;
   durationMs: number;
   numTurns: number;
   isError: boolean;
@@ -94,7 +99,8 @@ export async function collectQueryResult(
     sessionId: result?.sessionId || sessionId,
     usage,
     totalTokens: usage.inputTokens + usage.outputTokens,
-    costUsd: result?.totalCostUsd ?? 0,
+    costUsd: result?.turnCostUsd ?? 0,
+    sessionCostUsd: result?.totalCostUsd ?? 0,
     durationMs: result?.durationMs || Math.round(performance.now() - started),
     numTurns: result?.numTurns ?? 0,
     isError: error !== undefined,

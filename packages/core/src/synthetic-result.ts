@@ -26,6 +26,7 @@ export function syntheticResult({ reason, sessionId = '', durationMs }: Syntheti
     durationApiMs: 0,
     numTurns: 0,
     totalCostUsd: 0,
+    turnCostUsd: 0,
     usage: {
       inputTokens: 0,
       outputTokens: 0,

@@ -151,7 +151,7 @@ export class TracingExecutor extends ExecutorDecorator {
         [ATTR.cacheReadTokens]: m.usage.cacheReadInputTokens,
         [ATTR.cacheWriteTokens]: m.usage.cacheCreationInputTokens,
         [ATTR.thinkingTokens]: m.usage.thinkingTokens,
-        [ATTR.costUsd]: m.totalCostUsd,
+        [ATTR.costUsd]: m.turnCostUsd,
         [ATTR.numTurns]: m.numTurns,
       });
       if (m.stopReason) span.setAttribute(ATTR.finishReasons, [m.stopReason]);

@@ -175,6 +175,15 @@ describe('MessageParser on transcripts recorded from the real CLI', () => {
     expect(ofType(msgs, 'result').map((r) => r.result)).toEqual(['First answer.', 'Second answer.']);
     expect(collectText(msgs)).toBe('First answer.Second answer.');
   });
+
+  it("a turn's cost is what the CLI reports for the turn; total_cost_usd stays the running total", () => {
+    const results = ofType(parse('multi-turn-stdin'), 'result');
+    expect(results.map((r) => r.totalCostUsd)).toEqual([0.049284, 0.098684]);
+    expect(results.map((r) => r.turnCostUsd)).toEqual([0.049284, 0.0494]);
+    // Without the per-turn figure (an older CLI), the running total is all there is.
+    const [older] = new MessageParser().parse({ type: 'result', subtype: 'success', total_cost_usd: 0.2 }, 1);
+    expect(older).toMatchObject({ totalCostUsd: 0.2, turnCostUsd: 0.2 });
+  });
 });
 
 describe('MessageParser on lines the CLI might print one day', () => {

@@ -306,6 +306,15 @@ export class MessageParser {
   }
 }
 
+/** The sum of the per-model costs the CLI reports for this turn, else its running total (see `turnCostUsd`). */
+function turnCost(o: Obj): number {
+  const since = o.model_usage_since_last_result;
+  if (!isObj(since)) return num(o.total_cost_usd);
+  let sum = 0;
+  for (const usage of Object.values(since)) if (isObj(usage)) sum += num(usage.costUSD);
+  return sum;
+}
+
 function result(o: Obj, line: number): Message {
   if (typeof o.subtype !== 'string') return invalid('invalid_message', 'result without subtype', line, o);
   const usage = isObj(o.usage) ? o.usage : {};
@@ -330,6 +339,7 @@ function result(o: Obj, line: number): Message {
     durationApiMs: num(o.duration_api_ms),
     numTurns: num(o.num_turns),
     totalCostUsd: num(o.total_cost_usd),
+    turnCostUsd: turnCost(o),
     usage: parsedUsage,
     modelUsage: records(o.modelUsage),
     permissionDenials: Array.isArray(o.permission_denials) ? o.permission_denials : [],

@@ -205,11 +205,19 @@ export const ResultMessageSchema = z.object({
   durationMs: z.number(),
   durationApiMs: z.number(),
   numTurns: z.number(),
-  /** The CLI's running total for its process: with several turns on one process it adds up across them. */
+  /**
+   * The CLI's running total for the CLI session, not this turn's: it carries across `--resume` and `--continue`,
+   * and a fork's starts from the total of the conversation it branched from.
+   */
   totalCostUsd: z.number(),
+  /**
+   * This turn's cost: the sum of what the CLI reports for the turn (`model_usage_since_last_result`, CLI 2.1.3xx).
+   * A CLI that reports no per-turn figure gives `totalCostUsd`, which is then exact only for a session's first turn.
+   */
+  turnCostUsd: z.number(),
   /** This turn's tokens. */
   usage: UsageSchema,
-  /** Per model, as the CLI reports it (running totals for the process, with `costUSD`). */
+  /** Per model, as the CLI reports it: running totals for the CLI session, as `totalCostUsd`, with `costUSD`. */
   modelUsage: z.record(z.string(), looseRecord),
   permissionDenials: z.array(z.unknown()),
   stopReason: z.string().nullable(),

@@ -42,12 +42,16 @@ const FIELDS = [
 const SESSIONS = 1000;
 
 /**
- * Turns `result` messages into per-model usage that can be added up: what each model used since the previous
- * result of the same process. The CLI's `modelUsage` and `total_cost_usd` are running totals for its process (a
- * one-shot query has one result, so there they are that query's), while `usage` is the turn's, for all models
- * together. In order of preference:
+ * Turns `result` messages into per-model usage that can be added up: what each model used for the turn. The CLI's
+ * `modelUsage` and `total_cost_usd` are running totals for the CLI session (they carry across `--resume`), while
+ * `usage` is the turn's, for all models together. In order of preference:
  *
- * 1. `model_usage_since_last_result` (CLI 2.1.3xx): per model, exactly what this result adds.
+ * 1. `model_usage_since_last_result` (CLI 2.1.3xx): per model, exactly what this result adds (their sum is the
+ *    parser's `ResultMessage.turnCostUsd`, the one definition of a turn's cost).
+ *
+ * The fallbacks are for older CLIs, and exact only within one process (the first result of a resumed one carries
+ * the earlier turns):
+ *
  * 2. `modelUsage`, less what the previous result of the same session reported (a running total that went down was
  *    reset, by `/clear` or a new process, and counts whole).
  * 3. `usage` and `total_cost_usd` (older CLIs, or results without per-model figures), for `fallbackModel`.

@@ -321,7 +321,9 @@ export class Session implements AsyncDisposable {
     s.totalCacheReadTokens += result.usage.cacheReadInputTokens;
     s.totalCacheWriteTokens += result.usage.cacheCreationInputTokens;
     s.totalThinkingTokens += result.usage.thinkingTokens;
-    s.totalCostUsd += result.totalCostUsd;
+    // Per turn: the CLI's `total_cost_usd` is a running total that carries across resumes (adding it counted every
+    // earlier turn again). Summed, the turns give the CLI's own running total.
+    s.totalCostUsd += result.turnCostUsd;
   }
 
   async #save(): Promise<void> {

@@ -269,7 +269,7 @@ class TurnRecorder {
         r.cacheReadTokens = m.usage.cacheReadInputTokens;
         r.cacheWriteTokens = m.usage.cacheCreationInputTokens;
         r.thinkingTokens = m.usage.thinkingTokens;
-        r.costUsd = m.totalCostUsd;
+        r.costUsd = m.turnCostUsd;
         break;
     }
   }

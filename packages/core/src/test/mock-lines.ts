@@ -63,7 +63,10 @@ export const mockLines = {
       cacheReadTokens?: number;
       cacheWriteTokens?: number;
       thinkingTokens?: number;
+      /** This turn's cost (`model_usage_since_last_result`); default 0.001. */
       costUsd?: number;
+      /** The CLI session's running total (`total_cost_usd`); default `costUsd`, as on a session's first turn. */
+      totalCostUsd?: number;
       numTurns?: number;
       durationMs?: number;
       apiErrorStatus?: number;
@@ -83,7 +86,7 @@ export const mockLines = {
       duration_ms: fields.durationMs ?? 10,
       duration_api_ms: fields.durationMs ?? 10,
       num_turns: fields.numTurns ?? 1,
-      total_cost_usd: fields.costUsd ?? 0.001,
+      total_cost_usd: fields.totalCostUsd ?? fields.costUsd ?? 0.001,
       usage: {
         input_tokens: fields.inputTokens ?? 10,
         output_tokens: fields.outputTokens ?? 5,
@@ -92,6 +95,13 @@ export const mockLines = {
         output_tokens_details: { thinking_tokens: fields.thinkingTokens ?? 0 },
       },
       modelUsage: {
+        [fields.model ?? 'claude-sonnet-mock']: {
+          inputTokens: fields.inputTokens ?? 10,
+          outputTokens: fields.outputTokens ?? 5,
+          costUSD: fields.totalCostUsd ?? fields.costUsd ?? 0.001,
+        },
+      },
+      model_usage_since_last_result: {
         [fields.model ?? 'claude-sonnet-mock']: {
           inputTokens: fields.inputTokens ?? 10,
           outputTokens: fields.outputTokens ?? 5,
