@@ -8,6 +8,7 @@ import type {
   Usage,
 } from './messages.ts';
 import { HOOK_SUBTYPES } from './messages.ts';
+import { stringifyDeep } from './stringify-deep.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -357,11 +358,12 @@ function invalid(code: ParseErrorCode, message: string, line: number, raw: unkno
 
 const utf8 = new TextEncoder();
 
+/** JSON text of a parsed value, whatever its depth (JSON.stringify recurses and throws past a few thousand levels). */
 function safeStringify(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? 'null';
   } catch {
-    return String(value);
+    return stringifyDeep(value);
   }
 }
 
