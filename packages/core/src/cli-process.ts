@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { CLIExecutionError, CLINotFoundError } from './errors.ts';
+import { superviseUntilHostExit } from './host-exit.ts';
 import { type ProcessMarker, readProcStat, signalGroups } from './process-tree.ts';
 import { settlesWithin } from './settles-within.ts';
 import { StderrTail } from './stderr-tail.ts';
@@ -39,11 +40,14 @@ export class CliProcess {
   #eof = false;
   #draining: Promise<void> | undefined;
   #ending: Promise<void> | undefined;
+  /** Stops ending this CLI when the host process exits: called once its tree has ended. */
+  readonly #unsupervise: () => void;
 
   private constructor(child: ChildProcessWithoutNullStreams, options: CliProcessOptions) {
     this.#child = child;
     this.#marker = options.marker;
     this.#start = readProcStat(child.pid!)?.start;
+    this.#unsupervise = superviseUntilHostExit({ pid: child.pid!, marker: this.#marker, start: this.#start });
     this.exited = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) {
         resolve({ exitCode: child.exitCode, signal: child.signalCode });
@@ -135,14 +139,16 @@ export class CliProcess {
   }
 
   /**
-   * After the result: closes stdin and lets the CLI exit by itself within `graceMs`, else stops it. Idempotent, and
-   * stopping wins over finishing when both are asked for.
+   * After the result: closes stdin and lets the CLI exit by itself within `graceMs`, else stops it; either way the
+   * processes its tools left behind (a sleeper put in the background) are swept. Idempotent, and stopping wins over
+   * finishing when both are asked for.
    */
   finish(graceMs: number): Promise<void> {
     this.#ending ??= (async () => {
       this.endInput();
       this.drain();
-      if (!(await settlesWithin(this.exited, graceMs))) await this.#stopTree(graceMs);
+      await settlesWithin(this.exited, graceMs);
+      await this.#stopTree(graceMs);
       await this.#close();
     })();
     return this.#ending;
@@ -182,5 +188,6 @@ export class CliProcess {
     if (!(child.stdout.closed && child.stderr.closed))
       await settlesWithin(once(child, 'close'), CLOSE_WAIT_MS);
     for (const stream of [child.stdin, child.stdout, child.stderr]) stream.destroy();
+    this.#unsupervise();
   }
 }

@@ -19,7 +19,7 @@ export interface ProcessMarker {
   value: string;
 }
 
-const hasProc = (() => {
+export const hasProc = (() => {
   try {
     readFileSync('/proc/self/stat');
     return true;
@@ -33,7 +33,8 @@ export async function listProcesses(): Promise<ProcessInfo[]> {
   return hasProc ? listFromProc() : listFromPs();
 }
 
-function listFromProc(): ProcessInfo[] {
+/** Every process, from `/proc`, synchronously (empty where there is no `/proc`). */
+export function listFromProc(): ProcessInfo[] {
   const out: ProcessInfo[] = [];
   for (const entry of readdirSync('/proc')) {
     if (entry.charCodeAt(0) < 0x30 || entry.charCodeAt(0) > 0x39) continue;
