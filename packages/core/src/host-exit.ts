@@ -1,4 +1,11 @@
-import { hasProc, listFromProc, type ProcessMarker, signalAll, signalGroups, treeOf } from './process-tree.ts';
+import {
+  hasProc,
+  listFromProc,
+  type ProcessMarker,
+  signalAll,
+  signalGroups,
+  treeOf,
+} from './process-tree.ts';
 
 /** A CLI tree to end if this process ends first. */
 export interface SupervisedTree {
