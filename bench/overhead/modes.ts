@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
-import { buildCliArgs, buildCliEnv, CLIExecutor, query, resolveOptions } from '@ccflow/core';
+import { buildCliEnv, buildCliLaunch, CLIExecutor, query, resolveOptions } from '@ccflow/core';
 
 /** A CLI to run: the binary, its complete environment, its working directory. */
 export interface CliTarget {
@@ -49,7 +49,8 @@ export function bareMode(
   detached = false,
 ): (prompt: string) => Promise<RunCount> {
   const options = resolveOptions({});
-  const args = buildCliArgs(options);
+  // No option here needs a private file.
+  const { args } = buildCliLaunch(options, { write: () => '' });
   const env = buildCliEnv(options, target.env);
   const mark = Buffer.from(resultMark);
   return (prompt) =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   BASE_CLI_ARGS,
-  buildCliArgs,
   buildCliEnv,
+  buildCliLaunch,
   DEFAULT_MAX_RETRIES,
   effectiveEffort,
   MAX_OUTPUT_TOKENS_ENV,
@@ -13,14 +13,23 @@ import {
 import { ConfigurationError } from './errors.ts';
 import { type CLIAgentOptions, resolveOptions } from './options.ts';
 
-const args = (options: CLIAgentOptions = {}) => buildCliArgs(resolveOptions(options));
+/** What the launch wrote as private files, by name; their paths are `/private/<name>`. */
+const written = new Map<string, string>();
+const files = {
+  write(name: string, content: string) {
+    written.set(name, content);
+    return `/private/${name}`;
+  },
+};
+const launch = (options: CLIAgentOptions = {}) => buildCliLaunch(resolveOptions(options), files);
+const args = (options: CLIAgentOptions = {}) => launch(options).args;
 /** The arguments after the fixed base and the always-present `--setting-sources`. */
 const extra = (options: CLIAgentOptions = {}) =>
   args(options)
     .slice(BASE_CLI_ARGS.length)
     .filter((a) => a !== '--setting-sources=');
 
-describe('buildCliArgs', () => {
+describe('buildCliLaunch', () => {
   it('always runs print mode with stream-json in and out, and reads no settings by default', () => {
     expect(args()).toEqual([
       '--print',
@@ -51,8 +60,8 @@ describe('buildCliArgs', () => {
       '--fallback-model=sonnet',
       '--effort=low',
       '--betas=context-1m-2025-08-07',
-      '--system-prompt=Be brief.',
-      '--append-system-prompt=Answer in French.',
+      '--system-prompt-file=/private/system-prompt.txt',
+      '--append-system-prompt-file=/private/append-system-prompt.txt',
       '--permission-mode=acceptEdits',
       '--agent=reviewer',
       '--session-id=7f8a9c3e-2b1d-4e5f-8a6b-1c2d3e4f5a6b',
@@ -128,19 +137,30 @@ describe('buildCliArgs', () => {
     expect(args().filter((a) => a.startsWith('--setting-sources'))).toEqual(['--setting-sources=']);
   });
 
-  it('serializes JSON options: schema, settings, agents (strings pass through)', () => {
+  it('passes prompts, settings and agents as private files, the schema in initialize: never a value in argv', () => {
+    expect(extra({ systemPrompt: 'Be brief.' })).toEqual(['--system-prompt-file=/private/system-prompt.txt']);
+    expect(written.get('system-prompt.txt')).toBe('Be brief.');
     const schema = { type: 'object', properties: { n: { type: 'number' } } };
-    expect(extra({ jsonSchema: schema })).toEqual([`--json-schema=${JSON.stringify(schema)}`]);
-    expect(extra({ jsonSchema: '{"type":"string"}' })).toEqual(['--json-schema={"type":"string"}']);
-    expect(extra({ settings: { env: { A: '1' } } })).toEqual(['--settings={"env":{"A":"1"}}']);
+    expect(launch({ jsonSchema: schema })).toMatchObject({ initialize: { jsonSchema: schema } });
+    expect(extra({ jsonSchema: schema })).toEqual([]);
+    expect(launch({ jsonSchema: '{"type":"string"}' }).initialize).toEqual({
+      jsonSchema: { type: 'string' },
+    });
+    expect(() => launch({ jsonSchema: '{not json' })).toThrow(/^jsonSchema: not JSON/);
+    expect(launch({ model: 'opus' }).initialize).toBeUndefined();
+    expect(extra({ settings: { env: { A: '1' } } })).toEqual(['--settings=/private/settings.json']);
+    expect(written.get('settings.json')).toBe('{"env":{"A":"1"}}');
+    expect(extra({ settings: ' {"env":{"B":"2"}}' })).toEqual(['--settings=/private/settings.json']);
+    expect(written.get('settings.json')).toBe(' {"env":{"B":"2"}}');
     expect(extra({ settings: '/etc/ccflow/settings.json' })).toEqual([
       '--settings=/etc/ccflow/settings.json',
     ]);
     const agents = { reviewer: { description: 'Reviews code', prompt: 'You review code.', tools: ['Read'] } };
-    expect(extra({ agents })).toEqual([`--agents=${JSON.stringify(agents)}`]);
+    expect(extra({ agents })).toEqual(['--agents=/private/agents.json']);
+    expect(JSON.parse(written.get('agents.json')!)).toEqual(agents);
   });
 
-  it('passes MCP servers as one --mcp-config JSON document', () => {
+  it('passes MCP servers as one --mcp-config JSON document, in a private file', () => {
     const out = extra({
       mcpServers: {
         fs: { command: 'npx', args: ['-y', '@mcp/fs'], env: { ROOT: '/data' } },
@@ -153,8 +173,8 @@ describe('buildCliArgs', () => {
       },
     });
     expect(out).toHaveLength(1);
-    expect(out[0]!.startsWith('--mcp-config=')).toBe(true);
-    expect(JSON.parse(out[0]!.slice('--mcp-config='.length))).toEqual({
+    expect(out).toEqual(['--mcp-config=/private/mcp-config.json']);
+    expect(JSON.parse(written.get('mcp-config.json')!)).toEqual({
       mcpServers: {
         fs: { type: 'stdio', command: 'npx', args: ['-y', '@mcp/fs'], env: { ROOT: '/data' } },
         events: { type: 'sse', url: 'http://127.0.0.1:9000/sse', headers: { Authorization: 'Bearer x' } },
@@ -201,13 +221,8 @@ describe('buildCliArgs', () => {
       '',
     ];
     for (const s of nasty) {
-      const out = extra({ systemPrompt: s, appendSystemPrompt: s, model: s || 'm', addDirs: [s || 'd'] });
-      expect(out).toEqual([
-        `--model=${s || 'm'}`,
-        `--system-prompt=${s}`,
-        `--append-system-prompt=${s}`,
-        `--add-dir=${s || 'd'}`,
-      ]);
+      const out = extra({ model: s || 'm', fallbackModel: s || 'f', addDirs: [s || 'd'] });
+      expect(out).toEqual([`--model=${s || 'm'}`, `--fallback-model=${s || 'f'}`, `--add-dir=${s || 'd'}`]);
     }
     // Every argument is a flag (starts with --): nothing stands alone for the CLI to read as a value or prompt.
     const all = args({
@@ -222,14 +237,14 @@ describe('buildCliArgs', () => {
     });
     for (const a of all) expect(a.startsWith('--')).toBe(true);
     // The CLI scans raw argv for `--bare` and `--safe-mode` before parsing: a value must never be such an element.
-    expect(
-      args({ systemPrompt: '--bare', appendSystemPrompt: '--safe-mode', addDirs: ['--bare'] }),
-    ).not.toEqual(expect.arrayContaining([expect.stringMatching(/^--(bare|safe-mode)$/)]));
+    expect(args({ model: '--bare', fallbackModel: '--safe-mode', addDirs: ['--bare'] })).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^--(bare|safe-mode)$/)]),
+    );
   });
 
   it('refuses values the OS cannot pass (NUL), naming the field', () => {
-    expect(() => args({ systemPrompt: 'a\0b' })).toThrow(ConfigurationError);
-    expect(() => args({ systemPrompt: 'a\0b' })).toThrow(/^systemPrompt: /);
+    expect(() => args({ model: 'a\0b' })).toThrow(ConfigurationError);
+    expect(() => args({ model: 'a\0b' })).toThrow(/^model: /);
     expect(() => args({ allowedTools: ['Read', 'Bash(\0)'] })).toThrow(/^allowedTools\.1: /);
   });
 });

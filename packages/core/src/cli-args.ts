@@ -1,5 +1,6 @@
 import { ConfigurationError } from './errors.ts';
 import type { EffortLevel, ResolvedOptions } from './options.ts';
+import type { SecretFiles } from './private-files.ts';
 
 /**
  * How options reach the Claude Code CLI (2.1.331). Every mapping here was checked against the real binary and
@@ -52,7 +53,10 @@ export const PARENT_SESSION_ENV = [
 ] as const;
 
 /**
- * The CLI's argument array for one execution.
+ * How to start the CLI for one execution: its argument array, and what travels in the `initialize` request.
+ * Values that may hold secrets or be large (system prompts, MCP servers, settings, agents) are written with
+ * `files` and passed by path, so none appears in argv (readable by any local user in `/proc/<pid>/cmdline`, and
+ * limited to 128 KiB); the JSON schema, which the CLI takes only as a value, goes in `initialize` on stdin.
  *
  * Non-obvious mappings:
  * - `ultrathink`: typing the keyword `ultrathink` in a prompt does NOT raise the effort when the CLI runs under
@@ -69,8 +73,9 @@ export const PARENT_SESSION_ENV = [
  *   `strict`, `toon` and `context` (they shape the prompt: see `preparePrompt`).
  * - `extraArgs`: last, as given (each already checked: see `extra-args.ts`).
  */
-export function buildCliArgs(options: ResolvedOptions): string[] {
+export function buildCliLaunch(options: ResolvedOptions, files: SecretFiles): CliLaunch {
   const args: string[] = [...BASE_CLI_ARGS];
+  const initialize: Record<string, unknown> = {};
   const value = (flag: string, field: string, v: string | number) => {
     const s = String(v);
     if (s.includes('\0')) throw new ConfigurationError(field, 'must not contain a NUL character');
@@ -89,12 +94,18 @@ export function buildCliArgs(options: ResolvedOptions): string[] {
   // The CLI sends only the betas it supports (2.1.331: context-1m-2025-08-07) and warns on stderr for others.
   each('betas', 'betas', options.betas);
 
-  // prompt
-  if (options.systemPrompt !== undefined) value('system-prompt', 'systemPrompt', options.systemPrompt);
-  if (options.appendSystemPrompt !== undefined) {
-    value('append-system-prompt', 'appendSystemPrompt', options.appendSystemPrompt);
+  // prompt: in files, never in argv (see `PrivateFiles`); the schema, which has no file form, in `initialize`
+  if (options.systemPrompt !== undefined) {
+    value('system-prompt-file', 'systemPrompt', files.write('system-prompt.txt', options.systemPrompt));
   }
-  if (options.jsonSchema !== undefined) value('json-schema', 'jsonSchema', json(options.jsonSchema));
+  if (options.appendSystemPrompt !== undefined) {
+    const path = files.write('append-system-prompt.txt', options.appendSystemPrompt);
+    value('append-system-prompt-file', 'appendSystemPrompt', path);
+  }
+  if (options.jsonSchema !== undefined) {
+    initialize.jsonSchema =
+      typeof options.jsonSchema === 'string' ? parseSchema(options.jsonSchema) : options.jsonSchema;
+  }
 
   // permissions and tools
   if (options.permissionMode !== undefined)
@@ -107,10 +118,13 @@ export function buildCliArgs(options: ResolvedOptions): string[] {
     if (options.tools.length === 0) args.push('--tools=');
     else each('tools', 'tools', options.tools);
   }
-  if (options.agents !== undefined) value('agents', 'agents', JSON.stringify(options.agents));
+  if (options.agents !== undefined) {
+    value('agents', 'agents', files.write('agents.json', JSON.stringify(options.agents)));
+  }
   if (options.agent !== undefined) value('agent', 'agent', options.agent);
   if (options.mcpServers !== undefined && Object.keys(options.mcpServers).length > 0) {
-    value('mcp-config', 'mcpServers', JSON.stringify(mcpConfig(options.mcpServers)));
+    const path = files.write('mcp-config.json', JSON.stringify(mcpConfig(options.mcpServers)));
+    value('mcp-config', 'mcpServers', path);
   }
   if (options.strictMcp) args.push('--strict-mcp-config');
 
@@ -130,7 +144,12 @@ export function buildCliArgs(options: ResolvedOptions): string[] {
 
   // process
   each('add-dir', 'addDirs', options.addDirs);
-  if (options.settings !== undefined) value('settings', 'settings', json(options.settings));
+  // A settings path is passed as it is; settings given as JSON (they may hold `env`) go in a file.
+  if (options.settings !== undefined) {
+    const { settings } = options;
+    const inline = typeof settings !== 'string' || settings.trimStart().startsWith('{');
+    value('settings', 'settings', inline ? files.write('settings.json', json(settings)) : settings);
+  }
   value('setting-sources', 'settingSources', (options.settingSources ?? []).join(','));
 
   // output
@@ -143,7 +162,22 @@ export function buildCliArgs(options: ResolvedOptions): string[] {
 
   // flags ccflow does not model
   if (options.extraArgs !== undefined) args.push(...options.extraArgs);
-  return args;
+  return { args, initialize: Object.keys(initialize).length > 0 ? initialize : undefined };
+}
+
+/** How to start the CLI for some options: its argv, and what its `initialize` request carries. */
+export interface CliLaunch {
+  args: string[];
+  /** Fields of the `initialize` control request, sent on stdin before the prompt, when an option travels there. */
+  initialize: Record<string, unknown> | undefined;
+}
+
+function parseSchema(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError('jsonSchema', `not JSON: ${(error as Error).message}`);
+  }
 }
 
 /** `ultrathink` raises the effort to `xhigh` (what the keyword does in the CLI); `max` stays `max`. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { type Message, MessageParser, messagesOf, NdjsonDecoder } from '@ccflow/parser';
 import { type Context, context, trace as otelTrace } from '@opentelemetry/api';
-import { buildCliArgs, buildCliEnv } from './cli-args.ts';
+import { buildCliEnv, buildCliLaunch, type CliLaunch } from './cli-args.ts';
 import { CliProcess } from './cli-process.ts';
 import { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 import { contextAttributes } from './context-block.ts';
@@ -18,6 +18,7 @@ import { findCli } from './find-cli.ts';
 import { failedMcpServers } from './mcp-status.ts';
 import { type CLIAgentOptions, checkOptionsObject, resolveOptions } from './options.ts';
 import { preparePrompt } from './prepare-prompt.ts';
+import { PrivateFiles } from './private-files.ts';
 import { runtime } from './runtime.ts';
 import type { StderrTail } from './stderr-tail.ts';
 import { syntheticResult } from './synthetic-result.ts';
@@ -110,11 +111,20 @@ export class CLIExecutor implements Executor {
       Object.assign(env, trace);
     }
     env[marker.name] = marker.value;
-    const cli = await CliProcess.start(cliPath, buildCliArgs(options), {
+    const files = new PrivateFiles();
+    let launch: CliLaunch;
+    try {
+      launch = buildCliLaunch(options, files);
+    } catch (error) {
+      files.remove();
+      throw error;
+    }
+    const cli = await CliProcess.start(cliPath, launch.args, {
       env,
       cwd: options.cwd,
       onStderr: request.host?.onStderr,
       marker,
+      files,
     });
 
     const grace = this.#graceMs;
@@ -155,6 +165,10 @@ export class CLIExecutor implements Executor {
     const decoder = new NdjsonDecoder({ maxLineBytes: this.#maxLineBytes });
     const parser = new MessageParser();
     try {
+      if (launch.initialize) {
+        const request = { subtype: 'initialize', ...launch.initialize };
+        cli.writeLine({ type: 'control_request', request_id: randomUUID(), request });
+      }
       cli.writeLine({ type: 'user', message: { role: 'user', content: prompt } });
       reading: while (!failure) {
         // Idle time counts only while waiting for the CLI, never while the consumer holds a message.
@@ -194,6 +208,17 @@ export class CLIExecutor implements Executor {
                 const which = failed.map((f) => `${f.name} (${f.status})`).join(', ');
                 fail(new MCPServerError(`MCP servers not available: ${which}`, failed, sessionId));
               }
+            }
+            if (message.type === 'unknown' && message.rawType === 'control_response') {
+              // The answer to our `initialize`: ours to read, not the caller's.
+              const answer = controlError(message.raw);
+              if (answer !== undefined) {
+                fail(
+                  new CLIExecutionError(`claude refused the initialize request: ${answer}`, { sessionId }),
+                );
+                break reading;
+              }
+              continue;
             }
             if (message.type === 'result') {
               resultSeen = true;
@@ -257,4 +282,11 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The error of a failed control response, or `undefined` when it succeeded. */
+function controlError(raw: Record<string, unknown>): string | undefined {
+  const response = raw.response as { subtype?: unknown; error?: unknown } | undefined;
+  if (response?.subtype !== 'error') return undefined;
+  return typeof response.error === 'string' ? response.error : 'no reason given';
 }

@@ -2,6 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { CLIExecutionError, CLINotFoundError } from './errors.ts';
 import { superviseUntilHostExit } from './host-exit.ts';
+import type { PrivateFiles } from './private-files.ts';
 import { type ProcessMarker, readProcStat, signalGroups } from './process-tree.ts';
 import { settlesWithin } from './settles-within.ts';
 import { StderrTail } from './stderr-tail.ts';
@@ -14,6 +15,8 @@ export interface CliProcessOptions {
   onStderr?: (chunk: string) => void;
   /** The environment variable (also set in `env`) that marks every process of this CLI's tree. */
   marker?: ProcessMarker;
+  /** Files made for this process (see `PrivateFiles`): removed when it ends, however it ends. */
+  files?: PrivateFiles;
 }
 
 export interface CliExit {
@@ -42,12 +45,19 @@ export class CliProcess {
   #ending: Promise<void> | undefined;
   /** Stops ending this CLI when the host process exits: called once its tree has ended. */
   readonly #unsupervise: () => void;
+  readonly #files: PrivateFiles | undefined;
 
   private constructor(child: ChildProcessWithoutNullStreams, options: CliProcessOptions) {
     this.#child = child;
     this.#marker = options.marker;
     this.#start = readProcStat(child.pid!)?.start;
-    this.#unsupervise = superviseUntilHostExit({ pid: child.pid!, marker: this.#marker, start: this.#start });
+    this.#files = options.files;
+    this.#unsupervise = superviseUntilHostExit({
+      pid: child.pid!,
+      marker: this.#marker,
+      start: this.#start,
+      cleanup: () => options.files?.remove(),
+    });
     this.exited = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) {
         resolve({ exitCode: child.exitCode, signal: child.signalCode });
@@ -86,6 +96,7 @@ export class CliProcess {
       await once(child, 'spawn');
     } catch (error) {
       for (const stream of [child.stdin, child.stdout, child.stderr]) stream.destroy();
+      options.files?.remove();
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
         throw new CLINotFoundError(
@@ -188,6 +199,7 @@ export class CliProcess {
     if (!(child.stdout.closed && child.stderr.closed))
       await settlesWithin(once(child, 'close'), CLOSE_WAIT_MS);
     for (const stream of [child.stdin, child.stdout, child.stderr]) stream.destroy();
+    this.#files?.remove();
     this.#unsupervise();
   }
 }

@@ -13,6 +13,8 @@ export interface SupervisedTree {
   marker?: ProcessMarker;
   /** The CLI's start time (see `ProcessInfo.start`). */
   start?: string;
+  /** Runs once the tree is killed (removes the files made for it). */
+  cleanup?: () => void;
 }
 
 const live = new Set<SupervisedTree>();
@@ -44,6 +46,11 @@ function killAll(): void {
     const members = treeOf(all, { root: tree.pid, marker: tree.marker, since: tree.start });
     signalGroups([tree.pid], 'SIGKILL', undefined);
     signalAll([tree.pid, ...members.map((p) => p.pid)], 'SIGKILL');
+    try {
+      tree.cleanup?.();
+    } catch {
+      // at exit, the other trees still need killing
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-export { buildCliArgs, buildCliEnv } from './cli-args.ts';
+export { buildCliEnv, buildCliLaunch, type CliLaunch } from './cli-args.ts';
 export { CLIExecutor, type CLIExecutorOptions, EXECUTION_ID_ENV } from './cli-executor.ts';
 export { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 export {
@@ -43,6 +43,7 @@ export {
   withoutRemovedOptions,
 } from './options.ts';
 export { preparePrompt } from './prepare-prompt.ts';
+export { PrivateFiles, type SecretFiles } from './private-files.ts';
 export { type BatchInit, batchQuery, type QueryInit, query, querySimple, streamToCallback } from './query.ts';
 export { collectQueryResult, errorFromResult, type QueryResult, type QueryUsage } from './query-result.ts';
 export {

@@ -279,9 +279,10 @@ describe('extraArgs', () => {
 
 describe('resumeSessionAt', () => {
   it('needs resume, and becomes --resume-session-at', async () => {
-    const { buildCliArgs } = await import('./cli-args.ts');
+    const { buildCliLaunch } = await import('./cli-args.ts');
     expect(() => resolveOptions({ resumeSessionAt: 'u1' })).toThrow(/^resumeSessionAt: /);
-    const args = buildCliArgs(resolveOptions({ resume: 's1', resumeSessionAt: '-u1', forkSession: true }));
+    const options = resolveOptions({ resume: 's1', resumeSessionAt: '-u1', forkSession: true });
+    const { args } = buildCliLaunch(options, { write: () => '/unused' });
     expect(args).toEqual(
       expect.arrayContaining(['--resume=s1', '--resume-session-at=-u1', '--fork-session']),
     );

@@ -9,8 +9,9 @@ import {
   reply,
 } from '@ccflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCliArgs, buildCliEnv } from '../src/cli-args.ts';
+import { buildCliEnv, buildCliLaunch } from '../src/cli-args.ts';
 import { type CLIAgentOptions, resolveOptions } from '../src/options.ts';
+import { PrivateFiles } from '../src/private-files.ts';
 
 // Every CLIAgentOptions field, checked against the real `claude` (2.1.331) and what it sent to the Messages API
 // stand-in. 13 runs of the CLI, one per describe block's beforeAll (session runs share a sandbox on purpose).
@@ -69,7 +70,8 @@ interface CliRun {
 }
 
 /**
- * Runs the real CLI the way the executor does: `buildCliArgs` for argv, one stream-json user line on stdin,
+ * Runs the real CLI the way the executor does: `buildCliLaunch` for argv (and private files, and the `initialize`
+ * request on stdin before the prompt), one stream-json user line on stdin,
  * `buildCliEnv` for the environment (with an empty parent: the sandbox supplies the isolated base), `cwd`.
  */
 async function runCli(
@@ -78,25 +80,34 @@ async function runCli(
   extra: { prompt?: string; parentEnv?: Record<string, string>; rawEnv?: Record<string, string> } = {},
 ): Promise<CliRun> {
   const resolved = resolveOptions(options);
-  const args = buildCliArgs(resolved);
+  const files = new PrivateFiles();
+  const { args, initialize } = buildCliLaunch(resolved, files);
   const env = buildCliEnv(resolved, extra.parentEnv ?? {});
   const from = api.requests.length;
   api.enqueue(...replies);
-  const run = await box.run(args, {
-    stdin: `${JSON.stringify({ type: 'user', message: { role: 'user', content: extra.prompt ?? 'hi' } })}\n`,
-    env: { ...env, ...extra.rawEnv },
-    cwd: resolved.cwd,
-  });
+  const init = initialize && {
+    type: 'control_request',
+    request_id: 'init',
+    request: { subtype: 'initialize', ...initialize },
+  };
+  const user = { type: 'user', message: { role: 'user', content: extra.prompt ?? 'hi' } };
+  const run = await box
+    .run(args, {
+      stdin: [...(init ? [init] : []), user].map((l) => `${JSON.stringify(l)}\n`).join(''),
+      env: { ...env, ...extra.rawEnv },
+      cwd: resolved.cwd,
+    })
+    .finally(() => files.remove());
   const requests = api.requests.slice(from).filter((r) => r.path === '/v1/messages');
   const others = api.requests
     .slice(from)
     .filter((r) => r.path !== '/v1/messages' && !r.path.startsWith('/v1/'));
   api.reset(); // drop replies a failed run left queued
   const lines = run.lines as any[];
-  const init = lines.find((l) => l?.type === 'system' && l.subtype === 'init');
+  const initMessage = lines.find((l) => l?.type === 'system' && l.subtype === 'init');
   const results = lines.filter((l) => l?.type === 'result');
   expect(results.length, run.stderr).toBeLessThanOrEqual(1);
-  return { run, lines, init, result: results[0], requests, others, args, env };
+  return { run, lines, init: initMessage, result: results[0], requests, others, args, env };
 }
 
 function systemText(request: RecordedRequest): string {
