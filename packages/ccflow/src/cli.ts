@@ -7,6 +7,7 @@ import {
   errorFromResult,
   preparePrompt,
   query,
+  type RateLimitEventMessage,
   Redactor,
   resolveOptions,
 } from './index.ts';
@@ -59,6 +60,7 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
 
   let failure: unknown;
   let notice: string | undefined;
+  let rateLimit: RateLimitEventMessage | undefined;
   let endsWithNewline = true;
   try {
     for await (const m of query(prompt, options, { executor: io.executor, signal: io.signal })) {
@@ -69,7 +71,8 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
         endsWithNewline = m.content.endsWith('\n');
       }
       if (m.type === 'assistant' && m.error !== undefined) notice = m.error;
-      if (m.type === 'result' && m.isError) failure = errorFromResult(m, notice);
+      if (m.type === 'rate_limit_event') rateLimit = m;
+      if (m.type === 'result' && m.isError) failure = errorFromResult(m, notice, rateLimit);
     }
   } catch (error) {
     failure = error;

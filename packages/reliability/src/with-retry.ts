@@ -2,6 +2,7 @@ import { type ExecuteRequest, type Executor, ExecutorDecorator, errorFromResult 
 import type { Message, ResultMessage } from '@ccflow/parser';
 import { decideRetry, exhaustedError, type RetryConfig, type RetryDecision, retryPolicy } from './retry.ts';
 import { activeSpan, errorType, RELIABILITY_ATTR, RETRY_EVENT } from './span-attributes.ts';
+import { turnNotices } from './turn-notices.ts';
 
 /**
  * Messages that may be held back from the caller while a turn has produced nothing yet: they carry no model output
@@ -10,6 +11,7 @@ import { activeSpan, errorType, RELIABILITY_ATTR, RETRY_EVENT } from './span-att
  */
 export function isPreamble(m: Message): boolean {
   if (m.type === 'system') return m.subtype === 'init' || m.subtype === 'status' || m.subtype === 'api_retry';
+  if (m.type === 'rate_limit_event') return true;
   return m.type === 'assistant' && m.error !== undefined;
 }
 
@@ -91,7 +93,9 @@ export class RetryingExecutor extends ExecutorDecorator {
       }
       if (committed) return;
 
-      const failure = thrown ? thrown.error : failedResult && errorFromResult(failedResult);
+      const failure = thrown
+        ? thrown.error
+        : failedResult && errorFromResult(failedResult, ...turnNotices(held));
       if (failure === undefined) {
         // Ended with nothing but preamble: nothing failed, nothing to retry.
         for (const h of held) yield h;
