@@ -26,6 +26,7 @@ describe('resolveOptions: defaults', () => {
       ultrathink: false,
       dangerouslySkipPermissions: false,
       strictMcp: false,
+      strictPermissions: false,
       forkSession: false,
       continueSession: false,
       noSessionPersistence: false,
