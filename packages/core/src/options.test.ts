@@ -26,7 +26,6 @@ describe('resolveOptions: defaults', () => {
       ultrathink: false,
       dangerouslySkipPermissions: false,
       strictMcp: false,
-      strictPermissions: false,
       forkSession: false,
       continueSession: false,
       noSessionPersistence: false,

@@ -194,12 +194,12 @@ describe('MessageParser on lines the CLI might print one day', () => {
       { type: 'unknown', rawType: 'control_response', sessionId: 's', raw: expect.any(Object) },
     ]);
     expect(one({ foo: 1 })).toEqual([{ type: 'unknown', rawType: undefined, raw: { foo: 1 } }]);
-    expect(one({ type: 'system', subtype: 'memory_recall', uuid: 'u' })).toEqual([
+    expect(one({ type: 'system', subtype: 'compact_boundary', uuid: 'u' })).toEqual([
       {
         type: 'unknown_system',
-        subtype: 'memory_recall',
+        subtype: 'compact_boundary',
         uuid: 'u',
-        raw: { type: 'system', subtype: 'memory_recall', uuid: 'u' },
+        raw: { type: 'system', subtype: 'compact_boundary', uuid: 'u' },
       },
     ]);
   });
