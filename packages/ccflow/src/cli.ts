@@ -7,7 +7,6 @@ import {
   errorFromResult,
   preparePrompt,
   query,
-  type RateLimitEventMessage,
   Redactor,
   resolveOptions,
 } from './index.ts';
@@ -60,7 +59,6 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
 
   let failure: unknown;
   let notice: string | undefined;
-  let rateLimit: RateLimitEventMessage | undefined;
   let endsWithNewline = true;
   try {
     for await (const m of query(prompt, options, { executor: io.executor, signal: io.signal })) {
@@ -71,8 +69,7 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
         endsWithNewline = m.content.endsWith('\n');
       }
       if (m.type === 'assistant' && m.error !== undefined) notice = m.error;
-      if (m.type === 'rate_limit_event') rateLimit = m;
-      if (m.type === 'result' && m.isError) failure = errorFromResult(m, notice, rateLimit);
+      if (m.type === 'result' && m.isError) failure = errorFromResult(m, notice);
     }
   } catch (error) {
     failure = error;

@@ -70,7 +70,7 @@ export const PARENT_SESSION_ENV = [
  *   to stderr (to `host.onStderr`) instead. stdout stays NDJSON either way.
  * - `maxTokens`, `maxRetries`: environment variables, see {@link buildCliEnv}.
  * - Ours, not flags: `cliPath`, `cwd` (the spawn's working directory), `env`, `timeoutMs`, `idleTimeoutMs`,
- *   `strict`, `strictPermissions`, `toon` and `context` (they shape the prompt: see `preparePrompt`).
+ *   `strict`, `toon` and `context` (they shape the prompt: see `preparePrompt`).
  * - `extraArgs`: last, as given (each already checked: see `extra-args.ts`).
  */
 export function buildCliLaunch(options: ResolvedOptions, files: SecretFiles): CliLaunch {

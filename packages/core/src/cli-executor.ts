@@ -12,7 +12,6 @@ import {
   ConfigurationError,
   MCPServerError,
   ParseError,
-  PermissionDeniedError,
 } from './errors.ts';
 import { CLI_CAPABILITIES, type ExecuteRequest, type Executor } from './executor.ts';
 import { findCli } from './find-cli.ts';
@@ -224,17 +223,6 @@ export class CLIExecutor implements Executor {
             if (message.type === 'result') {
               resultSeen = true;
               void cli.finish(grace);
-            }
-            if (
-              message.type === 'system' &&
-              message.subtype === 'permission_denied' &&
-              options.strictPermissions
-            ) {
-              // The denial is still yielded (it says which tool), then the run ends with the error.
-              const { toolName, toolUseId } = message;
-              fail(
-                new PermissionDeniedError(message.message || `${toolName} was denied`, toolName, toolUseId),
-              );
             }
             yield message;
             if (resultSeen) return;

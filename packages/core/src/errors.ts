@@ -193,40 +193,13 @@ export class ToonEncodingError extends CCFlowError {
   static override readonly code = 'TOON_ENCODING';
 }
 
-/** The CLI refused a tool call (reported when the caller asked for it: `strictPermissions`). */
 export class PermissionDeniedError extends CCFlowError {
   static override readonly code = 'PERMISSION_DENIED';
   constructor(
     message: string,
     readonly toolName?: string,
-    readonly toolUseId?: string,
   ) {
     super(message);
-  }
-}
-
-/**
- * The account's usage limit is reached (the CLI's `rate_limit_event` with status `rejected`, or its usage-limit
- * result): nothing will run before `resetsAtMs`. Retryable once it has passed: `retryAfter` says when, so the retry
- * decorator waits for it (when its `maxDelayMs` allows) instead of asking again; the circuit breaker does not count
- * it against the CLI, which is well.
- */
-export class UsageLimitError extends CCFlowError {
-  static override readonly code = 'USAGE_LIMIT';
-  /** Seconds from when the error was made until the reset, when known. */
-  readonly retryAfter: number | undefined;
-  constructor(
-    message: string,
-    /** When the limit resets, in epoch milliseconds, when known. */
-    readonly resetsAtMs: number | undefined,
-    /** Which limit (`five_hour`, `seven_day`, ...), when known. */
-    readonly limitType?: string,
-  ) {
-    super(message);
-    this.retryAfter = resetsAtMs === undefined ? undefined : Math.max(0, (resetsAtMs - Date.now()) / 1000);
-  }
-  override get isRetryable(): boolean {
-    return true;
   }
 }
 

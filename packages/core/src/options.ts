@@ -111,8 +111,6 @@ export const CLIAgentOptionsSchema = z.strictObject({
   agents: z.record(z.string(), AgentDefinitionSchema).optional(),
   mcpServers: z.record(nonEmpty, MCPServerConfigSchema).optional(),
   strictMcp: z.boolean().default(false),
-  /** A tool call the CLI refuses (`system/permission_denied`) ends the run with `PermissionDeniedError`. */
-  strictPermissions: z.boolean().default(false),
 
   // session
   sessionId: z.uuid().optional(),

@@ -1,12 +1,5 @@
-import { collectText, type Message, type RateLimitEventMessage, type ResultMessage } from '@ccflow/parser';
-import {
-  AbortedError,
-  CCFlowError,
-  CLIAuthenticationError,
-  CLIExecutionError,
-  SessionNotFoundError,
-  UsageLimitError,
-} from './errors.ts';
+import { collectText, type Message, type ResultMessage } from '@ccflow/parser';
+import { AbortedError, CCFlowError, CLIAuthenticationError, CLIExecutionError } from './errors.ts';
 import { failedMcpServers, type McpServerFailure } from './mcp-status.ts';
 
 export interface QueryUsage {
@@ -47,37 +40,17 @@ export interface QueryResult {
   unavailableMcpServers: McpServerFailure[];
 }
 
-const NO_CONVERSATION = /^No conversation found with session ID: (\S+)/;
-const USAGE_LIMIT = /usage limit reached(?:\|(\d{9,}))?|hit your (?:usage )?limit/i;
-
 /**
- * The typed error of a failed result: `CLIAuthenticationError` (401, 403, or the CLI's `authentication_failed`
- * notice when there were no credentials at all), `SessionNotFoundError` (a resume of an id
- * the CLI does not know), `UsageLimitError` (a `rate_limit_event` with status `rejected` before it, or the CLI's
- * usage-limit wording), else `CLIExecutionError` with the result's subtype and API status. `notice` is the
- * `error` of the turn's last assistant line; `rateLimit` the turn's last `rate_limit_event`.
+ * The typed error for a failed result: an authentication error for a 401/403 or when the CLI's error notice said
+ * `authentication_failed` (no credentials at all: the result then carries no status), else an execution error.
+ * `notice` is the `error` of the CLI's API-error `assistant` line of the turn, when there was one.
  */
-export function errorFromResult(
-  result: ResultMessage,
-  notice?: string,
-  rateLimit?: RateLimitEventMessage,
-): CCFlowError {
+export function errorFromResult(result: ResultMessage, notice?: string): CCFlowError {
   const message =
     result.result || result.errors.join('; ') || `the CLI ended the turn with ${result.subtype}`;
   const status = result.apiErrorStatus;
   if (status === 401 || status === 403 || notice === 'authentication_failed') {
     return new CLIAuthenticationError(message);
-  }
-  // `--resume` of an id the CLI has no transcript for: it ends at once, with this.
-  const missing = result.errors.map((e) => NO_CONVERSATION.exec(e)?.[1]).find((id) => id !== undefined);
-  if (missing !== undefined) return new SessionNotFoundError(missing);
-  if (rateLimit?.status === 'rejected') {
-    return new UsageLimitError(message, rateLimit.resetsAtMs, rateLimit.rateLimitType);
-  }
-  const usage = USAGE_LIMIT.exec(message);
-  if (usage) {
-    // The CLI's own wording; older versions append the reset time in epoch seconds: `…|1796353145`.
-    return new UsageLimitError(message, usage[1] === undefined ? undefined : Number(usage[1]) * 1000);
   }
   return new CLIExecutionError(message, {
     subtype: result.subtype,
@@ -97,7 +70,6 @@ export async function collectQueryResult(
   let sessionId: string | undefined;
   let error: CCFlowError | undefined;
   let notice: string | undefined;
-  let rateLimit: RateLimitEventMessage | undefined;
   let unavailableMcpServers: McpServerFailure[] = [];
   try {
     for await (const m of stream) {
@@ -108,13 +80,12 @@ export async function collectQueryResult(
         unavailableMcpServers = failedMcpServers(m);
       }
       if (m.type === 'assistant' && m.error !== undefined) notice = m.error;
-      if (m.type === 'rate_limit_event') rateLimit = m;
       await onMessage?.(m);
     }
   } catch (e) {
     error = toCCFlowError(e);
   }
-  if (result?.isError && error === undefined) error = errorFromResult(result, notice, rateLimit);
+  if (result?.isError && error === undefined) error = errorFromResult(result, notice);
   const usage: QueryUsage = {
     inputTokens: result?.usage.inputTokens ?? 0,
     outputTokens: result?.usage.outputTokens ?? 0,

@@ -41,41 +41,6 @@ export class MessageParser {
         return this.#streamEvent(value, line);
       case 'result':
         return [result(value, line)];
-      case 'rate_limit_event':
-        return [rateLimitEvent(value)];
-      case 'tool_progress':
-        return [
-          {
-            type: 'tool_progress',
-            ...ids(value),
-            raw: value,
-            toolUseId: str(value.tool_use_id),
-            toolName: str(value.tool_name),
-            parentToolUseId: optStr(value.parent_tool_use_id) ?? null,
-            elapsedMs: Math.round(num(value.elapsed_time_seconds) * 1000),
-          },
-        ];
-      case 'tool_use_summary':
-        return [
-          {
-            type: 'tool_use_summary',
-            ...ids(value),
-            raw: value,
-            summary: str(value.summary),
-            precedingToolUseIds: strings(value.preceding_tool_use_ids),
-          },
-        ];
-      case 'auth_status':
-        return [
-          {
-            type: 'auth_status',
-            ...ids(value),
-            raw: value,
-            isAuthenticating: value.isAuthenticating === true,
-            output: strings(value.output),
-            error: optStr(value.error),
-          },
-        ];
       default:
         return [
           {
@@ -167,70 +132,6 @@ export class MessageParser {
           toolName: str(o.tool_name),
           toolUseId: str(o.tool_use_id),
           message: str(o.message),
-        };
-      case 'compact_boundary': {
-        const meta = isObj(o.compact_metadata) ? o.compact_metadata : {};
-        return {
-          type: 'system' as const,
-          ...id,
-          raw: o,
-          subtype,
-          trigger: str(meta.trigger),
-          preTokens: num(meta.pre_tokens),
-          postTokens: typeof meta.post_tokens === 'number' ? meta.post_tokens : undefined,
-        };
-      }
-      case 'task_started':
-      case 'task_progress':
-      case 'task_updated':
-      case 'task_notification': {
-        const patch = isObj(o.patch) ? o.patch : {};
-        const usage = isObj(o.usage) ? o.usage : undefined;
-        return {
-          type: 'system' as const,
-          ...id,
-          raw: o,
-          subtype,
-          taskId: str(o.task_id),
-          toolUseId: optStr(o.tool_use_id),
-          description: optStr(o.description) ?? optStr(patch.description),
-          status: optStr(o.status) ?? optStr(patch.status),
-          summary: optStr(o.summary),
-          usage: usage && {
-            totalTokens: num(usage.total_tokens),
-            toolUses: num(usage.tool_uses),
-            durationMs: num(usage.duration_ms),
-          },
-        };
-      }
-      case 'background_tasks_changed':
-        return {
-          type: 'system' as const,
-          ...id,
-          raw: o,
-          subtype,
-          tasks: Array.isArray(o.tasks)
-            ? o.tasks.filter(isObj).map((t) => ({ ...t, task_id: str(t.task_id) }))
-            : [],
-        };
-      case 'informational':
-        return {
-          type: 'system' as const,
-          ...id,
-          raw: o,
-          subtype,
-          content: str(o.content),
-          level: str(o.level),
-        };
-      case 'notification':
-        return {
-          type: 'system' as const,
-          ...id,
-          raw: o,
-          subtype,
-          key: str(o.key),
-          text: str(o.text),
-          priority: str(o.priority),
         };
       default:
         if ((HOOK_SUBTYPES as readonly unknown[]).includes(subtype)) {
@@ -327,7 +228,6 @@ export class MessageParser {
         toolUseResult: o.tool_use_result,
         parentToolUseId,
         isSynthetic: o.isSynthetic === true,
-        isReplay: o.isReplay === true,
         raw: o,
       },
     ];
@@ -416,20 +316,6 @@ function turnCost(o: Obj): number {
   return sum;
 }
 
-/** `resetsAt` is in epoch seconds on the wire. */
-function rateLimitEvent(o: Obj): Message {
-  const info = isObj(o.rate_limit_info) ? o.rate_limit_info : {};
-  return {
-    type: 'rate_limit_event',
-    ...ids(o),
-    raw: o,
-    status: str(info.status),
-    resetsAtMs: typeof info.resetsAt === 'number' ? info.resetsAt * 1000 : undefined,
-    rateLimitType: optStr(info.rateLimitType),
-    utilization: typeof info.utilization === 'number' ? info.utilization : undefined,
-  };
-}
-
 function result(o: Obj, line: number): Message {
   if (typeof o.subtype !== 'string') return invalid('invalid_message', 'result without subtype', line, o);
   const usage = isObj(o.usage) ? o.usage : {};
@@ -457,15 +343,7 @@ function result(o: Obj, line: number): Message {
     turnCostUsd: turnCost(o),
     usage: parsedUsage,
     modelUsage: records(o.modelUsage),
-    permissionDenials: Array.isArray(o.permission_denials)
-      ? o.permission_denials.filter(isObj).map((d) => ({
-          toolName: str(d.tool_name),
-          toolUseId: str(d.tool_use_id),
-          toolInput: d.tool_input,
-        }))
-      : [],
-    terminalReason: optStr(o.terminal_reason),
-    ttftMs: typeof o.ttft_ms === 'number' ? o.ttft_ms : undefined,
+    permissionDenials: Array.isArray(o.permission_denials) ? o.permission_denials : [],
     stopReason: optStr(o.stop_reason) ?? null,
     apiErrorStatus: typeof o.api_error_status === 'number' ? o.api_error_status : null,
     raw: o,

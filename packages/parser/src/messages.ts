@@ -129,70 +129,6 @@ export const HookMessageSchema = z.object({
 });
 export type HookMessage = z.infer<typeof HookMessageSchema>;
 
-/** The conversation was compacted: what came before is summarised from here on. */
-export const CompactBoundaryMessageSchema = z.object({
-  type: z.literal('system'),
-  subtype: z.literal('compact_boundary'),
-  ...lineIds,
-  /** `manual` (`/compact`) or `auto`. */
-  trigger: z.string(),
-  preTokens: z.number(),
-  postTokens: z.number().optional(),
-  raw: looseRecord,
-});
-export type CompactBoundaryMessage = z.infer<typeof CompactBoundaryMessageSchema>;
-
-export const TASK_SUBTYPES = ['task_started', 'task_progress', 'task_updated', 'task_notification'] as const;
-/** A subagent or background task's life: started, progress, a change of state, its end (`task_notification`). */
-export const TaskMessageSchema = z.object({
-  type: z.literal('system'),
-  subtype: z.enum(TASK_SUBTYPES),
-  ...lineIds,
-  taskId: z.string(),
-  /** The `Task` (Agent) tool call that started it, when there was one. */
-  toolUseId: z.string().optional(),
-  description: z.string().optional(),
-  /** `completed`, `failed`, `stopped` on a notification; the new state on an update. */
-  status: z.string().optional(),
-  summary: z.string().optional(),
-  usage: z.object({ totalTokens: z.number(), toolUses: z.number(), durationMs: z.number() }).optional(),
-  raw: looseRecord,
-});
-export type TaskMessage = z.infer<typeof TaskMessageSchema>;
-
-/** The set of background tasks changed (one started or ended). */
-export const BackgroundTasksChangedMessageSchema = z.object({
-  type: z.literal('system'),
-  subtype: z.literal('background_tasks_changed'),
-  ...lineIds,
-  tasks: z.array(z.looseObject({ task_id: z.string(), description: z.string().optional() })),
-  raw: looseRecord,
-});
-export type BackgroundTasksChangedMessage = z.infer<typeof BackgroundTasksChangedMessageSchema>;
-
-/** A line of information the CLI shows the user (`level`: info, notice, suggestion, warning). */
-export const InformationalMessageSchema = z.object({
-  type: z.literal('system'),
-  subtype: z.literal('informational'),
-  ...lineIds,
-  content: z.string(),
-  level: z.string(),
-  raw: looseRecord,
-});
-export type InformationalMessage = z.infer<typeof InformationalMessageSchema>;
-
-/** A notification the CLI raises (`priority`: low, medium, high, immediate). */
-export const NotificationMessageSchema = z.object({
-  type: z.literal('system'),
-  subtype: z.literal('notification'),
-  ...lineIds,
-  key: z.string(),
-  text: z.string(),
-  priority: z.string(),
-  raw: looseRecord,
-});
-export type NotificationMessage = z.infer<typeof NotificationMessageSchema>;
-
 /** A `system` line of a subtype this version of the parser does not know. */
 export const UnknownSystemMessageSchema = z.object({
   type: z.literal('unknown_system'),
@@ -233,8 +169,6 @@ export const UserMessageSchema = z.object({
   parentToolUseId: z.string().nullable(),
   /** A message the CLI wrote itself, not the user. */
   isSynthetic: z.boolean(),
-  /** A user message of an earlier turn the CLI prints again (`--replay-user-messages`), not a new one. */
-  isReplay: z.boolean(),
   raw: looseRecord,
 });
 export type UserMessage = z.infer<typeof UserMessageSchema>;
@@ -285,15 +219,8 @@ export const ResultMessageSchema = z.object({
   usage: UsageSchema,
   /** Per model, as the CLI reports it: running totals for the CLI session, as `totalCostUsd`, with `costUSD`. */
   modelUsage: z.record(z.string(), looseRecord),
-  /** Tool calls the CLI refused in this turn. */
-  permissionDenials: z.array(
-    z.object({ toolName: z.string(), toolUseId: z.string(), toolInput: z.unknown() }),
-  ),
+  permissionDenials: z.array(z.unknown()),
   stopReason: z.string().nullable(),
-  /** Why the turn ended: `completed`, `aborted_streaming`, `max_turns`, ... (CLI 2.1.3xx). */
-  terminalReason: z.string().optional(),
-  /** Time to the first token of the turn's first API response, in ms (CLI 2.1.3xx). */
-  ttftMs: z.number().optional(),
   apiErrorStatus: z.number().nullable(),
   raw: looseRecord,
 });
@@ -387,58 +314,6 @@ export const ErrorMessageSchema = z.object({
 });
 export type ErrorMessage = z.infer<typeof ErrorMessageSchema>;
 
-/**
- * The account's usage limits, as the API reported them for the last request. `status: 'rejected'` means the
- * request was refused until `resetsAtMs`.
- */
-export const RateLimitEventMessageSchema = z.object({
-  type: z.literal('rate_limit_event'),
-  ...lineIds,
-  /** `allowed`, `allowed_warning` or `rejected`. */
-  status: z.string(),
-  /** When the limit resets, in epoch milliseconds, when the CLI says. */
-  resetsAtMs: z.number().optional(),
-  /** Which limit: `five_hour`, `seven_day`, `overage`, ... */
-  rateLimitType: z.string().optional(),
-  /** How much of the limit is used, 0 to 1, when the CLI says. */
-  utilization: z.number().optional(),
-  raw: looseRecord,
-});
-export type RateLimitEventMessage = z.infer<typeof RateLimitEventMessageSchema>;
-
-/** A tool still running: printed periodically while it works. */
-export const ToolProgressMessageSchema = z.object({
-  type: z.literal('tool_progress'),
-  ...lineIds,
-  toolUseId: z.string(),
-  toolName: z.string(),
-  parentToolUseId: z.string().nullable(),
-  elapsedMs: z.number(),
-  raw: looseRecord,
-});
-export type ToolProgressMessage = z.infer<typeof ToolProgressMessageSchema>;
-
-/** A one-line summary of the tool calls before it. */
-export const ToolUseSummaryMessageSchema = z.object({
-  type: z.literal('tool_use_summary'),
-  ...lineIds,
-  summary: z.string(),
-  precedingToolUseIds: z.array(z.string()),
-  raw: looseRecord,
-});
-export type ToolUseSummaryMessage = z.infer<typeof ToolUseSummaryMessageSchema>;
-
-/** The CLI authenticating (a login flow's output, or its error). */
-export const AuthStatusMessageSchema = z.object({
-  type: z.literal('auth_status'),
-  ...lineIds,
-  isAuthenticating: z.boolean(),
-  output: z.array(z.string()),
-  error: z.string().optional(),
-  raw: looseRecord,
-});
-export type AuthStatusMessage = z.infer<typeof AuthStatusMessageSchema>;
-
 /** A JSON object line of a `type` this version of the parser does not know. */
 export const UnknownMessageSchema = z.object({
   type: z.literal('unknown'),
@@ -455,11 +330,6 @@ export const SystemMessageSchema = z.union([
   ThinkingTokensMessageSchema,
   PermissionDeniedMessageSchema,
   HookMessageSchema,
-  CompactBoundaryMessageSchema,
-  TaskMessageSchema,
-  BackgroundTasksChangedMessageSchema,
-  InformationalMessageSchema,
-  NotificationMessageSchema,
 ]);
 export type SystemMessage = z.infer<typeof SystemMessageSchema>;
 
@@ -470,10 +340,6 @@ export const MessageSchema = z.union([
   UserMessageSchema,
   StreamEventMessageSchema,
   ResultMessageSchema,
-  RateLimitEventMessageSchema,
-  ToolProgressMessageSchema,
-  ToolUseSummaryMessageSchema,
-  AuthStatusMessageSchema,
   TextMessageSchema,
   ThinkingMessageSchema,
   ToolUseMessageSchema,
@@ -492,10 +358,6 @@ export type LineMessage =
   | UserMessage
   | StreamEventMessage
   | ResultMessage
-  | RateLimitEventMessage
-  | ToolProgressMessage
-  | ToolUseSummaryMessage
-  | AuthStatusMessage
   | ErrorMessage
   | UnknownMessage;
 

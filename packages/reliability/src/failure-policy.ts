@@ -5,7 +5,6 @@ import {
   CLITimeoutError,
   ConcurrencyLimitExceededError,
   RateLimitExceededError,
-  UsageLimitError,
 } from '@ccflow/core';
 
 /**
@@ -36,7 +35,7 @@ const CALLER_LIMITS = new Set(['error_max_turns', 'error_max_budget_usd']);
  * - `CLITimeoutError`: yes.
  * - Other ccflow errors: when retryable (e.g. `APIClientError` 5xx), except this package's own
  *   `RateLimitExceededError` / `ConcurrencyLimitExceededError`, which are local back-pressure.
- * - No for `UsageLimitError` (the account's usage limit: the CLI is well), aborts, `ConfigurationError`, `CLINotFoundError`, `CLIAuthenticationError` (not transient: an open
+ * - No for aborts, `ConfigurationError`, `CLINotFoundError`, `CLIAuthenticationError` (not transient: an open
  *   circuit would not help) and for anything that is not a ccflow error (a bug in the caller's code).
  */
 export function isCircuitFailure(error: unknown): boolean {
@@ -47,8 +46,6 @@ export function isCircuitFailure(error: unknown): boolean {
     return e.subtype === undefined || !CALLER_LIMITS.has(e.subtype);
   }
   if (CLITimeoutError.isInstance(error)) return true;
-  // The account's limit, not the CLI's health: an open circuit would only hide when the limit resets.
-  if (UsageLimitError.isInstance(error)) return false;
   if (RateLimitExceededError.isInstance(error) || ConcurrencyLimitExceededError.isInstance(error))
     return false;
   return (error as CCFlowError).isRetryable;

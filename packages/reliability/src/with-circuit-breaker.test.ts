@@ -37,23 +37,6 @@ describe('withCircuitBreaker', () => {
     expect(inner.requests).toHaveLength(2);
   });
 
-  it("the account's usage limit is not the CLI being unwell: the circuit stays closed", async () => {
-    const { breaker, inner, executor } = setup(1);
-    const resetsAt = Date.now() / 1000 + 3600;
-    inner.enqueue([
-      mockLines.init(),
-      { type: 'rate_limit_event', rate_limit_info: { status: 'rejected', resetsAt }, session_id: 's' },
-      lines.apiErrorNotice(429),
-      lines.apiErrorResult(429),
-    ]);
-    await collect(executor.execute({ prompt: 'p' }));
-    expect(breaker.getStats()).toMatchObject({ state: 'closed', totalFailures: 0, totalIgnored: 1 });
-    // The same 429 without the rejected limit is a transient failure, as before.
-    inner.enqueue([mockLines.init(), lines.apiErrorNotice(429), lines.apiErrorResult(429)]);
-    await collect(executor.execute({ prompt: 'p' }));
-    expect(breaker.getStats()).toMatchObject({ state: 'open', totalFailures: 1 });
-  });
-
   it('takes any CircuitBreaker, one whose calls are async (as a shared one is) included', async () => {
     const local = setup(1).breaker;
     // A stand-in for a breaker kept elsewhere: every call answers later.

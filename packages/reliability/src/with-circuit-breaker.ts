@@ -12,7 +12,6 @@ import { CircuitState } from './circuit-state.ts';
 import { CLI_CIRCUIT_BREAKER } from './defaults.ts';
 import { type Provider, provide } from './provider.ts';
 import { activeSpan, RELIABILITY_ATTR } from './span-attributes.ts';
-import { turnNotices } from './turn-notices.ts';
 
 /**
  * Runs each execution through `breaker`. While the circuit is open the stream throws `CircuitBreakerError` before
@@ -46,13 +45,11 @@ export class CircuitBreakerExecutor extends ExecutorDecorator {
     }
     span?.setAttribute(RELIABILITY_ATTR.circuitState, permit.state);
     try {
-      const seen: Message[] = [];
       for await (const m of this.inner.execute(request)) {
-        if (m.type === 'rate_limit_event' || (m.type === 'assistant' && m.error !== undefined)) seen.push(m);
         if (m.type === 'result') {
           if (!m.isError) permit.success();
           else if (m.raw.ccflow_synthetic !== true && !request.signal?.aborted) {
-            permit.failure(errorFromResult(m, ...turnNotices(seen)));
+            permit.failure(errorFromResult(m));
           }
         }
         yield m;

@@ -4,7 +4,6 @@ import {
   type ExecuteRequest,
   RateLimitExceededError,
   RetryExhaustedError,
-  UsageLimitError,
 } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/test';
 import { describe, expect, it } from 'vitest';
@@ -146,38 +145,6 @@ describe('withRetry: retries only what the caller has not seen', () => {
     expect(
       errors.every((e) => CLIExecutionError.isInstance(e) && (e as CLIExecutionError).apiErrorStatus === 529),
     ).toBe(true);
-  });
-
-  describe("the account's usage limit", () => {
-    const limited = (inMs: number) => [
-      mockLines.init(),
-      {
-        type: 'rate_limit_event',
-        rate_limit_info: {
-          status: 'rejected',
-          resetsAt: (Date.now() + inMs) / 1000,
-          rateLimitType: 'five_hour',
-        },
-        session_id: 's',
-      },
-      lines.apiErrorNotice(429),
-      lines.apiErrorResult(429),
-    ];
-
-    it('is waited for until it resets, then retried once, not hammered', async () => {
-      const r = await play([limited(20_000), ok()]);
-      expect(r.mock.requests).toHaveLength(2);
-      expect(r.delays).toHaveLength(1);
-      expect(r.delays[0]).toBeGreaterThan(19_000);
-      expect(r.error).toBeUndefined();
-    });
-
-    it('a reset further away than maxDelayMs ends the retries at once, with the UsageLimitError', async () => {
-      const r = await play([limited(2 * 3_600_000), ok()]);
-      expect(r.mock.requests).toHaveLength(1);
-      expect(RetryExhaustedError.isInstance(r.error)).toBe(true);
-      expect((r.error as RetryExhaustedError).errors[0]).toBeInstanceOf(UsageLimitError);
-    });
   });
 
   it('backs off with the RetryConfig (full jitter, exponential)', async () => {

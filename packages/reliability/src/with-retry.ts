@@ -2,7 +2,6 @@ import { type ExecuteRequest, type Executor, ExecutorDecorator, errorFromResult 
 import type { Message, ResultMessage } from '@ccflow/parser';
 import { decideRetry, exhaustedError, type RetryConfig, type RetryDecision, retryPolicy } from './retry.ts';
 import { activeSpan, errorType, RELIABILITY_ATTR, RETRY_EVENT } from './span-attributes.ts';
-import { turnNotices } from './turn-notices.ts';
 
 /**
  * Messages that may be held back from the caller while a turn has produced nothing yet: they carry no model output
@@ -11,7 +10,6 @@ import { turnNotices } from './turn-notices.ts';
  */
 export function isPreamble(m: Message): boolean {
   if (m.type === 'system') return m.subtype === 'init' || m.subtype === 'status' || m.subtype === 'api_retry';
-  if (m.type === 'rate_limit_event') return true;
   return m.type === 'assistant' && m.error !== undefined;
 }
 
@@ -93,9 +91,7 @@ export class RetryingExecutor extends ExecutorDecorator {
       }
       if (committed) return;
 
-      const failure = thrown
-        ? thrown.error
-        : failedResult && errorFromResult(failedResult, ...turnNotices(held));
+      const failure = thrown ? thrown.error : failedResult && errorFromResult(failedResult);
       if (failure === undefined) {
         // Ended with nothing but preamble: nothing failed, nothing to retry.
         for (const h of held) yield h;

@@ -17,7 +17,7 @@ import {
   SessionClosedError,
   withoutRemovedOptions,
 } from '@ccflow/core';
-import type { Message, RateLimitEventMessage } from '@ccflow/parser';
+import type { Message } from '@ccflow/parser';
 import { context as otelContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { SessionState, SessionStore, StoredOptions } from './session-store.ts';
 import { storableOptions } from './storable-options.ts';
@@ -212,16 +212,12 @@ export class Session implements AsyncDisposable {
       const { context: _attached, ...options } = this.#turnOptions();
       const request = { prompt, options, signal: send.signal, host: this.#host };
       const ctx = trace.setSpan(otelContext.active(), span);
-      let notice: string | undefined;
-      let rateLimit: RateLimitEventMessage | undefined;
       for await (const m of iterateInContext(ctx, () => this.#executor.execute(request))) {
         if (m.type === 'system' && m.subtype === 'init') await this.#started(m.model);
-        if (m.type === 'assistant' && m.error !== undefined) notice = m.error;
-        if (m.type === 'rate_limit_event') rateLimit = m;
         if (m.type === 'result') {
           resultSeen = true;
           this.#account(m);
-          if (m.isError) failure = errorFromResult(m, notice, rateLimit);
+          if (m.isError) failure = errorFromResult(m);
         }
         yield m;
       }

@@ -143,7 +143,6 @@ export class MessagesApiStandIn implements AsyncDisposable {
         'request-id': `req_${request.seq}`,
       };
       if (reply.retryAfter !== undefined) headers['retry-after'] = String(reply.retryAfter);
-      Object.assign(headers, reply.headers);
       res.writeHead(reply.status, headers);
       res.end(
         JSON.stringify(

@@ -54,8 +54,6 @@ export interface ErrorReply {
   message?: string;
   /** Seconds, sent as the `retry-after` header. */
   retryAfter?: number;
-  /** More response headers (e.g. `anthropic-ratelimit-unified-status`). */
-  headers?: Record<string, string>;
 }
 
 export type Reply = MessageReply | ErrorReply;
@@ -120,19 +118,6 @@ export const reply = {
   },
   rateLimited(retryAfter = 1): ErrorReply {
     return { type: 'error', status: 429, message: 'Rate limited', retryAfter };
-  },
-  /** The account's usage limit reached (a 429 with the unified rate-limit headers), until `resetsAt` (epoch s). */
-  usageLimit(resetsAt: number, limit = 'five_hour'): ErrorReply {
-    return {
-      type: 'error',
-      status: 429,
-      message: 'Usage limit reached',
-      headers: {
-        'anthropic-ratelimit-unified-status': 'rejected',
-        'anthropic-ratelimit-unified-reset': String(resetsAt),
-        'anthropic-ratelimit-unified-representative-claim': limit,
-      },
-    };
   },
 };
 
