@@ -339,24 +339,6 @@ describe('CLIExecutor: faults', () => {
     expect(messages.at(-1)).toMatchObject({ type: 'result', subtype: 'success' });
   });
 
-  it('a line nested 5,000 deep, bare or as a tool result, is a message like any other: no RangeError', async () => {
-    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
-    const toolResult = `{"type":"user","session_id":"s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":${deep}}]}}`;
-    const ex = executor({
-      steps: [
-        { replay: fixture('text'), lines: [0, 1] },
-        { print: deep },
-        { print: toolResult },
-        { replay: fixture('text'), lines: [1, 3] },
-      ],
-    });
-    const { messages, error } = await run(ex);
-    expect(error).toBeUndefined();
-    expect(messages[1]).toMatchObject({ type: 'error', code: 'invalid_message', line: 2, text: deep });
-    expect(messages.find((m) => m.type === 'tool_result')).toMatchObject({ toolUseId: 't' });
-    expect(messages.at(-1)).toMatchObject({ type: 'result', subtype: 'success' });
-  });
-
   it('strict: a line that is not a message stops the CLI, then ParseError', async () => {
     const record = join(dir, 'record.json');
     const ex = executor({

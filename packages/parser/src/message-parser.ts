@@ -8,7 +8,6 @@ import type {
   Usage,
 } from './messages.ts';
 import { HOOK_SUBTYPES } from './messages.ts';
-import { stringifyDeep } from './stringify-deep.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -358,12 +357,11 @@ function invalid(code: ParseErrorCode, message: string, line: number, raw: unkno
 
 const utf8 = new TextEncoder();
 
-/** JSON text of a parsed value, whatever its depth (JSON.stringify recurses and throws past a few thousand levels). */
 function safeStringify(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? 'null';
+    return JSON.stringify(value) ?? String(value);
   } catch {
-    return stringifyDeep(value);
+    return String(value);
   }
 }
 

@@ -288,18 +288,10 @@ export type StopMessage = z.infer<typeof StopMessageSchema>;
 
 // ---- what could not be read ----
 
-export const PARSE_ERROR_CODES = [
-  'invalid_json',
-  'line_too_long',
-  'invalid_message',
-  'invalid_chunk',
-] as const;
+export const PARSE_ERROR_CODES = ['invalid_json', 'line_too_long', 'invalid_message'] as const;
 export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];
 
-/**
- * A line that is not a message: not JSON, over the length cap, JSON of the wrong shape, or a chunk that was not
- * bytes or text (`invalid_chunk`).
- */
+/** A line that is not a message: not JSON, over the length cap, or JSON of the wrong shape. */
 export const ErrorMessageSchema = z.object({
   type: z.literal('error'),
   code: z.enum(PARSE_ERROR_CODES),

@@ -2,9 +2,7 @@
 export type DecodedLine =
   | { kind: 'json'; line: number; value: unknown }
   | { kind: 'invalid_json'; line: number; text: string; bytes: number; error: string }
-  | { kind: 'line_too_long'; line: number; head: string; bytes: number }
-  /** A chunk that was neither bytes nor text (a stream of objects, a number): it counts as one line. */
-  | { kind: 'invalid_chunk'; line: number; error: string };
+  | { kind: 'line_too_long'; line: number; head: string; bytes: number };
 
 export interface DecodeOptions {
   /** Longest line decoded, in bytes; longer lines become `line_too_long`. Default 64 MiB. */
@@ -37,8 +35,6 @@ export class NdjsonDecoder {
   /** The chunk being read by {@link next}, from `#start`. */
   #chunk: Uint8Array = EMPTY;
   #start = 0;
-  /** Why the chunk fed is not bytes or text, until `next` reports it. */
-  #invalid: string | undefined;
 
   constructor(options: DecodeOptions = {}) {
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -46,7 +42,7 @@ export class NdjsonDecoder {
   }
 
   /** Decodes the complete lines in `chunk`; the unfinished tail waits for the next chunk. */
-  push(chunk: Uint8Array | ArrayBuffer | string): DecodedLine[] {
+  push(chunk: Uint8Array | string): DecodedLine[] {
     this.feed(chunk);
     const out: DecodedLine[] = [];
     for (let line = this.next(); line !== undefined; line = this.next()) out.push(line);
@@ -57,29 +53,13 @@ export class NdjsonDecoder {
    * Takes `chunk` to be decoded line by line with {@link next}: unlike {@link push}, a consumer then holds one decoded
    * line at a time rather than a whole chunk's. Read all its lines before feeding the next chunk.
    */
-  feed(chunk: Uint8Array | ArrayBuffer | string): void {
+  feed(chunk: Uint8Array | string): void {
+    this.#chunk = typeof chunk === 'string' ? this.#bytes.encode(chunk) : chunk;
     this.#start = 0;
-    // Callers in plain JavaScript, or streams in object mode, can hand over anything: take what is bytes or text.
-    const given: unknown = chunk;
-    if (typeof given === 'string') this.#chunk = this.#bytes.encode(given);
-    else if (given instanceof Uint8Array) this.#chunk = given;
-    else if (given instanceof ArrayBuffer) this.#chunk = new Uint8Array(given);
-    else if (ArrayBuffer.isView(given))
-      this.#chunk = new Uint8Array(given.buffer, given.byteOffset, given.byteLength);
-    else {
-      this.#chunk = EMPTY;
-      this.#invalid = `a chunk of ${given === null ? 'null' : typeof given} is neither bytes nor text`;
-    }
   }
 
   /** The next complete line of the chunk fed, decoded; `undefined` when the rest of it waits for more bytes. */
   next(): DecodedLine | undefined {
-    if (this.#invalid !== undefined) {
-      const error = this.#invalid;
-      this.#invalid = undefined;
-      this.#line += 1;
-      return { kind: 'invalid_chunk', line: this.#line, error };
-    }
     const bytes = this.#chunk;
     for (;;) {
       const nl = bytes.indexOf(NEWLINE, this.#start);

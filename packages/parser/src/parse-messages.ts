@@ -9,8 +9,6 @@ export function messagesOf(parser: MessageParser, decoded: DecodedLine): Message
       return parser.parse(decoded.value, decoded.line);
     case 'invalid_json':
       return [parser.invalidLine('invalid_json', decoded.error, decoded.line, decoded.text, decoded.bytes)];
-    case 'invalid_chunk':
-      return [parser.invalidLine('invalid_chunk', decoded.error, decoded.line, '', 0)];
     case 'line_too_long':
       return [
         parser.invalidLine(
@@ -57,7 +55,10 @@ class MessageStream implements AsyncIterableIterator<Message> {
     source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
     options: DecodeOptions,
   ) {
-    this.#chunks = chunksOf(source);
+    this.#chunks =
+      Symbol.asyncIterator in source
+        ? source[Symbol.asyncIterator]()
+        : (source as Iterable<Uint8Array | string>)[Symbol.iterator]();
     this.#decoder = new NdjsonDecoder(options);
   }
 
@@ -123,14 +124,4 @@ export function parseTranscript(transcript: string | Uint8Array, options: Decode
   for (const decoded of [...decoder.push(transcript), ...decoder.end()])
     out.push(...messagesOf(parser, decoded));
   return out;
-}
-
-/** The source's chunks; a source that is not iterable is one chunk, which the decoder reports as invalid. */
-function chunksOf(source: unknown): Chunks {
-  const s = source as Partial<AsyncIterable<Uint8Array | string> & Iterable<Uint8Array | string>> | null;
-  const asyncIterator = s?.[Symbol.asyncIterator];
-  if (typeof asyncIterator === 'function') return asyncIterator.call(s);
-  const iterator = s?.[Symbol.iterator];
-  if (typeof iterator === 'function' && typeof s !== 'string') return iterator.call(s);
-  return [source as string][Symbol.iterator]();
 }
