@@ -1,3 +1,4 @@
+import { jsonText } from './json-text.ts';
 import type {
   AssistantMessage,
   ContentBlock,
@@ -28,6 +29,15 @@ export class MessageParser {
   /** Parses one decoded line. `line` is its 1-based number (defaults to counting calls). */
   parse(value: unknown, line = this.#line + 1): Message[] {
     this.#line = line;
+    try {
+      return this.#parse(value, line);
+    } catch {
+      // Only a value JSON.parse cannot give gets here (a throwing getter, a revoked proxy).
+      return [invalid('invalid_message', 'value could not be read', line, value)];
+    }
+  }
+
+  #parse(value: unknown, line: number): Message[] {
     if (!isObj(value)) return [invalid('invalid_message', 'line is JSON but not an object', line, value)];
     switch (value.type) {
       case 'system':
@@ -52,16 +62,17 @@ export class MessageParser {
     }
   }
 
-  /** A line the decoder could not turn into JSON. */
+  /** A line the decoder could not turn into JSON, or a chunk it could not read (`raw`). */
   invalidLine(
     code: ParseErrorCode,
     message: string,
     line: number,
     text: string,
     bytes: number,
+    raw?: unknown,
   ): ErrorMessage {
     this.#line = line;
-    return { type: 'error', code, message, line, text, bytes, raw: undefined };
+    return { type: 'error', code, message, line, text, bytes, raw };
   }
 
   #system(o: Obj, line: number): Message {
@@ -341,19 +352,11 @@ function result(o: Obj, line: number): Message {
 }
 
 function invalid(code: ParseErrorCode, message: string, line: number, raw: unknown): ErrorMessage {
-  const text = safeStringify(raw);
+  const text = jsonText(raw);
   return { type: 'error', code, message, line, text, bytes: utf8.encode(text).length, raw };
 }
 
 const utf8 = new TextEncoder();
-
-function safeStringify(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
 
 function textOf(content: ContentBlock[]): string {
   let text = '';
@@ -364,9 +367,9 @@ function textOf(content: ContentBlock[]): string {
 /** A tool result's content as text: strings as they are, text blocks joined, other blocks as JSON. */
 function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return content === undefined ? '' : safeStringify(content);
+  if (!Array.isArray(content)) return content === undefined ? '' : jsonText(content);
   return content
-    .map((b) => (isObj(b) && b.type === 'text' && typeof b.text === 'string' ? b.text : safeStringify(b)))
+    .map((b) => (isObj(b) && b.type === 'text' && typeof b.text === 'string' ? b.text : jsonText(b)))
     .join('\n');
 }
 

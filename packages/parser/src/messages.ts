@@ -280,10 +280,18 @@ export type StopMessage = z.infer<typeof StopMessageSchema>;
 
 // ---- what could not be read ----
 
-export const PARSE_ERROR_CODES = ['invalid_json', 'line_too_long', 'invalid_message'] as const;
+export const PARSE_ERROR_CODES = [
+  'invalid_json',
+  'line_too_long',
+  'invalid_message',
+  'invalid_chunk',
+] as const;
 export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];
 
-/** A line that is not a message: not JSON, over the length cap, or JSON of the wrong shape. */
+/**
+ * A line that is not a message: not JSON, over the length cap, or JSON of the wrong shape; or a chunk of the
+ * source that is not text or bytes (`invalid_chunk`, with the chunk as `raw`).
+ */
 export const ErrorMessageSchema = z.object({
   type: z.literal('error'),
   code: z.enum(PARSE_ERROR_CODES),
