@@ -4,7 +4,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClaudeSandbox, MessagesApiStandIn, type Responder, reply } from '@ccflow/testing';
+import {
+  ClaudeSandbox,
+  GATEWAY_ENV,
+  MessagesApiStandIn,
+  type Responder,
+  reply,
+  textWithRateLimit,
+  usageLimitReply,
+} from '@ccflow/testing';
 
 interface Scenario {
   args?: string[];
@@ -38,6 +46,8 @@ const thinkThenBash = reply.message([
   },
 ]);
 const partial = ['--include-partial-messages'];
+/** A reset time a few hours ahead, on the hour (the CLI only reports resets in the future). */
+const resetsAt = (Math.floor(Date.now() / 3_600_000) + 3) * 3_600_000;
 
 const scenarios: Record<string, Scenario> = {
   text: { replies: [reply.text('Hello from the stand-in. Ünïcødé ✓ 日本語 🚀')] },
@@ -91,6 +101,24 @@ const scenarios: Record<string, Scenario> = {
     sigintAfterMs: 2500,
   },
   'stream-cut': { replies: [reply.text('This stream is cut mid-way.', { cutAfterEvents: 3 })] },
+  'usage-limit': { env: { ...GATEWAY_ENV }, replies: [usageLimitReply(resetsAt)] },
+  'rate-limit-allowed': {
+    env: { ...GATEWAY_ENV },
+    replies: [textWithRateLimit('Within limits.', { status: 'allowed', resetsAt })],
+  },
+  'background-task': {
+    args: ['--allowedTools', 'Bash'],
+    replies: [
+      reply.toolUse('Bash', { command: 'sleep 1; echo bg-done', description: 'bg', run_in_background: true }),
+      reply.text('Started it.'),
+      reply.text('It finished.'),
+    ],
+  },
+  replay: {
+    args: ['--input-format', 'stream-json', '--replay-user-messages'],
+    stdin: `${JSON.stringify({ type: 'user', message: { role: 'user', content: 'Echo me' } })}\n`,
+    replies: [reply.text('Echoed.')],
+  },
   'multi-turn-stdin': {
     args: ['--input-format', 'stream-json'],
     stdin: [

@@ -1,3 +1,4 @@
+import { PINNED_CLAUDE_VERSION } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { fixture, fixtureLines, fixtureNames } from '../test/fixtures.ts';
 import { collectText, collectThinking } from './collect.ts';
@@ -28,7 +29,7 @@ describe('MessageParser on transcripts recorded from the real CLI', () => {
     expect(init.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(init.uuid).toMatch(/^[0-9a-f-]{36}$/);
     expect(init.tools).toContain('Bash');
-    expect(init.claudeCodeVersion).toBe('2.1.331');
+    expect(init.claudeCodeVersion).toBe(PINNED_CLAUDE_VERSION);
     expect(init.permissionMode).toBe('default');
     expect(init.raw.capabilities).toBeInstanceOf(Array);
   });
@@ -185,12 +186,12 @@ describe('MessageParser on lines the CLI might print one day', () => {
       { type: 'unknown', rawType: 'control_response', sessionId: 's', raw: expect.any(Object) },
     ]);
     expect(one({ foo: 1 })).toEqual([{ type: 'unknown', rawType: undefined, raw: { foo: 1 } }]);
-    expect(one({ type: 'system', subtype: 'compact_boundary', uuid: 'u' })).toEqual([
+    expect(one({ type: 'system', subtype: 'session_state_changed', uuid: 'u' })).toEqual([
       {
         type: 'unknown_system',
-        subtype: 'compact_boundary',
+        subtype: 'session_state_changed',
         uuid: 'u',
-        raw: { type: 'system', subtype: 'compact_boundary', uuid: 'u' },
+        raw: { type: 'system', subtype: 'session_state_changed', uuid: 'u' },
       },
     ]);
   });
