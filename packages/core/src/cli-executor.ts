@@ -12,6 +12,7 @@ import {
   ConfigurationError,
   MCPServerError,
   ParseError,
+  PermissionDeniedError,
 } from './errors.ts';
 import type { ExecuteRequest, Executor } from './executor.ts';
 import { findCli } from './find-cli.ts';
@@ -59,7 +60,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  *
  * The prompt is sent with `options.context` attached (see `preparePrompt`); a blank one is refused before anything
  * starts. An MCP server the CLI's `init` reports `failed` or `needs-auth` is a `ccflow.mcp_server.unavailable` event
- * on the execution span; with `strictMcp` it also ends the run with `MCPServerError`.
+ * on the execution span; with `strictMcp` it also ends the run with `MCPServerError`. With `strictPermissions`, a
+ * tool call the CLI refuses (its `permission_denied` notice) ends the run with `PermissionDeniedError`.
  */
 export class CLIExecutor implements Executor {
   readonly #cliPath: string | undefined;
@@ -191,6 +193,14 @@ export class CLIExecutor implements Executor {
                 const which = failed.map((f) => `${f.name} (${f.status})`).join(', ');
                 fail(new MCPServerError(`MCP servers not available: ${which}`, failed, sessionId));
               }
+            }
+            // Strict: the denial is still yielded, then the run ends with the error.
+            if (
+              message.type === 'system' &&
+              message.subtype === 'permission_denied' &&
+              options.strictPermissions
+            ) {
+              fail(new PermissionDeniedError(message.message, message.toolName, message.toolUseId));
             }
             if (message.type === 'result') {
               resultSeen = true;
