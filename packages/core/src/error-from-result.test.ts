@@ -13,10 +13,10 @@ import { errorFromResult } from './query-result.ts';
 const transcript = (name: string): Message[] =>
   parseTranscript(readFileSync(new URL(`../../parser/test/fixtures/${name}.ndjson`, import.meta.url)));
 const resultOf = (name: string) => transcript(name).find((m): m is ResultMessage => m.type === 'result')!;
-const noticeOf = (name: string) =>
-  transcript(name).find((m) => m.type === 'assistant' && m.error !== undefined)?.raw.error as
-    | string
-    | undefined;
+const noticeOf = (name: string) => {
+  for (const m of transcript(name)) if (m.type === 'assistant' && m.error !== undefined) return m.error;
+  return undefined;
+};
 
 describe('errorFromResult on what the CLI prints', () => {
   it('a usage limit is UsageLimitError with the reset the CLI reported, retryable, not counted as unwell', () => {
