@@ -111,7 +111,7 @@ export const CLIAgentOptionsSchema = z.strictObject({
   mcpServers: z.record(nonEmpty, MCPServerConfigSchema).optional(),
   strictMcp: z.boolean().default(false),
   /** End the run with `PermissionDeniedError` when the CLI refuses a tool call, instead of letting the turn go on. */
-  strictPermissions: z.boolean().default(false),
+  strictPermissions: z.boolean().optional(),
 
   // session
   sessionId: z.uuid().optional(),
