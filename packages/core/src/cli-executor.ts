@@ -12,6 +12,7 @@ import {
   ConfigurationError,
   MCPServerError,
   ParseError,
+  PermissionDeniedError,
 } from './errors.ts';
 import { CLI_CAPABILITIES, type ExecuteRequest, type Executor } from './executor.ts';
 import { findCli } from './find-cli.ts';
@@ -61,7 +62,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  *
  * The prompt is sent with `options.context` attached (see `preparePrompt`); a blank one is refused before anything
  * starts. An MCP server the CLI's `init` reports `failed` or `needs-auth` is a `ccflow.mcp_server.unavailable` event
- * on the execution span; with `strictMcp` it also ends the run with `MCPServerError`.
+ * on the execution span; with `strictMcp` it also ends the run with `MCPServerError`. With `strictPermissions`, a
+ * tool call the CLI refuses (its `permission_denied` notice) ends the run with `PermissionDeniedError`.
  */
 export class CLIExecutor implements Executor {
   readonly specificationVersion = 'v1';
@@ -219,6 +221,14 @@ export class CLIExecutor implements Executor {
                 break reading;
               }
               continue;
+            }
+            // Strict: the denial is still yielded, then the run ends with the error.
+            if (
+              message.type === 'system' &&
+              message.subtype === 'permission_denied' &&
+              options.strictPermissions
+            ) {
+              fail(new PermissionDeniedError(message.message, message.toolName, message.toolUseId));
             }
             if (message.type === 'result') {
               resultSeen = true;

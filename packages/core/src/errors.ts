@@ -83,7 +83,7 @@ const RETRYABLE_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
 
 /** The CLI failed: an error result, a crash, or an exit without a result. */
 export class CLIExecutionError extends CCFlowError {
-  static override readonly code = 'CLI_EXECUTION';
+  static override readonly code: string = 'CLI_EXECUTION';
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly stderr: string;
@@ -104,6 +104,40 @@ export class CLIExecutionError extends CCFlowError {
   /** Transient API failures (429, 5xx, 529) are worth another try; limits and bad requests are not. */
   override get isRetryable(): boolean {
     return this.apiErrorStatus !== null && RETRYABLE_STATUS.has(this.apiErrorStatus);
+  }
+}
+
+export interface UsageLimitDetails extends CLIExecutionDetails {
+  /** When the limit resets, in ms since the epoch. */
+  resetsAt?: number;
+  /** Which limit: `five_hour`, `seven_day`, `overage`, ... */
+  rateLimitType?: string;
+}
+
+/**
+ * The account's usage limit stopped the turn: the CLI's `rate_limit_event` said `rejected`, or its result said
+ * `usage_limit_reached`. Nothing is wrong with the CLI or the request; the same call succeeds after `resetsAt`.
+ * Retryable only when the reset time is known (the retry decorator waits for it, within its bound).
+ */
+export class UsageLimitError extends CLIExecutionError {
+  static override readonly code = 'USAGE_LIMIT';
+  /** When the limit resets, when the CLI said. */
+  readonly resetsAt: Date | undefined;
+  readonly rateLimitType: string | undefined;
+  /** Seconds from when the error was made until the reset (0 when it has passed); undefined when not known. */
+  readonly retryAfter: number | undefined;
+
+  constructor(message: string, details: UsageLimitDetails = {}, options?: CCFlowErrorOptions) {
+    super(message, details, options);
+    const { resetsAt } = details;
+    const known = resetsAt !== undefined && Number.isFinite(resetsAt);
+    this.resetsAt = known ? new Date(resetsAt) : undefined;
+    this.rateLimitType = details.rateLimitType;
+    this.retryAfter = known ? Math.max(0, (resetsAt - Date.now()) / 1000) : undefined;
+  }
+
+  override get isRetryable(): boolean {
+    return this.resetsAt !== undefined;
   }
 }
 
@@ -139,10 +173,14 @@ export class ParseError extends CCFlowError {
   }
 }
 
+/** No session of that id (in a store, or for the CLI's `--resume`), or none to continue (`sessionId` empty). */
 export class SessionNotFoundError extends CCFlowError {
   static override readonly code = 'SESSION_NOT_FOUND';
-  constructor(readonly sessionId: string) {
-    super(`session not found: ${sessionId}`);
+  constructor(
+    readonly sessionId: string,
+    message = `session not found: ${sessionId}`,
+  ) {
+    super(message);
   }
 }
 
@@ -193,11 +231,13 @@ export class ToonEncodingError extends CCFlowError {
   static override readonly code = 'TOON_ENCODING';
 }
 
+/** The CLI refused a tool call for want of permission (raised only with `strictPermissions`). */
 export class PermissionDeniedError extends CCFlowError {
   static override readonly code = 'PERMISSION_DENIED';
   constructor(
     message: string,
     readonly toolName?: string,
+    readonly toolUseId?: string,
   ) {
     super(message);
   }

@@ -111,6 +111,8 @@ export const CLIAgentOptionsSchema = z.strictObject({
   agents: z.record(z.string(), AgentDefinitionSchema).optional(),
   mcpServers: z.record(nonEmpty, MCPServerConfigSchema).optional(),
   strictMcp: z.boolean().default(false),
+  /** End the run with `PermissionDeniedError` when the CLI refuses a tool call, instead of letting the turn go on. */
+  strictPermissions: z.boolean().optional(),
 
   // session
   sessionId: z.uuid().optional(),

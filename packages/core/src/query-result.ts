@@ -1,5 +1,12 @@
 import { collectText, type Message, type ResultMessage } from '@ccflow/parser';
-import { AbortedError, CCFlowError, CLIAuthenticationError, CLIExecutionError } from './errors.ts';
+import {
+  AbortedError,
+  CCFlowError,
+  CLIAuthenticationError,
+  CLIExecutionError,
+  SessionNotFoundError,
+  UsageLimitError,
+} from './errors.ts';
 import { failedMcpServers, type McpServerFailure } from './mcp-status.ts';
 
 export interface QueryUsage {
@@ -40,9 +47,17 @@ export interface QueryResult {
   unavailableMcpServers: McpServerFailure[];
 }
 
+const NO_SESSION = /^No conversation found with session ID: (.+)$/;
+const NOTHING_TO_CONTINUE = /^No conversation found to continue/;
+
 /**
- * The typed error for a failed result: an authentication error for a 401/403 or when the CLI's error notice said
- * `authentication_failed` (no credentials at all: the result then carries no status), else an execution error.
+ * The typed error for a failed result:
+ * - `CLIAuthenticationError` for a 401/403, or when the CLI's error notice said `authentication_failed` (no
+ *   credentials at all: the result then carries no status);
+ * - `UsageLimitError` when the account's usage limit stopped the turn (the turn's `rate_limit_event` said
+ *   `rejected`, or the result `usage_limit_reached`), with the reset time;
+ * - `SessionNotFoundError` when the CLI had no conversation to resume (`--resume <id>`) or continue;
+ * - else `CLIExecutionError`.
  * `notice` is the `error` of the CLI's API-error `assistant` line of the turn, when there was one.
  */
 export function errorFromResult(result: ResultMessage, notice?: string): CCFlowError {
@@ -52,11 +67,21 @@ export function errorFromResult(result: ResultMessage, notice?: string): CCFlowE
   if (status === 401 || status === 403 || notice === 'authentication_failed') {
     return new CLIAuthenticationError(message);
   }
-  return new CLIExecutionError(message, {
-    subtype: result.subtype,
-    apiErrorStatus: status,
-    sessionId: result.sessionId,
-  });
+  const details = { subtype: result.subtype, apiErrorStatus: status, sessionId: result.sessionId };
+  const limit = result.rateLimit;
+  if (result.apiError === 'usage_limit_reached' || limit?.status === 'rejected') {
+    return new UsageLimitError(message, {
+      ...details,
+      resetsAt: limit?.resetsAt,
+      rateLimitType: limit?.rateLimitType,
+    });
+  }
+  for (const error of result.errors) {
+    const missing = NO_SESSION.exec(error);
+    if (missing) return new SessionNotFoundError(missing[1] as string, error);
+    if (NOTHING_TO_CONTINUE.test(error)) return new SessionNotFoundError('', error);
+  }
+  return new CLIExecutionError(message, details);
 }
 
 /** Runs a message stream to its end and sums it up. Never throws: a failure is a failed `QueryResult`. */

@@ -206,8 +206,8 @@ describe('CLIExecutor: what the CLI receives', () => {
     expect(error).toBeUndefined();
     const { argv } = readRecord(record);
     expect(argv).toContain('--model=-m');
-    expect(argv).toContain('--system-prompt=--help');
-    expect(argv).toContain('--append-system-prompt=-p --verbose');
+    expect(argv.some((a: string) => a.startsWith('--system-prompt-file='))).toBe(true);
+    expect(argv.some((a: string) => a.startsWith('--append-system-prompt-file='))).toBe(true);
     expect(argv).not.toContain('--help');
     expect(argv).not.toContain('-m');
   });

@@ -1,121 +1,17 @@
 /**
  * Records the parser's fixtures from the real `claude` CLI talking to the loopback stand-in.
- * Run: pnpm --filter @ccflow/parser record-fixtures  (rewrites test/fixtures/*.ndjson)
+ * Run: pnpm --filter @ccflow/parser record-fixtures [name...]  (rewrites test/fixtures/*.ndjson)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClaudeSandbox, MessagesApiStandIn, type Responder, reply } from '@ccflow/testing';
-
-interface Scenario {
-  args?: string[];
-  stdin?: string;
-  replies: Responder[];
-  env?: Record<string, string>;
-  /** Send SIGINT this many ms after start (the CLI's graceful stop). */
-  sigintAfterMs?: number;
-}
-
-const schema = JSON.stringify({
-  type: 'object',
-  properties: { answer: { type: 'number' } },
-  required: ['answer'],
-});
-const hooks = JSON.stringify({
-  hooks: {
-    PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'echo pre-tool-hook-ran' }] }],
-  },
-});
-const thinkThenBash = reply.message([
-  {
-    type: 'thinking',
-    thinking: 'The user wants the date; I will run echo.',
-    signature: 'c2lnbmF0dXJlLWJhc2g=',
-  },
-  {
-    type: 'tool_use',
-    name: 'Bash',
-    input: { command: 'echo hi-from-tool', description: 'Print a greeting' },
-  },
-]);
-const partial = ['--include-partial-messages'];
-
-const scenarios: Record<string, Scenario> = {
-  text: { replies: [reply.text('Hello from the stand-in. Ünïcødé ✓ 日本語 🚀')] },
-  'text-partial': {
-    args: partial,
-    replies: [reply.text('Hello from the stand-in, streamed in small pieces. ✓ 🚀')],
-  },
-  thinking: { replies: [reply.thinking('Let me think about 2+2. It is 4.', 'The answer is 4.')] },
-  'thinking-partial': {
-    args: partial,
-    replies: [reply.thinking('Let me think about 2+2 carefully. It is 4.', 'The answer is 4.')],
-  },
-  'tool-bash': {
-    args: ['--allowedTools', 'Bash'],
-    replies: [thinkThenBash, reply.text('The tool printed hi-from-tool.')],
-  },
-  'tool-bash-partial': {
-    args: ['--allowedTools', 'Bash', ...partial],
-    replies: [thinkThenBash, reply.text('The tool printed hi-from-tool.')],
-  },
-  'tool-denied': {
-    args: ['--permission-mode', 'default'],
-    replies: [
-      reply.toolUse('Write', { file_path: 'denied.txt', content: 'x' }),
-      reply.text('I could not write the file.'),
-    ],
-  },
-  structured: {
-    args: ['--json-schema', schema],
-    replies: [reply.toolUse('StructuredOutput', { answer: 4 })],
-  },
-  'error-401': { replies: [reply.error(401, { message: 'invalid x-api-key' })] },
-  'error-529-retried': {
-    env: { CLAUDE_CODE_MAX_RETRIES: '2' },
-    replies: [reply.overloaded(), reply.rateLimited(0), reply.text('Recovered after retries.')],
-  },
-  'error-500': { replies: [reply.error(500, { message: 'Internal server error' })] },
-  'max-turns': {
-    args: ['--max-turns', '1', '--allowedTools', 'Bash'],
-    replies: [thinkThenBash, reply.text('never')],
-  },
-  'max-budget': { args: ['--max-budget-usd', '0.0001'], replies: [reply.text('Over budget already.')] },
-  'resume-missing': { args: ['--resume', '00000000-0000-4000-8000-000000000000'], replies: [] },
-  hooks: {
-    args: ['--allowedTools', 'Bash', '--settings', hooks, '--include-hook-events'],
-    replies: [thinkThenBash, reply.text('Hooked.')],
-  },
-  interrupted: {
-    args: partial,
-    replies: [reply.text('This stream stalls and never finishes.', { stallAfterEvents: 3 })],
-    sigintAfterMs: 2500,
-  },
-  'stream-cut': { replies: [reply.text('This stream is cut mid-way.', { cutAfterEvents: 3 })] },
-  'multi-turn-stdin': {
-    args: ['--input-format', 'stream-json'],
-    stdin: [
-      JSON.stringify({ type: 'user', message: { role: 'user', content: 'First question' } }),
-      JSON.stringify({ type: 'user', message: { role: 'user', content: 'Second question' } }),
-      '',
-    ].join('\n'),
-    replies: [reply.text('First answer.'), reply.text('Second answer.')],
-  },
-};
+import { runScenario, scenarios } from './scenarios.ts';
 
 const outDir = join(import.meta.dirname, '..', 'test', 'fixtures');
 const only = process.argv.slice(2);
 
 for (const [name, s] of Object.entries(scenarios)) {
   if (only.length > 0 && !only.includes(name)) continue;
-  await using standIn = await MessagesApiStandIn.start();
-  standIn.enqueue(...s.replies);
-  await using box = new ClaudeSandbox({ baseUrl: standIn.url, env: s.env });
-  const args = ['-p', '--output-format', 'stream-json', '--verbose', ...(s.args ?? [])];
-  const run = box.start(args, { stdin: s.stdin ?? 'Say hi', timeoutMs: 60_000 });
-  if (s.sigintAfterMs !== undefined) setTimeout(() => run.child.kill('SIGINT'), s.sigintAfterMs);
-  const result = await run.result;
-  writeFileSync(join(outDir, `${name}.ndjson`), result.stdout);
-  console.log(
-    `${name}: exit ${result.exitCode}, ${result.lines.length} lines, ${standIn.requests.length} requests`,
-  );
+  const run = await runScenario(s);
+  writeFileSync(join(outDir, `${name}.ndjson`), run.stdout);
+  console.log(`${name}: exit ${run.exitCode}, ${run.lines} lines, ${run.requests} requests`);
 }

@@ -7,6 +7,7 @@ export {
 export { MessageParser } from './message-parser.ts';
 export * from './messages.ts';
 export {
+  type Chunk,
   DEFAULT_MAX_LINE_BYTES,
   type DecodedLine,
   type DecodeOptions,

@@ -1,13 +1,16 @@
+import { jsonText } from './json-text.ts';
 import type {
   AssistantMessage,
   ContentBlock,
   ErrorMessage,
   Message,
   ParseErrorCode,
+  PermissionDenial,
+  RateLimitInfo,
   ResultMessage,
   Usage,
 } from './messages.ts';
-import { HOOK_SUBTYPES } from './messages.ts';
+import { HOOK_SUBTYPES, TASK_SUBTYPES } from './messages.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -24,10 +27,21 @@ export class MessageParser {
   readonly #streamed = new RecentSet();
   readonly #toolNames = new Map<string, string>();
   #streamingMessageId: string | undefined;
+  /** The last rate-limit status since the last result, given to the next result. */
+  #rateLimit: RateLimitInfo | undefined;
 
   /** Parses one decoded line. `line` is its 1-based number (defaults to counting calls). */
   parse(value: unknown, line = this.#line + 1): Message[] {
     this.#line = line;
+    try {
+      return this.#parse(value, line);
+    } catch {
+      // Only a value JSON.parse cannot give gets here (a throwing getter, a revoked proxy).
+      return [invalid('invalid_message', 'value could not be read', line, value)];
+    }
+  }
+
+  #parse(value: unknown, line: number): Message[] {
     if (!isObj(value)) return [invalid('invalid_message', 'line is JSON but not an object', line, value)];
     switch (value.type) {
       case 'system':
@@ -38,8 +52,52 @@ export class MessageParser {
         return this.#user(value, line);
       case 'stream_event':
         return this.#streamEvent(value, line);
-      case 'result':
-        return [result(value, line)];
+      case 'result': {
+        const out = result(value, line, this.#rateLimit);
+        this.#rateLimit = undefined;
+        return [out];
+      }
+      case 'rate_limit_event': {
+        const info = rateLimitInfo(value.rate_limit_info);
+        if (info === undefined)
+          return [invalid('invalid_message', 'rate_limit_event without rate_limit_info.status', line, value)];
+        this.#rateLimit = info;
+        return [{ type: 'rate_limit_event', ...ids(value), ...info, raw: value }];
+      }
+      case 'tool_progress':
+        return [
+          {
+            type: 'tool_progress',
+            ...ids(value),
+            toolUseId: str(value.tool_use_id),
+            toolName: str(value.tool_name),
+            parentToolUseId: optStr(value.parent_tool_use_id) ?? null,
+            elapsedMs: Math.round(num(value.elapsed_time_seconds) * 1000),
+            taskId: optStr(value.task_id),
+            raw: value,
+          },
+        ];
+      case 'tool_use_summary':
+        return [
+          {
+            type: 'tool_use_summary',
+            ...ids(value),
+            summary: str(value.summary),
+            precedingToolUseIds: strings(value.preceding_tool_use_ids),
+            raw: value,
+          },
+        ];
+      case 'auth_status':
+        return [
+          {
+            type: 'auth_status',
+            ...ids(value),
+            isAuthenticating: value.isAuthenticating === true,
+            output: strings(value.output),
+            error: optStr(value.error),
+            raw: value,
+          },
+        ];
       default:
         return [
           {
@@ -52,16 +110,17 @@ export class MessageParser {
     }
   }
 
-  /** A line the decoder could not turn into JSON. */
+  /** A line the decoder could not turn into JSON, or a chunk it could not read (`raw`). */
   invalidLine(
     code: ParseErrorCode,
     message: string,
     line: number,
     text: string,
     bytes: number,
+    raw?: unknown,
   ): ErrorMessage {
     this.#line = line;
-    return { type: 'error', code, message, line, text, bytes, raw: undefined };
+    return { type: 'error', code, message, line, text, bytes, raw };
   }
 
   #system(o: Obj, line: number): Message {
@@ -132,7 +191,67 @@ export class MessageParser {
           toolUseId: str(o.tool_use_id),
           message: str(o.message),
         };
+      case 'compact_boundary': {
+        const meta = isObj(o.compact_metadata) ? o.compact_metadata : {};
+        return {
+          type: 'system' as const,
+          ...id,
+          raw: o,
+          subtype,
+          trigger: str(meta.trigger),
+          preTokens: num(meta.pre_tokens),
+          postTokens: optNum(meta.post_tokens),
+        };
+      }
+      case 'background_tasks_changed':
+        return {
+          type: 'system' as const,
+          ...id,
+          raw: o,
+          subtype,
+          tasks: Array.isArray(o.tasks)
+            ? o.tasks.filter(isObj).map((t) => ({
+                taskId: str(t.task_id),
+                taskType: str(t.task_type),
+                description: str(t.description),
+              }))
+            : [],
+        };
+      case 'informational':
+        return {
+          type: 'system' as const,
+          ...id,
+          raw: o,
+          subtype,
+          content: str(o.content),
+          level: str(o.level),
+          toolUseId: optStr(o.tool_use_id),
+        };
+      case 'notification':
+        return {
+          type: 'system' as const,
+          ...id,
+          raw: o,
+          subtype,
+          key: str(o.key),
+          text: str(o.text),
+          priority: str(o.priority),
+        };
       default:
+        if ((TASK_SUBTYPES as readonly unknown[]).includes(subtype)) {
+          const patch = isObj(o.patch) ? o.patch : {};
+          return {
+            type: 'system' as const,
+            ...id,
+            raw: o,
+            subtype: subtype as (typeof TASK_SUBTYPES)[number],
+            taskId: str(o.task_id),
+            toolUseId: optStr(o.tool_use_id),
+            description: optStr(o.description) ?? optStr(patch.description),
+            status: optStr(o.status) ?? optStr(patch.status),
+            summary: optStr(o.summary),
+          };
+        }
         if ((HOOK_SUBTYPES as readonly unknown[]).includes(subtype)) {
           return {
             type: 'system' as const,
@@ -227,6 +346,7 @@ export class MessageParser {
         toolUseResult: o.tool_use_result,
         parentToolUseId,
         isSynthetic: o.isSynthetic === true,
+        isReplay: o.isReplay === true,
         raw: o,
       },
     ];
@@ -315,7 +435,7 @@ function turnCost(o: Obj): number {
   return sum;
 }
 
-function result(o: Obj, line: number): Message {
+function result(o: Obj, line: number, rateLimit: RateLimitInfo | undefined): Message {
   if (typeof o.subtype !== 'string') return invalid('invalid_message', 'result without subtype', line, o);
   const usage = isObj(o.usage) ? o.usage : {};
   const details = isObj(usage.output_tokens_details) ? usage.output_tokens_details : {};
@@ -342,28 +462,47 @@ function result(o: Obj, line: number): Message {
     turnCostUsd: turnCost(o),
     usage: parsedUsage,
     modelUsage: records(o.modelUsage),
-    permissionDenials: Array.isArray(o.permission_denials) ? o.permission_denials : [],
+    permissionDenials: Array.isArray(o.permission_denials)
+      ? o.permission_denials.filter(isObj).map(denial)
+      : [],
     stopReason: optStr(o.stop_reason) ?? null,
     apiErrorStatus: typeof o.api_error_status === 'number' ? o.api_error_status : null,
+    apiError: optStr(o.api_error),
+    terminalReason: optStr(o.terminal_reason),
+    ttftMs: optNum(o.ttft_ms),
+    rateLimit,
     raw: o,
   };
   return msg;
 }
 
+function denial(d: Obj): PermissionDenial {
+  return {
+    toolName: str(d.tool_name),
+    toolUseId: str(d.tool_use_id),
+    toolInput: isObj(d.tool_input) ? d.tool_input : {},
+  };
+}
+
+/** A `rate_limit_info` with its times in ms; undefined without a status. */
+function rateLimitInfo(v: unknown): RateLimitInfo | undefined {
+  if (!isObj(v) || typeof v.status !== 'string') return undefined;
+  const resetsAt = optNum(v.resetsAt);
+  return {
+    status: v.status,
+    resetsAt: resetsAt === undefined ? undefined : resetsAt * 1000,
+    rateLimitType: optStr(v.rateLimitType),
+    utilization: optNum(v.utilization),
+    isUsingOverage: typeof v.isUsingOverage === 'boolean' ? v.isUsingOverage : undefined,
+  };
+}
+
 function invalid(code: ParseErrorCode, message: string, line: number, raw: unknown): ErrorMessage {
-  const text = safeStringify(raw);
+  const text = jsonText(raw);
   return { type: 'error', code, message, line, text, bytes: utf8.encode(text).length, raw };
 }
 
 const utf8 = new TextEncoder();
-
-function safeStringify(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
 
 function textOf(content: ContentBlock[]): string {
   let text = '';
@@ -374,9 +513,9 @@ function textOf(content: ContentBlock[]): string {
 /** A tool result's content as text: strings as they are, text blocks joined, other blocks as JSON. */
 function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return content === undefined ? '' : safeStringify(content);
+  if (!Array.isArray(content)) return content === undefined ? '' : jsonText(content);
   return content
-    .map((b) => (isObj(b) && b.type === 'text' && typeof b.text === 'string' ? b.text : safeStringify(b)))
+    .map((b) => (isObj(b) && b.type === 'text' && typeof b.text === 'string' ? b.text : jsonText(b)))
     .join('\n');
 }
 
@@ -398,6 +537,9 @@ function optStr(v: unknown): string | undefined {
 }
 function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+function optNum(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];

@@ -5,7 +5,8 @@ import { z } from 'zod';
  *
  * Two levels, one stream:
  * - **Line-level** messages are one per NDJSON line the CLI printed (`system`, `assistant`, `user`, `stream_event`,
- *   `result`), each keeping the whole line as `raw` so no field the CLI adds is lost.
+ *   `result`, `rate_limit_event`, `tool_progress`, `tool_use_summary`, `auth_status`), each keeping the whole line
+ *   as `raw` so no field the CLI adds is lost.
  * - **Block-level views** (`text`, `thinking`, `tool_use`, `tool_result`, `stop`) follow the line they were derived
  *   from. Every piece of text and thinking appears in exactly one view: from `stream_event` deltas when the CLI
  *   streamed partial messages for that API message, else from the `assistant` line. Print `text` views to show text
@@ -129,6 +130,73 @@ export const HookMessageSchema = z.object({
 });
 export type HookMessage = z.infer<typeof HookMessageSchema>;
 
+/** The CLI compacted the conversation (`/compact`, or automatically near the context limit). */
+export const CompactBoundaryMessageSchema = z.object({
+  type: z.literal('system'),
+  subtype: z.literal('compact_boundary'),
+  ...lineIds,
+  /** `manual` or `auto`. */
+  trigger: z.string(),
+  /** Context tokens before and (when the CLI says) after compacting. */
+  preTokens: z.number(),
+  postTokens: z.number().optional(),
+  raw: looseRecord,
+});
+export type CompactBoundaryMessage = z.infer<typeof CompactBoundaryMessageSchema>;
+
+export const TASK_SUBTYPES = ['task_started', 'task_progress', 'task_updated', 'task_notification'] as const;
+
+/**
+ * A background task (a subagent, a backgrounded shell) starting, progressing, changing or ending. `status` is the
+ * notification's (`completed`, `failed`, `stopped`) or the update's new status.
+ */
+export const TaskMessageSchema = z.object({
+  type: z.literal('system'),
+  subtype: z.enum(TASK_SUBTYPES),
+  ...lineIds,
+  taskId: z.string(),
+  toolUseId: z.string().optional(),
+  description: z.string().optional(),
+  status: z.string().optional(),
+  summary: z.string().optional(),
+  raw: looseRecord,
+});
+export type TaskMessage = z.infer<typeof TaskMessageSchema>;
+
+/** The set of running background tasks changed; `tasks` is the new set. */
+export const BackgroundTasksChangedMessageSchema = z.object({
+  type: z.literal('system'),
+  subtype: z.literal('background_tasks_changed'),
+  ...lineIds,
+  tasks: z.array(z.object({ taskId: z.string(), taskType: z.string(), description: z.string() })),
+  raw: looseRecord,
+});
+export type BackgroundTasksChangedMessage = z.infer<typeof BackgroundTasksChangedMessageSchema>;
+
+/** A notice the CLI shows the user (`level`: `info`, `notice`, `suggestion`, `warning`). */
+export const InformationalMessageSchema = z.object({
+  type: z.literal('system'),
+  subtype: z.literal('informational'),
+  ...lineIds,
+  content: z.string(),
+  level: z.string(),
+  toolUseId: z.string().optional(),
+  raw: looseRecord,
+});
+export type InformationalMessage = z.infer<typeof InformationalMessageSchema>;
+
+/** A notification the CLI raises (`priority`: `low`, `medium`, `high`, `immediate`). */
+export const NotificationMessageSchema = z.object({
+  type: z.literal('system'),
+  subtype: z.literal('notification'),
+  ...lineIds,
+  key: z.string(),
+  text: z.string(),
+  priority: z.string(),
+  raw: looseRecord,
+});
+export type NotificationMessage = z.infer<typeof NotificationMessageSchema>;
+
 /** A `system` line of a subtype this version of the parser does not know. */
 export const UnknownSystemMessageSchema = z.object({
   type: z.literal('unknown_system'),
@@ -169,9 +237,69 @@ export const UserMessageSchema = z.object({
   parentToolUseId: z.string().nullable(),
   /** A message the CLI wrote itself, not the user. */
   isSynthetic: z.boolean(),
+  /** The CLI echoing a user message it was given (`--replay-user-messages`), not a new one. */
+  isReplay: z.boolean(),
   raw: looseRecord,
 });
 export type UserMessage = z.infer<typeof UserMessageSchema>;
+
+/** What the API's rate limiter said of the account, as the CLI reports it (subscription and gateway logins). */
+export const RateLimitInfoSchema = z.object({
+  /** `allowed`, `allowed_warning` or `rejected`. */
+  status: z.string(),
+  /** When the limit resets, in ms since the epoch (the CLI prints seconds). */
+  resetsAt: z.number().optional(),
+  /** Which limit: `five_hour`, `seven_day`, `overage`, ... */
+  rateLimitType: z.string().optional(),
+  /** How much of it is used, 0 to 1, when the CLI says. */
+  utilization: z.number().optional(),
+  isUsingOverage: z.boolean().optional(),
+});
+export type RateLimitInfo = z.infer<typeof RateLimitInfoSchema>;
+
+/** The account's rate-limit status changed (status `rejected`: a usage limit stops the turn until `resetsAt`). */
+export const RateLimitEventMessageSchema = z.object({
+  type: z.literal('rate_limit_event'),
+  ...lineIds,
+  ...RateLimitInfoSchema.shape,
+  raw: looseRecord,
+});
+export type RateLimitEventMessage = z.infer<typeof RateLimitEventMessageSchema>;
+
+/** A tool still running: the CLI's heartbeat for long tool calls. */
+export const ToolProgressMessageSchema = z.object({
+  type: z.literal('tool_progress'),
+  ...lineIds,
+  toolUseId: z.string(),
+  toolName: z.string(),
+  parentToolUseId: z.string().nullable(),
+  /** Time since the tool started, in ms (the CLI prints seconds). */
+  elapsedMs: z.number(),
+  taskId: z.string().optional(),
+  raw: looseRecord,
+});
+export type ToolProgressMessage = z.infer<typeof ToolProgressMessageSchema>;
+
+/** The CLI's one-line summary of the tool calls it lists. */
+export const ToolUseSummaryMessageSchema = z.object({
+  type: z.literal('tool_use_summary'),
+  ...lineIds,
+  summary: z.string(),
+  precedingToolUseIds: z.array(z.string()),
+  raw: looseRecord,
+});
+export type ToolUseSummaryMessage = z.infer<typeof ToolUseSummaryMessageSchema>;
+
+/** The CLI signing in (or failing to) during the run. */
+export const AuthStatusMessageSchema = z.object({
+  type: z.literal('auth_status'),
+  ...lineIds,
+  isAuthenticating: z.boolean(),
+  output: z.array(z.string()),
+  error: z.string().optional(),
+  raw: looseRecord,
+});
+export type AuthStatusMessage = z.infer<typeof AuthStatusMessageSchema>;
 
 /** A raw Messages API streaming event (with `--include-partial-messages`). */
 export const StreamEventMessageSchema = z.object({
@@ -189,7 +317,16 @@ export const RESULT_SUBTYPES = [
   'error_max_turns',
   'error_max_budget_usd',
   'error_during_execution',
+  'error_max_structured_output_retries',
 ] as const;
+
+/** A tool call the CLI refused for want of permission. */
+export const PermissionDenialSchema = z.object({
+  toolName: z.string(),
+  toolUseId: z.string(),
+  toolInput: looseRecord,
+});
+export type PermissionDenial = z.infer<typeof PermissionDenialSchema>;
 
 export const ResultMessageSchema = z.object({
   type: z.literal('result'),
@@ -219,9 +356,17 @@ export const ResultMessageSchema = z.object({
   usage: UsageSchema,
   /** Per model, as the CLI reports it: running totals for the CLI session, as `totalCostUsd`, with `costUSD`. */
   modelUsage: z.record(z.string(), looseRecord),
-  permissionDenials: z.array(z.unknown()),
+  permissionDenials: z.array(PermissionDenialSchema),
   stopReason: z.string().nullable(),
   apiErrorStatus: z.number().nullable(),
+  /** The kind of API error that ended the turn, when the CLI names one (e.g. `usage_limit_reached`). */
+  apiError: z.string().optional(),
+  /** Why the turn ended: `completed`, `max_turns`, `api_error`, `budget_exhausted`, ... */
+  terminalReason: z.string().optional(),
+  /** Time to the first token of the turn, in ms. */
+  ttftMs: z.number().optional(),
+  /** The last `rate_limit_event` of the turn, so a usage-limit failure carries its reset time. */
+  rateLimit: RateLimitInfoSchema.optional(),
   raw: looseRecord,
 });
 export type ResultMessage = z.infer<typeof ResultMessageSchema>;
@@ -288,10 +433,18 @@ export type StopMessage = z.infer<typeof StopMessageSchema>;
 
 // ---- what could not be read ----
 
-export const PARSE_ERROR_CODES = ['invalid_json', 'line_too_long', 'invalid_message'] as const;
+export const PARSE_ERROR_CODES = [
+  'invalid_json',
+  'line_too_long',
+  'invalid_message',
+  'invalid_chunk',
+] as const;
 export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];
 
-/** A line that is not a message: not JSON, over the length cap, or JSON of the wrong shape. */
+/**
+ * A line that is not a message: not JSON, over the length cap, or JSON of the wrong shape; or a chunk of the
+ * source that is not text or bytes (`invalid_chunk`, with the chunk as `raw`).
+ */
 export const ErrorMessageSchema = z.object({
   type: z.literal('error'),
   code: z.enum(PARSE_ERROR_CODES),
@@ -322,6 +475,11 @@ export const SystemMessageSchema = z.union([
   ThinkingTokensMessageSchema,
   PermissionDeniedMessageSchema,
   HookMessageSchema,
+  CompactBoundaryMessageSchema,
+  TaskMessageSchema,
+  BackgroundTasksChangedMessageSchema,
+  InformationalMessageSchema,
+  NotificationMessageSchema,
 ]);
 export type SystemMessage = z.infer<typeof SystemMessageSchema>;
 
@@ -332,6 +490,10 @@ export const MessageSchema = z.union([
   UserMessageSchema,
   StreamEventMessageSchema,
   ResultMessageSchema,
+  RateLimitEventMessageSchema,
+  ToolProgressMessageSchema,
+  ToolUseSummaryMessageSchema,
+  AuthStatusMessageSchema,
   TextMessageSchema,
   ThinkingMessageSchema,
   ToolUseMessageSchema,
@@ -350,6 +512,10 @@ export type LineMessage =
   | UserMessage
   | StreamEventMessage
   | ResultMessage
+  | RateLimitEventMessage
+  | ToolProgressMessage
+  | ToolUseSummaryMessage
+  | AuthStatusMessage
   | ErrorMessage
   | UnknownMessage;
 

@@ -2,7 +2,12 @@
 export type DecodedLine =
   | { kind: 'json'; line: number; value: unknown }
   | { kind: 'invalid_json'; line: number; text: string; bytes: number; error: string }
-  | { kind: 'line_too_long'; line: number; head: string; bytes: number };
+  | { kind: 'line_too_long'; line: number; head: string; bytes: number }
+  /** A chunk that is neither text nor bytes, skipped; `line` is the line it came within. */
+  | { kind: 'invalid_chunk'; line: number; chunk: string; value: unknown };
+
+/** What the decoder reads: text or bytes. Other byte views and `ArrayBuffer`s are read as their bytes. */
+export type Chunk = Uint8Array | string;
 
 export interface DecodeOptions {
   /** Longest line decoded, in bytes; longer lines become `line_too_long`. Default 64 MiB. */
@@ -35,6 +40,8 @@ export class NdjsonDecoder {
   /** The chunk being read by {@link next}, from `#start`. */
   #chunk: Uint8Array = EMPTY;
   #start = 0;
+  /** The report of a chunk fed that was not text or bytes, given by the next {@link next}. */
+  #invalid: DecodedLine | undefined;
 
   constructor(options: DecodeOptions = {}) {
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -42,7 +49,7 @@ export class NdjsonDecoder {
   }
 
   /** Decodes the complete lines in `chunk`; the unfinished tail waits for the next chunk. */
-  push(chunk: Uint8Array | string): DecodedLine[] {
+  push(chunk: Chunk): DecodedLine[] {
     this.feed(chunk);
     const out: DecodedLine[] = [];
     for (let line = this.next(); line !== undefined; line = this.next()) out.push(line);
@@ -53,13 +60,21 @@ export class NdjsonDecoder {
    * Takes `chunk` to be decoded line by line with {@link next}: unlike {@link push}, a consumer then holds one decoded
    * line at a time rather than a whole chunk's. Read all its lines before feeding the next chunk.
    */
-  feed(chunk: Uint8Array | string): void {
-    this.#chunk = typeof chunk === 'string' ? this.#bytes.encode(chunk) : chunk;
+  feed(chunk: Chunk): void {
     this.#start = 0;
+    const bytes = typeof chunk === 'string' ? this.#bytes.encode(chunk) : asBytes(chunk);
+    this.#chunk = bytes ?? EMPTY;
+    if (bytes === undefined)
+      this.#invalid = { kind: 'invalid_chunk', line: this.#line + 1, chunk: typeName(chunk), value: chunk };
   }
 
   /** The next complete line of the chunk fed, decoded; `undefined` when the rest of it waits for more bytes. */
   next(): DecodedLine | undefined {
+    if (this.#invalid !== undefined) {
+      const invalid = this.#invalid;
+      this.#invalid = undefined;
+      return invalid;
+    }
     const bytes = this.#chunk;
     for (;;) {
       const nl = bytes.indexOf(NEWLINE, this.#start);
@@ -136,6 +151,33 @@ export class NdjsonDecoder {
   }
 }
 
+/** A chunk's bytes, without copying; undefined when it is not bytes. */
+function asBytes(chunk: unknown): Uint8Array | undefined {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  const tag = Object.prototype.toString.call(chunk);
+  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]')
+    return new Uint8Array(chunk as ArrayBuffer);
+  return undefined;
+}
+
+function typeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+/**
+ * The chunks of a source: an iterable as it is; text or bytes given whole (a string would otherwise be read
+ * character by character, bytes number by number), and anything else, as one chunk.
+ */
+export function chunksOf(source: unknown): AsyncIterable<Chunk> | Iterable<Chunk> {
+  const iterable =
+    typeof source === 'object' &&
+    source !== null &&
+    !ArrayBuffer.isView(source) &&
+    (Symbol.asyncIterator in source || Symbol.iterator in source);
+  return iterable ? (source as AsyncIterable<Chunk> | Iterable<Chunk>) : [source as Chunk];
+}
+
 /** Node's `Buffer` decodes UTF-8 faster than `TextDecoder` (both replace invalid bytes with U+FFFD). */
 const NodeBuffer = (globalThis as { Buffer?: { isBuffer(v: unknown): boolean } }).Buffer;
 
@@ -159,11 +201,11 @@ function isBlank(text: string): boolean {
 
 /** Decodes an NDJSON byte or text stream line by line. */
 export async function* decodeNdjson(
-  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  source: AsyncIterable<Chunk> | Iterable<Chunk>,
   options: DecodeOptions = {},
 ): AsyncGenerator<DecodedLine> {
   const decoder = new NdjsonDecoder(options);
-  for await (const chunk of source) {
+  for await (const chunk of chunksOf(source)) {
     decoder.feed(chunk);
     for (let line = decoder.next(); line !== undefined; line = decoder.next()) yield line;
   }

@@ -63,7 +63,8 @@ describe('parseMessages', () => {
           const nonBlank = lines
             .join('\n')
             .split('\n')
-            .filter((l) => l.trim() !== '').length;
+            // Blank as JSON means it (spaces, tabs, CR): a line of other white space (\v, NBSP) is a line.
+            .filter((l) => !/^[ \t\r]*$/.test(l)).length;
           expect(msgs.filter((m) => 'raw' in m).length).toBe(nonBlank);
         },
       ),

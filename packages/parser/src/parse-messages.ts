@@ -1,6 +1,12 @@
 import { MessageParser } from './message-parser.ts';
 import type { Message } from './messages.ts';
-import { type DecodedLine, type DecodeOptions, NdjsonDecoder } from './ndjson-decoder.ts';
+import {
+  type Chunk,
+  chunksOf,
+  type DecodedLine,
+  type DecodeOptions,
+  NdjsonDecoder,
+} from './ndjson-decoder.ts';
 
 /** Turns one decoded line into its messages. */
 export function messagesOf(parser: MessageParser, decoded: DecodedLine): Message[] {
@@ -19,21 +25,34 @@ export function messagesOf(parser: MessageParser, decoded: DecodedLine): Message
           decoded.bytes,
         ),
       ];
+    case 'invalid_chunk':
+      return [
+        parser.invalidLine(
+          'invalid_chunk',
+          `a chunk of type ${decoded.chunk} is not text or bytes; skipped`,
+          decoded.line,
+          '',
+          0,
+          decoded.value,
+        ),
+      ];
   }
 }
 
 /**
  * Parses a `stream-json` byte or text stream (a Node `Readable`, an async iterable of chunks, or an array) into
- * messages, line by line, in constant memory. Lines are decoded as they are consumed, one at a time.
+ * messages, line by line, in constant memory. Lines are decoded as they are consumed, one at a time. A chunk that
+ * is not text or bytes becomes an `invalid_chunk` error message; only an error of the source itself (a stream
+ * that fails) reaches the caller.
  */
 export function parseMessages(
-  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  source: AsyncIterable<Chunk> | Iterable<Chunk> | Chunk,
   options: DecodeOptions = {},
 ): AsyncIterableIterator<Message> {
   return new MessageStream(source, options);
 }
 
-type Chunks = AsyncIterator<Uint8Array | string> | Iterator<Uint8Array | string>;
+type Chunks = AsyncIterator<Chunk> | Iterator<Chunk>;
 
 /**
  * The iterator behind `parseMessages`. Hand-written rather than an async generator: a generator pays its own
@@ -51,14 +70,12 @@ class MessageStream implements AsyncIterableIterator<Message> {
   /** The read of the source in progress; calls made meanwhile wait for it, as with a generator. */
   #reading: Promise<IteratorResult<Message>> | undefined;
 
-  constructor(
-    source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
-    options: DecodeOptions,
-  ) {
+  constructor(source: unknown, options: DecodeOptions) {
+    const chunks = chunksOf(source);
     this.#chunks =
-      Symbol.asyncIterator in source
-        ? source[Symbol.asyncIterator]()
-        : (source as Iterable<Uint8Array | string>)[Symbol.iterator]();
+      Symbol.asyncIterator in chunks
+        ? chunks[Symbol.asyncIterator]()
+        : (chunks as Iterable<Chunk>)[Symbol.iterator]();
     this.#decoder = new NdjsonDecoder(options);
   }
 
@@ -117,7 +134,7 @@ class MessageStream implements AsyncIterableIterator<Message> {
 }
 
 /** Parses a whole transcript held in memory, such as a saved `.ndjson` file. */
-export function parseTranscript(transcript: string | Uint8Array, options: DecodeOptions = {}): Message[] {
+export function parseTranscript(transcript: Chunk, options: DecodeOptions = {}): Message[] {
   const decoder = new NdjsonDecoder(options);
   const parser = new MessageParser();
   const out: Message[] = [];

@@ -12,7 +12,7 @@ import { withUsageTracking } from '../src/usage-tracking-executor.ts';
 import { WarmClaude } from './warm-claude.ts';
 
 /**
- * ccflow's prices against the real CLI's (pinned 2.1.331): for every model the CLI resolves, one turn whose API
+ * ccflow's prices against the real CLI's (pinned 2.1.332): for every model the CLI resolves, one turn whose API
  * call reports known token counts (input, output, cache reads, 5-minute and 1-hour cache writes), and the CLI's
  * `costUSD` for it must equal `costOf` to the picodollar (so to the microdollar too). All turns share one warm CLI
  * process switched between models with `set_model` (~0.1 s a turn); one more cold run checks the usage-tracking

@@ -1,4 +1,4 @@
-/** Raw `result` lines as the CLI (2.1.331) prints them, with the per-model figures a pricing test needs. */
+/** Raw `result` lines as the CLI (2.1.332) prints them, with the per-model figures a pricing test needs. */
 
 export interface ModelFigures {
   inputTokens?: number;

@@ -5,6 +5,7 @@ import {
   CLITimeoutError,
   ConcurrencyLimitExceededError,
   RateLimitExceededError,
+  UsageLimitError,
 } from '@ccflow/core';
 
 /**
@@ -32,6 +33,8 @@ const CALLER_LIMITS = new Set(['error_max_turns', 'error_max_budget_usd']);
  * - `CLIExecutionError`: yes for a transient API status (429, 5xx, 529) and for a CLI that crashed or ended without
  *   a result (no status); no for other API statuses (400, 413: the request's fault) and for the caller's own limits
  *   (`error_max_turns`, `error_max_budget_usd`).
+ * - `UsageLimitError`: no. The account's usage limit says nothing of the CLI's health (and an open circuit would
+ *   only add its own wait to the reset).
  * - `CLITimeoutError`: yes.
  * - Other ccflow errors: when retryable (e.g. `APIClientError` 5xx), except this package's own
  *   `RateLimitExceededError` / `ConcurrencyLimitExceededError`, which are local back-pressure.
@@ -40,6 +43,7 @@ const CALLER_LIMITS = new Set(['error_max_turns', 'error_max_budget_usd']);
  */
 export function isCircuitFailure(error: unknown): boolean {
   if (isAbortError(error) || !CCFlowError.isInstance(error)) return false;
+  if (UsageLimitError.isInstance(error)) return false;
   if (CLIExecutionError.isInstance(error)) {
     const e = error as CLIExecutionError;
     if (e.apiErrorStatus !== null) return e.isRetryable;

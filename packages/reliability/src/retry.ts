@@ -1,4 +1,4 @@
-import { RetryExhaustedError } from '@ccflow/core';
+import { RetryExhaustedError, UsageLimitError } from '@ccflow/core';
 import { type Clock, systemClock } from './clock.ts';
 import { isAbortError, isRetryableError, retryAfterMs } from './failure-policy.ts';
 import { nonNegativeInteger, positiveNumber } from './validate.ts';
@@ -11,8 +11,13 @@ export interface RetryConfig {
   maxRetries?: number;
   /** The backoff cap of the first retry. Default 1000 ms. */
   baseDelayMs?: number;
-  /** No backoff cap exceeds this. Default 30 000 ms. */
+  /** No backoff cap exceeds this, nor a wait an error asks for (`retryAfter`). Default 30 000 ms. */
   maxDelayMs?: number;
+  /**
+   * The longest wait for an account's usage limit to reset (`UsageLimitError.resetsAt`) before the retry; a later
+   * reset ends the retries at once rather than trying again before it. Default: `maxDelayMs`.
+   */
+  maxUsageLimitWaitMs?: number;
   /** Each retry's cap is this times the last one's. Default 2. */
   exponentialBase?: number;
   /**
@@ -55,6 +60,7 @@ export interface RetryPolicy {
   maxRetries: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  maxUsageLimitWaitMs: number;
   exponentialBase: number;
   isRetryable(error: unknown): boolean;
   jitter: boolean;
@@ -70,10 +76,12 @@ export function retryPolicy(config: RetryConfig = {}): RetryPolicy {
   if (typeof retryable === 'function') isRetryable = retryable;
   else if (retryable) isRetryable = (error) => retryable.some((c) => matches(c, error));
   else isRetryable = isRetryableError;
+  const maxDelayMs = positiveNumber('maxDelayMs', config.maxDelayMs ?? 30_000);
   return {
     maxRetries: nonNegativeInteger('maxRetries', config.maxRetries ?? 3),
     baseDelayMs: positiveNumber('baseDelayMs', config.baseDelayMs ?? 1000),
-    maxDelayMs: positiveNumber('maxDelayMs', config.maxDelayMs ?? 30_000),
+    maxDelayMs,
+    maxUsageLimitWaitMs: positiveNumber('maxUsageLimitWaitMs', config.maxUsageLimitWaitMs ?? maxDelayMs),
     exponentialBase: positiveNumber('exponentialBase', config.exponentialBase ?? 2),
     isRetryable: (error) => !isAbortError(error) && isRetryable(error),
     jitter: config.jitter ?? true,
@@ -103,8 +111,9 @@ export type RetryDecision =
 
 /**
  * The backoff before retry number `retry` (1-based): full jitter over `min(maxDelayMs, baseDelayMs *
- * exponentialBase^(retry-1))`, and never less than the error's own `retryAfter` (a 429's). A `retryAfter` above
- * `maxDelayMs` ends the retries: retrying sooner would only be refused again, and waiting longer was not allowed.
+ * exponentialBase^(retry-1))`, and never less than the error's own `retryAfter` (a 429's; for a `UsageLimitError`,
+ * the time until the limit resets). A `retryAfter` above `maxDelayMs` (`maxUsageLimitWaitMs` for a usage limit) ends
+ * the retries: retrying sooner would only be refused again, and waiting longer was not allowed.
  */
 export function decideRetry(policy: RetryPolicy, error: unknown, retry: number): RetryDecision {
   if (!policy.isRetryable(error)) return { kind: 'rethrow' };
@@ -112,10 +121,13 @@ export function decideRetry(policy: RetryPolicy, error: unknown, retry: number):
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.exponentialBase ** (retry - 1));
   const backoff = policy.jitter ? policy.random() * cap : cap;
   const asked = retryAfterMs(error);
-  if (asked !== undefined && asked > policy.maxDelayMs) {
+  const [bound, name] = UsageLimitError.isInstance(error)
+    ? [policy.maxUsageLimitWaitMs, 'maxUsageLimitWaitMs']
+    : [policy.maxDelayMs, 'maxDelayMs'];
+  if (asked !== undefined && asked > bound) {
     return {
       kind: 'exhausted',
-      reason: `retry-after of ${asked} ms is more than maxDelayMs (${policy.maxDelayMs} ms)`,
+      reason: `retry-after of ${Math.round(asked)} ms is more than ${name} (${bound} ms)`,
     };
   }
   return { kind: 'retry', delayMs: Math.max(backoff, asked ?? 0) };

@@ -5,11 +5,13 @@ import { activeSpan, errorType, RELIABILITY_ATTR, RETRY_EVENT } from './span-att
 
 /**
  * Messages that may be held back from the caller while a turn has produced nothing yet: they carry no model output
- * and no tool ran. The CLI's `init`, its `status` notices, its own `api_retry` notices, and the `assistant` notice
- * it prints for an API error (model `<synthetic>`, `error` set: not model output, the result carries the error).
+ * and no tool ran. The CLI's `init`, its `status` notices, its own `api_retry` notices, its `rate_limit_event`
+ * reports, and the `assistant` notice it prints for an API error (model `<synthetic>`, `error` set: not model
+ * output, the result carries the error).
  */
 export function isPreamble(m: Message): boolean {
   if (m.type === 'system') return m.subtype === 'init' || m.subtype === 'status' || m.subtype === 'api_retry';
+  if (m.type === 'rate_limit_event') return true;
   return m.type === 'assistant' && m.error !== undefined;
 }
 
@@ -28,7 +30,8 @@ export function retryWouldTouchSession(request: ExecuteRequest): boolean {
  * Retries an execution only while nothing of it has reached the caller, so a retry never repeats output or tool
  * side effects. The rule, per attempt:
  *
- * 1. Preamble messages ({@link isPreamble}: `init`, `status`, `api_retry`, the CLI's API-error notice) are held
+ * 1. Preamble messages ({@link isPreamble}: `init`, `status`, `api_retry`, `rate_limit_event`, the CLI's API-error
+ *    notice) are held
  *    back; the first other message commits the attempt: the held messages are yielded, then everything as it comes.
  * 2. A failed `result` before any such message is held too: it is the turn failing before any output (e.g. 529
  *    after the CLI's own retries).

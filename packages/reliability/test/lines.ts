@@ -1,7 +1,7 @@
 import { mockLines } from '@ccflow/core/test';
 
 /**
- * Raw stream-json lines this package's tests need beyond `mockLines`, in the shape the real CLI (2.1.331) prints
+ * Raw stream-json lines this package's tests need beyond `mockLines`, in the shape the real CLI (2.1.332) prints
  * them: its retry notices, its notice for an API error, failed results, and ccflow's synthetic result.
  */
 export const lines = {

@@ -25,3 +25,10 @@ export {
   type StopReason,
   type UsageSpec,
 } from './reply.ts';
+export {
+  GATEWAY_ENV,
+  type RateLimitHeaders,
+  rateLimitHeaders,
+  textWithRateLimit,
+  usageLimitReply,
+} from './usage-limit.ts';

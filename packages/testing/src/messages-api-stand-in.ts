@@ -143,7 +143,7 @@ export class MessagesApiStandIn implements AsyncDisposable {
         'request-id': `req_${request.seq}`,
       };
       if (reply.retryAfter !== undefined) headers['retry-after'] = String(reply.retryAfter);
-      res.writeHead(reply.status, headers);
+      res.writeHead(reply.status, { ...headers, ...reply.headers });
       res.end(
         JSON.stringify(
           apiError(reply.errorType ?? errorTypeFor(reply.status), reply.message ?? `HTTP ${reply.status}`),
@@ -154,12 +154,13 @@ export class MessagesApiStandIn implements AsyncDisposable {
 
     const model = typeof request.body?.model === 'string' ? request.body.model : 'claude-stand-in';
     const message = resolveMessage(reply, model, raw.length);
-    if (request.body?.stream !== true) return sendJson(res, 200, messageBody(message));
+    if (request.body?.stream !== true) return sendJson(res, 200, messageBody(message), reply.headers);
 
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
       'request-id': `req_${request.seq}`,
+      ...reply.headers,
     });
     const events = messageEvents(message, reply.deltaSize);
     for (let i = 0; i < events.length; i++) {
@@ -185,8 +186,13 @@ function apiError(type: string, message: string): Record<string, unknown> {
   return { type: 'error', error: { type, message } };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 

@@ -43,6 +43,8 @@ export interface MessageReply {
   cutAfterEvents?: number;
   /** Split each text and thinking block into deltas of at most this many characters (default 16). */
   deltaSize?: number;
+  /** Extra response headers, e.g. the `anthropic-ratelimit-unified-*` ones the CLI reports as `rate_limit_event`. */
+  headers?: Record<string, string>;
 }
 
 /** An HTTP error in the Messages API's own shape. */
@@ -54,6 +56,8 @@ export interface ErrorReply {
   message?: string;
   /** Seconds, sent as the `retry-after` header. */
   retryAfter?: number;
+  /** Extra response headers (see {@link MessageReply.headers}). */
+  headers?: Record<string, string>;
 }
 
 export type Reply = MessageReply | ErrorReply;

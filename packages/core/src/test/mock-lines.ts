@@ -1,5 +1,5 @@
 /**
- * Raw `stream-json` lines in the shape the real CLI prints them (2.1.331), for scripting a `MockExecutor`.
+ * Raw `stream-json` lines in the shape the real CLI prints them (2.1.332), for scripting a `MockExecutor`.
  * Each builder takes the few fields a test cares about.
  */
 
@@ -20,7 +20,7 @@ export const mockLines = {
       mcp_servers: [],
       permissionMode: 'default',
       apiKeySource: 'ANTHROPIC_API_KEY',
-      claude_code_version: '2.1.331',
+      claude_code_version: '2.1.332',
       uuid: uuid(),
     };
   },
