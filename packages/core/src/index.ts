@@ -47,11 +47,13 @@ export { PrivateFiles, type SecretFiles } from './private-files.ts';
 export { type BatchInit, batchQuery, type QueryInit, query, querySimple, streamToCallback } from './query.ts';
 export { collectQueryResult, errorFromResult, type QueryResult, type QueryUsage } from './query-result.ts';
 export {
+  MAX_DEPTH,
   MIN_SECRET_LENGTH,
   REDACTED,
   type RedactionConfig,
   RedactionConfigSchema,
   Redactor,
+  TOO_DEEP,
 } from './redaction.ts';
 export { type Runtime, type RuntimeKey, runtime, runtimeKey } from './runtime.ts';
 export { ATTR, TracingExecutor, withTracing } from './tracing-executor.ts';

@@ -163,13 +163,20 @@ export class Redactor {
   }
 
   /** `secret`: under a credential key. `text`: strings only, keys mean nothing (a schema's field names). */
-  #walk(value: unknown, secret: boolean, form: 'mask' | 'drop' | 'text', seen: WeakSet<object>): unknown {
+  #walk(
+    value: unknown,
+    secret: boolean,
+    form: 'mask' | 'drop' | 'text',
+    seen: WeakSet<object>,
+    depth = 0,
+  ): unknown {
+    if (depth > MAX_DEPTH) return TOO_DEEP;
     if (typeof value === 'string') return secret && value !== '' ? REDACTED : this.text(value);
     if (typeof value === 'function' || typeof value === 'symbol' || value === undefined) return undefined;
     if (typeof value === 'bigint') return secret ? REDACTED : value.toString();
     if (value === null || typeof value !== 'object') return value;
     const json = (value as { toJSON?: () => unknown }).toJSON;
-    if (typeof json === 'function') return this.#walk(json.call(value), secret, form, seen);
+    if (typeof json === 'function') return this.#walk(json.call(value), secret, form, seen, depth + 1);
     if (seen.has(value)) return undefined;
     seen.add(value);
     try {
@@ -178,14 +185,14 @@ export class Redactor {
       if (Array.isArray(value)) {
         return value.map((v, i) => {
           const afterFlag = structural && i > 0 && isCredentialFlag(value[i - 1]);
-          return this.#walk(v, secret || afterFlag, form, seen) ?? null;
+          return this.#walk(v, secret || afterFlag, form, seen, depth + 1) ?? null;
         });
       }
       const out: Record<string, unknown> = {};
       for (const [key, v] of Object.entries(value)) {
         const keySecret = structural && ((SECRET_MAPS.has(key) && isRecord(v)) || isCredentialKey(key));
         if (keySecret && form === 'drop') continue;
-        const r = this.#walk(v, secret || keySecret, form, seen);
+        const r = this.#walk(v, secret || keySecret, form, seen, depth + 1);
         if (r !== undefined) out[key] = r;
       }
       return out;
@@ -196,25 +203,41 @@ export class Redactor {
 }
 
 /** Adds the literal secrets of `value` to `out`: what `Redactor.value` would hide whole, and flag values in text. */
-function collect(value: unknown, secret: boolean, out: Set<string>, seen = new WeakSet<object>()): void {
+function collect(
+  value: unknown,
+  secret: boolean,
+  out: Set<string>,
+  seen = new WeakSet<object>(),
+  depth = 0,
+): void {
+  if (depth > MAX_DEPTH) return;
   if (typeof value === 'string') {
     if (secret) out.add(value);
     else for (const re of IN_TEXT) for (const m of value.matchAll(re)) out.add(m[2] as string);
     const parsed = secret ? undefined : parseObject(value);
-    if (parsed) collect(parsed, false, out, seen);
+    if (parsed) collect(parsed, false, out, seen, depth + 1);
     return;
   }
   if (value === null || typeof value !== 'object' || seen.has(value)) return;
   seen.add(value);
   if (Array.isArray(value)) {
     value.forEach((v, i) => {
-      collect(v, secret || (i > 0 && isCredentialFlag(value[i - 1])), out, seen);
+      collect(v, secret || (i > 0 && isCredentialFlag(value[i - 1])), out, seen, depth + 1);
     });
     return;
   }
   for (const [key, v] of Object.entries(value))
-    collect(v, secret || (SECRET_MAPS.has(key) && isRecord(v)) || isCredentialKey(key), out, seen);
+    collect(v, secret || (SECRET_MAPS.has(key) && isRecord(v)) || isCredentialKey(key), out, seen, depth + 1);
 }
+
+/**
+ * How deep a value is walked. A tool can print JSON nested thousands of levels deep, which the parser reads but
+ * nothing recursive (this walk, `JSON.stringify`, `structuredClone` in the stores) can take: below this depth a
+ * value is kept as {@link TOO_DEEP}, so what is stored and traced stays storable.
+ */
+export const MAX_DEPTH = 256;
+/** What stands for a value nested deeper than {@link MAX_DEPTH}. */
+export const TOO_DEEP = '[nested too deep]';
 
 /** Secrets inside option strings that become known values: URL passwords and credential flag values. */
 const IN_TEXT = [new RegExp(URL_PASSWORD, 'g'), new RegExp(FLAG_VALUE, 'g')];

@@ -1,4 +1,6 @@
+import { TOO_DEEP } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MessageParser } from '@ccflow/parser';
 import { trace } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
@@ -102,5 +104,31 @@ describe('TracingSession: traces hold no secret', () => {
     expect(off.stored).toContain('MY_SECRET=options-env-secret');
     expect(off.stored).toContain('sk-ant-api03-prompt-key');
     expect(off.session.lastTrace?.optionsSnapshot).toEqual({ env: { MY_SECRET: 'options-env-secret' } });
+  });
+});
+
+describe('TracingSession: a tool result nested thousands of levels deep', () => {
+  it('is traced and stored (cut at MAX_DEPTH), and the turn ends normally', async () => {
+    const traceStore = new MemoryTraceStore();
+    const executor = new MockExecutor();
+    const session = new TracingSession({ traceStore, executor, detailed: true });
+    const deep = JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`);
+    const f = { sessionId: session.sessionId };
+    const lines = [
+      mockLines.init(f),
+      mockLines.toolUse('Bash', { command: 'deep' }, { id: 'toolu_deep', ...f }),
+      { ...mockLines.toolResult('toolu_deep', 'x', f), tool_use_result: deep },
+      mockLines.text('Done.', f),
+      mockLines.result(f),
+    ];
+    // Parsed as the executor would (the mock's scripted runs are cloned, which no clone survives at this depth).
+    executor.enqueue(async function* () {
+      const parser = new MessageParser();
+      for (const line of lines) yield* parser.parse(line);
+    });
+    for await (const _ of session.sendMessage('go'));
+    const [stored] = await traceStore.list();
+    expect(stored?.status).toBe('success');
+    expect(JSON.stringify(stored)).toContain(TOO_DEEP);
   });
 });

@@ -313,9 +313,17 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A plain JSON copy: what any store can keep. */
+/** Copies values as they are, cut at `MAX_DEPTH` (see `Redactor`): for what JSON cannot take. */
+const VERBATIM = new Redactor({ redaction: { enabled: false } });
+
+/** A plain JSON copy: what any store can keep, also of a value nested deeper than `JSON.stringify` goes. */
 function jsonSafe<T>(value: T): T {
-  return value === undefined ? value : JSON.parse(JSON.stringify(value));
+  if (value === undefined) return value;
+  try {
+    return JSON.parse(JSON.stringify(value));
+  } catch {
+    return VERBATIM.value(value);
+  }
 }
 
 /** A traced session; see {@link TracingSession}. */
