@@ -66,7 +66,7 @@ export class SessionManager implements AsyncDisposable {
     });
     await this.store.save(session.state);
     this.#open.set(session.sessionId, session);
-    lifecycle('session.create', session.sessionId, { 'ccflow.session.tags': (init.tags ?? []).join(',') });
+    lifecycle('session.create', session, { 'ccflow.session.tags': (init.tags ?? []).join(',') });
     return session;
   }
 

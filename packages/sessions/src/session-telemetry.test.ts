@@ -52,3 +52,44 @@ it('turns are spans carrying the conversation id, parents of the execution span;
   });
   expect(byName('session.close')?.attributes['gen_ai.conversation.id']).toBe(id);
 });
+
+it('a session is one trace: its turns and lifecycle steps, whatever the caller context; the caller is linked', async () => {
+  exporter.reset();
+  const executor = new MockExecutor();
+  const sessions = new SessionManager({ executor: withTracing(executor), autoCleanup: false });
+  const session = await sessions.createSession();
+  const id = session.sessionId;
+  const request = trace.getTracer('app').startSpan('http request');
+  for (const _ of [1, 2]) {
+    executor.enqueue([mockLines.init({ sessionId: id }), mockLines.result({ sessionId: id })]);
+    // Each turn from a different caller context: the second inside the application's own span.
+    const turn = () => drain(session.sendMessage('hi'));
+    if (_ === 2) await context.with(trace.setSpan(context.active(), request), turn);
+    else await turn();
+  }
+  request.end();
+  await session.close();
+  await sessions.stop();
+
+  const spans = exporter.getFinishedSpans();
+  const root = spans.find((s) => s.name === 'ccflow.session')!;
+  const own = spans.filter((s) => s.spanContext().traceId === root.spanContext().traceId);
+  expect(own.map((s) => s.name).sort()).toEqual(
+    [
+      'ccflow.session',
+      'session.create',
+      'session.turn 1',
+      'session.turn 2',
+      'invoke_agent',
+      'invoke_agent',
+      'session.close',
+    ].sort(),
+  );
+  const second = own.find((s) => s.name === 'session.turn 2')!;
+  expect(second.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
+  expect(second.links.map((l) => l.context.spanId)).toEqual([request.spanContext().spanId]);
+});
+
+async function drain(stream: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of stream);
+}

@@ -18,7 +18,16 @@ import {
   withoutRemovedOptions,
 } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
-import { context as otelContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  isSpanContextValid,
+  type Link,
+  context as otelContext,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import type { SessionState, SessionStore, StoredOptions } from './session-store.ts';
 import { storableOptions } from './storable-options.ts';
 import { ToonSavings } from './toon-savings.ts';
@@ -94,6 +103,8 @@ export class Session implements AsyncDisposable {
   #start: CliStart;
   #busy = false;
   #persisted = false;
+  /** The session's trace: every turn and lifecycle step is a span in it (see `traceContext`). */
+  readonly #traceContext: Context;
 
   constructor(init: SessionInit = {}, restore?: Restore) {
     // Stored options may carry names an earlier version accepted.
@@ -133,6 +144,25 @@ export class Session implements AsyncDisposable {
       this.#state.options = storableOptions(options, this.#redactor);
       if (init.tags) this.#state.tags = [...init.tags];
     }
+    // A short root span opens the session's own trace; whoever made the session is linked, not the parent.
+    const root = tracer.startSpan('ccflow.session', {
+      kind: SpanKind.INTERNAL,
+      root: true,
+      attributes: { 'gen_ai.conversation.id': this.#state.sessionId },
+      links: callerLinks(ROOT_CONTEXT),
+    });
+    root.end();
+    this.#traceContext = trace.setSpan(ROOT_CONTEXT, root);
+  }
+
+  /**
+   * The OpenTelemetry context of this session's trace. Each turn (`session.turn N`, and the executor's spans under
+   * it) and each lifecycle step (`session.create`, `session.fork`, `session.close`, ...) is a span of this one
+   * trace, whatever the caller's context; a caller's active span is linked to the turn it started. Parent your own
+   * spans on it to put them in the session's trace. A session loaded in another process starts a new trace.
+   */
+  get traceContext(): Context {
+    return this.#traceContext;
   }
 
   get sessionId(): string {
@@ -195,10 +225,15 @@ export class Session implements AsyncDisposable {
     if (this.#busy) throw new SessionBusyError(this.sessionId);
     this.#busy = true;
     const turn = this.#state.turnCount + 1;
-    const span = tracer.startSpan(`session.turn ${turn}`, {
-      kind: SpanKind.INTERNAL,
-      attributes: { 'gen_ai.conversation.id': this.sessionId, 'ccflow.session.turn': turn },
-    });
+    const span = tracer.startSpan(
+      `session.turn ${turn}`,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: { 'gen_ai.conversation.id': this.sessionId, 'ccflow.session.turn': turn },
+        links: callerLinks(this.#traceContext),
+      },
+      inTrace(this.#traceContext),
+    );
     let failure: unknown;
     let resultSeen = false;
     try {
@@ -263,7 +298,7 @@ export class Session implements AsyncDisposable {
       { state, start },
     );
     await child.#save();
-    lifecycle('session.fork', child.sessionId, { 'ccflow.session.parent_id': this.sessionId });
+    lifecycle('session.fork', child, { 'ccflow.session.parent_id': this.sessionId });
     return child;
   }
 
@@ -273,7 +308,7 @@ export class Session implements AsyncDisposable {
       this.#state.status = 'closed';
       this.#state.updatedAt = new Date();
       await this.#save();
-      lifecycle('session.close', this.sessionId, { 'ccflow.session.turns': this.turnCount });
+      lifecycle('session.close', this, { 'ccflow.session.turns': this.turnCount });
     }
     return {
       sessionId: this.sessionId,
@@ -345,7 +380,7 @@ export class Session implements AsyncDisposable {
       state: structuredClone(state),
       start: { kind: resume ? 'resume' : 'new' },
     });
-    lifecycle('session.resume', session.sessionId, { 'ccflow.session.turns': state.turnCount });
+    lifecycle('session.resume', session, { 'ccflow.session.turns': state.turnCount });
     return session;
   }
 
@@ -357,7 +392,7 @@ export class Session implements AsyncDisposable {
     const { at, ...rest } = init;
     const session = new Session(rest, { start: { kind: 'fork', from, at } });
     await session.#save();
-    lifecycle('session.fork', session.sessionId, {
+    lifecycle('session.fork', session, {
       'ccflow.session.parent_id': from,
       ...(at ? { 'ccflow.session.fork_at': at } : {}),
     });
@@ -379,13 +414,32 @@ function withoutOwned(options: CLIAgentOptions): CLIAgentOptions {
   return out;
 }
 
-/** A short span marking a lifecycle step: creation, resume, fork, close. */
+/** A short span marking a lifecycle step (creation, resume, fork, close), in the session's trace. */
 export function lifecycle(
   name: string,
-  sessionId: string,
+  session: Session,
   attributes: Record<string, string | number> = {},
 ): void {
-  tracer.startSpan(name, { attributes: { 'gen_ai.conversation.id': sessionId, ...attributes } }).end();
+  const links = callerLinks(session.traceContext);
+  const options = { attributes: { 'gen_ai.conversation.id': session.sessionId, ...attributes }, links };
+  tracer.startSpan(name, options, inTrace(session.traceContext)).end();
+}
+
+/**
+ * The parent for a span of the session whose trace is `session`: the active context when it is already inside that
+ * trace (a `TracingSession` turn wraps the session's), else the session's root.
+ */
+export function inTrace(session: Context): Context {
+  const active = otelContext.active();
+  const traceId = trace.getSpanContext(session)?.traceId;
+  return trace.getSpanContext(active)?.traceId === traceId ? active : session;
+}
+
+/** A link to the caller's active span, when it is valid and outside the session's trace. */
+export function callerLinks(session: Context): Link[] {
+  const caller = trace.getSpanContext(otelContext.active());
+  if (!caller || !isSpanContextValid(caller)) return [];
+  return caller.traceId === trace.getSpanContext(session)?.traceId ? [] : [{ context: caller }];
 }
 
 function messageOf(error: unknown): string {

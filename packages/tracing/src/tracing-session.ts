@@ -96,15 +96,22 @@ export class TracingSession extends Session {
     if (this.#running) throw new SessionBusyError(this.sessionId);
     this.#running = true;
     const traceId = randomUUID();
-    const span = tracer.startSpan('ccflow.trace', {
-      kind: SpanKind.INTERNAL,
-      attributes: {
-        [TRACE_ID_ATTRIBUTE]: traceId,
-        'gen_ai.conversation.id': this.sessionId,
-        'ccflow.session.turn': this.turnCount + 1,
-        ...(this.projectId ? { 'ccflow.project_id': this.projectId } : {}),
+    // In the session's trace (see `Session.traceContext`); the caller's active span, if any, is linked.
+    const caller = trace.getSpanContext(context.active());
+    const span = tracer.startSpan(
+      'ccflow.trace',
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          [TRACE_ID_ATTRIBUTE]: traceId,
+          'gen_ai.conversation.id': this.sessionId,
+          'ccflow.session.turn': this.turnCount + 1,
+          ...(this.projectId ? { 'ccflow.project_id': this.projectId } : {}),
+        },
+        links: caller && isSpanContextValid(caller) ? [{ context: caller }] : [],
       },
-    });
+      this.traceContext,
+    );
     const spanContext = span.spanContext();
     const linked = isSpanContextValid(spanContext);
     const now = new Date();

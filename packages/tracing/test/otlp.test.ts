@@ -145,12 +145,19 @@ it('exports the spans of a turn with a tool call and of a failed turn, linked to
     otelSpanId: failedRoot.spanId,
   });
   expect(failedRoot.status).toMatchObject({ code: 2, message: 'API Error: 500 boom' });
+  const failedTurn = spans.find((s) => s.parentSpanId === failedRoot.spanId && s.name === 'session.turn 2')!;
+  expect(failedTurn.status?.code).toBe(2);
   const failedAgent = spans.find(
-    (s) => s.traceId === failedRoot.traceId && s.name.startsWith('invoke_agent'),
+    (s) => s.parentSpanId === failedTurn.spanId && s.name.startsWith('invoke_agent'),
   )!;
   expect(failedAgent.status?.code).toBe(2);
   expect(attr(failedAgent, 'error.type')).toBe('500');
-  expect(
-    spans.find((s) => s.traceId === failedRoot.traceId && s.name === 'session.turn 2')?.status?.code,
-  ).toBe(2);
+
+  // One session, one trace: both turns sit under the session's root span.
+  expect(failedRoot.traceId).toBe(root.traceId);
+  const sessionRoot = spans.find(
+    (s) => s.name === 'ccflow.session' && attr(s, 'gen_ai.conversation.id') === id,
+  )!;
+  expect(sessionRoot.traceId).toBe(root.traceId);
+  expect([root.parentSpanId, failedRoot.parentSpanId]).toEqual([sessionRoot.spanId, sessionRoot.spanId]);
 });
