@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as errors from './errors.ts';
 
 const {
@@ -25,6 +25,15 @@ describe('errors', () => {
     expect(e).toMatchObject({ name: 'CLITimeoutError', code: 'CLI_TIMEOUT', timeoutMs: 5000, kind: 'idle' });
     expect(e).toBeInstanceOf(CCFlowError);
     expect(e).toBeInstanceOf(Error);
+  });
+
+  it('isInstance is a type guard: the narrowed error needs no cast', () => {
+    const caught: unknown = new errors.CLITimeoutError('slow', 5_000, 'idle');
+    if (!errors.CLITimeoutError.isInstance(caught)) throw new Error('not narrowed');
+    expectTypeOf(caught).toEqualTypeOf<errors.CLITimeoutError>();
+    expect(caught.timeoutMs + (caught.kind === 'idle' ? 0 : 1)).toBe(5_000);
+    const base: unknown = caught;
+    if (errors.CCFlowError.isInstance(base)) expectTypeOf(base.code).toEqualTypeOf<string>();
   });
 
   it('isInstance follows the hierarchy and survives a second copy of the package', () => {

@@ -31,8 +31,14 @@ export class CCFlowError extends Error {
     return false;
   }
 
-  /** True for errors of this class or a subclass, from any copy of ccflow. */
-  static isInstance(error: unknown): boolean {
+  /**
+   * True for errors of this class or a subclass, from any copy of ccflow; a type guard, so
+   * `if (CLITimeoutError.isInstance(e)) e.timeoutMs` needs no cast.
+   */
+  static isInstance<T extends abstract new (...args: never[]) => CCFlowError>(
+    this: T & { readonly code: string },
+    error: unknown,
+  ): error is InstanceType<T> {
     const codes =
       typeof error === 'object' && error !== null ? (error as { [CODES]?: unknown })[CODES] : undefined;
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class it is called on, so subclasses check their own code
