@@ -130,8 +130,8 @@ export class UsageLimitError extends CLIExecutionError {
   /** When the limit resets, when the CLI said. */
   readonly resetsAt: Date | undefined;
   readonly rateLimitType: string | undefined;
-  /** Seconds from when the error was made until the reset (0 when it has passed); undefined when not known. */
-  readonly retryAfter: number | undefined;
+  /** Milliseconds from when the error was made until the reset (0 when it has passed); undefined when not known. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(message: string, details: UsageLimitDetails = {}, options?: CCFlowErrorOptions) {
     super(message, details, options);
@@ -139,7 +139,7 @@ export class UsageLimitError extends CLIExecutionError {
     const known = resetsAt !== undefined && Number.isFinite(resetsAt);
     this.resetsAt = known ? new Date(resetsAt) : undefined;
     this.rateLimitType = details.rateLimitType;
-    this.retryAfter = known ? Math.max(0, (resetsAt - Date.now()) / 1000) : undefined;
+    this.retryAfterMs = known ? Math.max(0, resetsAt - Date.now()) : undefined;
   }
 
   override get isRetryable(): boolean {
@@ -253,8 +253,8 @@ export class RateLimitExceededError extends CCFlowError {
   static override readonly code = 'RATE_LIMIT_EXCEEDED';
   constructor(
     message: string,
-    /** Seconds until a slot is expected, when known. */
-    readonly retryAfter?: number,
+    /** Milliseconds until a slot is expected, when known. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -275,8 +275,8 @@ export class CircuitBreakerError extends CCFlowError {
   constructor(
     message: string,
     readonly circuit: string,
-    /** Seconds until the circuit lets a trial call through. */
-    readonly retryAfter?: number,
+    /** Milliseconds until the circuit lets a trial call through. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -315,7 +315,8 @@ export class APIRateLimitError extends APIClientError {
   static override readonly code = 'API_RATE_LIMIT';
   constructor(
     message: string,
-    readonly retryAfter?: number,
+    /** Milliseconds, from the response's `retry-after`, when it had one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message, 429);
   }

@@ -74,9 +74,9 @@ describe('failure policy', () => {
     }
   });
 
-  it('retryAfter (seconds) in ms, when usable', () => {
-    expect(retryAfterMs(new RateLimitExceededError('r', 1.5))).toBe(1500);
-    expect(retryAfterMs({ retryAfter: -1 })).toBeUndefined();
+  it('retryAfterMs, when usable', () => {
+    expect(retryAfterMs(new RateLimitExceededError('r', 1500))).toBe(1500);
+    expect(retryAfterMs({ retryAfterMs: -1 })).toBeUndefined();
     expect(retryAfterMs(new Error('x'))).toBeUndefined();
   });
 });

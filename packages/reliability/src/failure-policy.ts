@@ -55,9 +55,9 @@ export function isCircuitFailure(error: unknown): boolean {
   return (error as CCFlowError).isRetryable;
 }
 
-/** `retryAfter` (seconds, as ccflow's errors carry it) in ms, when the error has a usable one. */
+/** The error's `retryAfterMs` (every ccflow error that knows when to try again carries one), when usable. */
 export function retryAfterMs(error: unknown): number | undefined {
   const value =
-    typeof error === 'object' && error !== null ? (error as { retryAfter?: unknown }).retryAfter : undefined;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+    typeof error === 'object' && error !== null ? (error as { retryAfterMs?: unknown }).retryAfterMs : undefined;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }

@@ -56,7 +56,7 @@ describe('CircuitBreaker', () => {
     expect(error).toMatchObject({
       code: 'CIRCUIT_OPEN',
       circuit: 'cli',
-      retryAfter: 0.6,
+      retryAfterMs: 600,
       isRetryable: false,
     });
     await expect(cb.run(() => 'never')).rejects.toBeInstanceOf(CircuitBreakerError);

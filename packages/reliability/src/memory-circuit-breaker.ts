@@ -32,7 +32,7 @@ export interface CircuitBreakerConfig {
 
 /**
  * Stops calling a CLI or API that keeps failing, so failures do not cascade: after `failureThreshold` consecutive
- * failures the circuit opens and calls fail at once with `CircuitBreakerError` (with `retryAfter`, seconds); after
+ * failures the circuit opens and calls fail at once with `CircuitBreakerError` (with `retryAfterMs`); after
  * `resetTimeoutMs` it lets up to `halfOpenMaxCalls` trial calls through at a time; `successThreshold` successes
  * close it, one failure opens it again. Time is read lazily: an open circuit turns half-open when next looked at.
  * The circuit lives in this process; see {@link CircuitBreaker} for one shared by many.
@@ -91,7 +91,7 @@ export class MemoryCircuitBreaker implements CircuitBreaker {
       throw new CircuitBreakerError(
         `circuit ${this.name} is open after ${this.failureThreshold} consecutive failures`,
         this.name,
-        Math.max(0, left) / 1000,
+        Math.max(0, left),
       );
     }
     if (state === CircuitState.HALF_OPEN) {

@@ -115,11 +115,11 @@ describe('retryWithBackoff', () => {
     expect(predicate.starts).toHaveLength(1);
   });
 
-  it('honours the retryAfter an error carries (429), and gives up when it is longer than maxDelayMs', async () => {
-    const limited = new RateLimitExceededError('429', 2);
+  it('honours the retryAfterMs an error carries (429), and gives up when it is longer than maxDelayMs', async () => {
+    const limited = new RateLimitExceededError('429', 2000);
     const r = await play([throws(limited), () => 'ok'], { baseDelayMs: 100, random: () => 0.5 });
     expect(r.starts).toEqual([0, 2000]);
-    const tooLong = await play([throws(new RateLimitExceededError('429', 60))], { maxDelayMs: 30_000 });
+    const tooLong = await play([throws(new RateLimitExceededError('429', 60_000))], { maxDelayMs: 30_000 });
     expect(RetryExhaustedError.isInstance(tooLong.error)).toBe(true);
     expect((tooLong.error as Error).message).toMatch(/retry-after of 60000 ms is more than maxDelayMs/);
     expect(tooLong.starts).toHaveLength(1);

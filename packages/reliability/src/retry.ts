@@ -11,7 +11,7 @@ export interface RetryConfig {
   maxRetries?: number;
   /** The backoff cap of the first retry. Default 1000 ms. */
   baseDelayMs?: number;
-  /** No backoff cap exceeds this, nor a wait an error asks for (`retryAfter`). Default 30 000 ms. */
+  /** No backoff cap exceeds this, nor a wait an error asks for (`retryAfterMs`). Default 30 000 ms. */
   maxDelayMs?: number;
   /**
    * The longest wait for an account's usage limit to reset (`UsageLimitError.resetsAt`) before the retry; a later
@@ -111,8 +111,8 @@ export type RetryDecision =
 
 /**
  * The backoff before retry number `retry` (1-based): full jitter over `min(maxDelayMs, baseDelayMs *
- * exponentialBase^(retry-1))`, and never less than the error's own `retryAfter` (a 429's; for a `UsageLimitError`,
- * the time until the limit resets). A `retryAfter` above `maxDelayMs` (`maxUsageLimitWaitMs` for a usage limit) ends
+ * exponentialBase^(retry-1))`, and never less than the error's own `retryAfterMs` (a 429's; for a `UsageLimitError`,
+ * the time until the limit resets). A `retryAfterMs` above `maxDelayMs` (`maxUsageLimitWaitMs` for a usage limit) ends
  * the retries: retrying sooner would only be refused again, and waiting longer was not allowed.
  */
 export function decideRetry(policy: RetryPolicy, error: unknown, retry: number): RetryDecision {

@@ -34,7 +34,7 @@ describe('SlidingWindowRateLimiter', () => {
     expect(() => new SlidingWindowRateLimiter({ rate: 1, windowMs: 0 })).toThrow(ConfigurationError);
   });
 
-  it('a wait over waitTimeoutMs ends in RateLimitExceededError with retryAfter', async () => {
+  it('a wait over waitTimeoutMs ends in RateLimitExceededError with retryAfterMs', async () => {
     const clock = new FakeClock();
     const limiter = new SlidingWindowRateLimiter({ rate: 1, windowMs: 1000, waitTimeoutMs: 100, clock });
     await limiter.acquire();
@@ -42,7 +42,7 @@ describe('SlidingWindowRateLimiter', () => {
     await clock.advance(100);
     const error = (await caught) as RateLimitExceededError;
     expect(RateLimitExceededError.isInstance(error)).toBe(true);
-    expect(error.retryAfter).toBeCloseTo(0.9);
+    expect(error.retryAfterMs).toBeCloseTo(900);
     expect(error.message).toMatch(/1 per 1000 ms/);
   });
 

@@ -14,7 +14,7 @@ const EPSILON_MS = 1e-3;
 /**
  * A sliding window log: at most `limit = floor(rate * windowMs / 1000)` permits in any `windowMs` span, with no
  * boundary effects (a fixed window lets twice the limit through around its edge). Keeps the last `limit` grant times.
- * A rejected caller (`waitTimeoutMs`) gets `RateLimitExceededError` with `retryAfter` in seconds.
+ * A rejected caller (`waitTimeoutMs`) gets `RateLimitExceededError` with `retryAfterMs`.
  */
 export class SlidingWindowRateLimiter extends FifoLimiter {
   readonly rate: number;
@@ -55,10 +55,10 @@ export class SlidingWindowRateLimiter extends FifoLimiter {
   protected onRelease(): void {}
 
   protected rejection(waitedMs: number): Error {
-    const retryAfter = this.retryInMs(this.clock.now()) / 1000;
+    const retryAfterMs = this.retryInMs(this.clock.now());
     return new RateLimitExceededError(
       `rate limit: no permit within ${Math.round(waitedMs)} ms (${this.limit} per ${this.windowMs} ms)`,
-      retryAfter,
+      retryAfterMs,
     );
   }
 

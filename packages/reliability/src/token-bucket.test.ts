@@ -36,7 +36,7 @@ describe('TokenBucketRateLimiter', () => {
     expect(new TokenBucketRateLimiter({ rate: 0.5 }).burst).toBe(1);
   });
 
-  it('a wait over waitTimeoutMs ends in RateLimitExceededError with retryAfter, and takes no permit', async () => {
+  it('a wait over waitTimeoutMs ends in RateLimitExceededError with retryAfterMs, and takes no permit', async () => {
     const clock = new FakeClock();
     const limiter = new TokenBucketRateLimiter({ rate: 1, burst: 1, waitTimeoutMs: 300, clock });
     (await limiter.acquire()).release();
@@ -47,7 +47,7 @@ describe('TokenBucketRateLimiter', () => {
     expect(RateLimitExceededError.isInstance(error)).toBe(true);
     expect(error.code).toBe('RATE_LIMIT_EXCEEDED');
     expect(error.isRetryable).toBe(true);
-    expect(error.retryAfter).toBeCloseTo(0.7);
+    expect(error.retryAfterMs).toBeCloseTo(700);
     expect(limiter.getStats()).toMatchObject({ acquired: 1, rejected: 1, waiting: 0 });
     // The permit due at 1000 ms is still there for the next caller.
     await clock.advance(700);

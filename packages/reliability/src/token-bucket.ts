@@ -15,7 +15,7 @@ const EPSILON_MS = 1e-3;
 /**
  * A token bucket: smooth rate with bursts. In any span of `d` ms at most `burst + d * rate / 1000` permits are
  * granted. Kept as one number, the theoretical arrival time of the next permit (GCRA), so there is no refill loop
- * and no drift. A rejected caller (`waitTimeoutMs`) gets `RateLimitExceededError` with `retryAfter` in seconds.
+ * and no drift. A rejected caller (`waitTimeoutMs`) gets `RateLimitExceededError` with `retryAfterMs`.
  */
 export class TokenBucketRateLimiter extends FifoLimiter {
   readonly rate: number;
@@ -47,10 +47,10 @@ export class TokenBucketRateLimiter extends FifoLimiter {
   protected onRelease(): void {}
 
   protected rejection(waitedMs: number): Error {
-    const retryAfter = this.retryInMs(this.clock.now()) / 1000;
+    const retryAfterMs = this.retryInMs(this.clock.now());
     return new RateLimitExceededError(
       `rate limit: no permit within ${Math.round(waitedMs)} ms (${this.rate}/s, burst ${this.burst})`,
-      retryAfter,
+      retryAfterMs,
     );
   }
 

@@ -43,7 +43,7 @@ describe('a usage limit and the retry decorator', () => {
     expect(
       decideRetry(
         patient,
-        Object.assign(new CLIExecutionError('429', { apiErrorStatus: 429 }), { retryAfter: 60 }),
+        Object.assign(new CLIExecutionError('429', { apiErrorStatus: 429 }), { retryAfterMs: 60_000 }),
         1,
       ).kind,
     ).toBe('exhausted');

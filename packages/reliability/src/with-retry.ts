@@ -44,7 +44,7 @@ export function retryWouldTouchSession(request: ExecuteRequest): boolean {
  *    thrown after them.
  * 5. After a commit nothing is retried: an error propagates as it is.
  *
- * The backoff is `RetryConfig`'s (full jitter, `retryAfter` honoured); the request's signal ends it, with the last
+ * The backoff is `RetryConfig`'s (full jitter, `retryAfterMs` honoured); the request's signal ends it, with the last
  * attempt's held messages yielded first. Sets `ccflow.retry.attempt` on the active span and adds a `ccflow.retry`
  * event per retry.
  */
