@@ -58,6 +58,8 @@ export function isCircuitFailure(error: unknown): boolean {
 /** The error's `retryAfterMs` (every ccflow error that knows when to try again carries one), when usable. */
 export function retryAfterMs(error: unknown): number | undefined {
   const value =
-    typeof error === 'object' && error !== null ? (error as { retryAfterMs?: unknown }).retryAfterMs : undefined;
+    typeof error === 'object' && error !== null
+      ? (error as { retryAfterMs?: unknown }).retryAfterMs
+      : undefined;
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
