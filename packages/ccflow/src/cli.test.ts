@@ -1,5 +1,5 @@
 import { CLIExecutionError } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli.ts';
 

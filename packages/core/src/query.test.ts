@@ -7,7 +7,7 @@ import {
   ConfigurationError,
 } from './errors.ts';
 import { batchQuery, query, querySimple, streamToCallback } from './query.ts';
-import { MockExecutor, mockLines } from './test/index.ts';
+import { MockExecutor, mockLines } from './testing/index.ts';
 
 const ok = (text: string, extra: Parameters<typeof mockLines.result>[0] = {}) => [
   mockLines.init(),

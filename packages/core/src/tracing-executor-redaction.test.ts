@@ -7,7 +7,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CLIExecutionError } from './errors.ts';
-import { MockExecutor, mockLines } from './test/index.ts';
+import { MockExecutor, mockLines } from './testing/index.ts';
 import { withTracing } from './tracing-executor.ts';
 
 const exporter = new InMemorySpanExporter();

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withCorrelationId } from './correlation.ts';
 import { CLITimeoutError } from './errors.ts';
 import { CLI_CAPABILITIES, type ExecuteRequest, type Executor } from './executor.ts';
-import { MockExecutor, mockLines } from './test/index.ts';
+import { MockExecutor, mockLines } from './testing/index.ts';
 import { withTracing } from './tracing-executor.ts';
 
 describe('TracingExecutor', () => {

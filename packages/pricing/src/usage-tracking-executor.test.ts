@@ -1,5 +1,5 @@
 import { type Executor, runtime } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
 import { metrics } from '@opentelemetry/api';
 import type { Histogram } from '@opentelemetry/sdk-metrics';

@@ -1,6 +1,6 @@
 /**
  * Where the reliability primitives read time and wait. Everything in this package takes a `Clock`, so tests run on a
- * fake one (`FakeClock` from `@ccflow/reliability/test`) and hours of limits and backoff take milliseconds.
+ * fake one (`FakeClock` from `@ccflow/reliability/testing`) and hours of limits and backoff take milliseconds.
  * All durations are milliseconds.
  */
 export interface Clock {

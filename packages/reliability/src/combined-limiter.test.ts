@@ -2,7 +2,7 @@ import { ConcurrencyLimitExceededError, ConfigurationError, RateLimitExceededErr
 import { describe, expect, it } from 'vitest';
 import { CombinedLimiter } from './combined-limiter.ts';
 import { SlidingWindowRateLimiter } from './sliding-window.ts';
-import { FakeClock } from './test/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 import { TokenBucketRateLimiter } from './token-bucket.ts';
 
 describe('CombinedLimiter', () => {

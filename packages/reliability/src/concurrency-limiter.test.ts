@@ -1,7 +1,7 @@
 import { ConcurrencyLimitExceededError } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter } from './concurrency-limiter.ts';
-import { FakeClock } from './test/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 
 describe('ConcurrencyLimiter', () => {
   it('holds at most maxConcurrent leases; a release hands the slot to the first waiter', async () => {

@@ -4,7 +4,7 @@ import { CombinedLimiter } from './combined-limiter.ts';
 import { ConcurrencyLimiter } from './concurrency-limiter.ts';
 import type { Limiter } from './limiter.ts';
 import { SlidingWindowRateLimiter } from './sliding-window.ts';
-import { FakeClock } from './test/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 import { TokenBucketRateLimiter } from './token-bucket.ts';
 
 /**

@@ -8,7 +8,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { CircuitStateChange } from './circuit-breaker.ts';
 import { type CircuitBreakerConfig, MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
-import { FakeClock } from './test/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 
 const overloaded = () => new CLIExecutionError('API Error: 529', { apiErrorStatus: 529 });
 const badRequest = () => new CLIExecutionError('API Error: 400', { apiErrorStatus: 400 });

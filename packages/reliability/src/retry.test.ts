@@ -8,7 +8,7 @@ import {
 } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
 import { decideRetry, type RetryConfig, type RetryEvent, retryPolicy, retryWithBackoff } from './retry.ts';
-import { FakeClock } from './test/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 
 const overloaded = (n = 0) => new CLIExecutionError(`API Error: 529 #${n}`, { apiErrorStatus: 529 });
 

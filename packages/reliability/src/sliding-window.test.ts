@@ -1,7 +1,7 @@
 import { ConfigurationError, RateLimitExceededError } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
 import { SlidingWindowRateLimiter } from './sliding-window.ts';
-import { FakeClock } from './test/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 
 describe('SlidingWindowRateLimiter', () => {
   it('holds floor(rate * window) permits per window; the next one when the oldest leaves the window', async () => {

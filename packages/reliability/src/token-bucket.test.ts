@@ -1,6 +1,6 @@
 import { CCFlowError, ConfigurationError, RateLimitExceededError } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from './test/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 import { TokenBucketRateLimiter } from './token-bucket.ts';
 
 /** Starts `n` acquisitions at once; returns the time each was granted (in call order), once all are. */

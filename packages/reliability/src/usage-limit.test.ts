@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { CLIExecutionError, RetryExhaustedError, UsageLimitError } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { MessageParser } from '@ccflow/parser';
 import { describe, expect, it } from 'vitest';
 import { collect, shape } from '../test/collect.ts';
 import { isCircuitFailure } from './failure-policy.ts';
 import { MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
 import { decideRetry, retryPolicy } from './retry.ts';
-import { FakeClock } from './test/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 import { withCircuitBreaker } from './with-circuit-breaker.ts';
 import { isPreamble, withRetry } from './with-retry.ts';
 

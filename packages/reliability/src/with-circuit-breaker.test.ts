@@ -1,11 +1,11 @@
 import { CircuitBreakerError, CLIExecutionError, CLITimeoutError } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../test/collect.ts';
 import { lines } from '../test/lines.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
-import { FakeClock } from './test/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 import { withCircuitBreaker } from './with-circuit-breaker.ts';
 
 const ok = () => [mockLines.init(), mockLines.text('hi'), mockLines.result()];

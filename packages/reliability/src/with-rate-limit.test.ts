@@ -5,12 +5,12 @@ import {
   type Executor,
   RateLimitExceededError,
 } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../test/collect.ts';
 import { ConcurrencyLimiter } from './concurrency-limiter.ts';
-import { FakeClock } from './test/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 import { TokenBucketRateLimiter } from './token-bucket.ts';
 import { withRateLimit } from './with-rate-limit.ts';
 

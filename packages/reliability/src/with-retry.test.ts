@@ -5,12 +5,12 @@ import {
   RateLimitExceededError,
   RetryExhaustedError,
 } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { collect, shape } from '../test/collect.ts';
 import { lines } from '../test/lines.ts';
 import type { RetryConfig } from './retry.ts';
-import { FakeClock } from './test/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 import { isPreamble, withRetry } from './with-retry.ts';
 
 const SESSION = '11111111-2222-4333-8444-555555555555';

@@ -1,5 +1,5 @@
 import { CircuitBreakerError, type Executor, withTracing } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -10,7 +10,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CombinedLimiter } from '../src/combined-limiter.ts';
 import { MemoryCircuitBreaker } from '../src/memory-circuit-breaker.ts';
-import { FakeClock } from '../src/test/fake-clock.ts';
+import { FakeClock } from '../src/testing/fake-clock.ts';
 import { withCircuitBreaker } from '../src/with-circuit-breaker.ts';
 import { withRateLimit } from '../src/with-rate-limit.ts';
 import { withRetry } from '../src/with-retry.ts';

@@ -5,7 +5,7 @@ import {
   SessionBusyError,
   SessionClosedError,
 } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
 import { describe, expect, it } from 'vitest';
 import { MemorySessionStore } from './memory-session-store.ts';

@@ -1,4 +1,4 @@
-import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
 import { MemorySessionStore } from '@ccflow/sessions';
 import { describe, expect, it } from 'vitest';

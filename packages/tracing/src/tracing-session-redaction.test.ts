@@ -1,5 +1,5 @@
 import { TOO_DEEP } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { MessageParser } from '@ccflow/parser';
 import { trace } from '@opentelemetry/api';
 import {

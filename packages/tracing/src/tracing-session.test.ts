@@ -1,5 +1,5 @@
 import { AbortedError, CLIExecutionError, SessionBusyError, withTracing } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/test';
+import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
 import { MemorySessionStore } from '@ccflow/sessions';
 import { context, trace } from '@opentelemetry/api';
