@@ -1,12 +1,14 @@
 import type { Message } from '@ccflow/parser';
 import type { CLIAgentOptions } from './options.ts';
+import type { Prompt } from './prompt.ts';
 
 /**
  * One turn to run. Everything but `host` and `signal` is JSON data, so a request can be queued, stored, sent to
  * another machine or logged (after redaction) as it is.
  */
 export interface ExecuteRequest {
-  prompt: string;
+  /** Text, or content blocks (text and images). */
+  prompt: Prompt;
   options?: CLIAgentOptions;
   /** Stops the execution: the CLI is stopped and the stream throws the signal's reason. */
   signal?: AbortSignal;

@@ -44,6 +44,14 @@ export {
 } from './options.ts';
 export { preparePrompt } from './prepare-prompt.ts';
 export { PrivateFiles, type SecretFiles } from './private-files.ts';
+export {
+  checkPrompt,
+  type ImageInput,
+  type Prompt,
+  promptText,
+  type TextInput,
+  type UserContentBlock,
+} from './prompt.ts';
 export { type BatchInit, batchQuery, type QueryInit, query, querySimple, streamToCallback } from './query.ts';
 export { collectQueryResult, errorFromResult, type QueryResult, type QueryUsage } from './query-result.ts';
 export {

@@ -43,3 +43,40 @@ describe('preparePrompt', () => {
     expect(() => preparePrompt(prompt, resolveOptions(), true)).toThrow(/^prompt: must be a string/);
   });
 });
+
+describe('preparePrompt with content blocks', () => {
+  const image = {
+    type: 'image',
+    source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0K' },
+  } as const;
+
+  it('keeps the blocks, and adds the context as a last text block', () => {
+    const blocks = [{ type: 'text', text: 'What is in it?' } as const, image];
+    expect(preparePrompt(blocks, resolveOptions(), true).prompt).toEqual(blocks);
+    const { prompt, encoding } = preparePrompt(blocks, resolveOptions({ context: users }), true);
+    expect(prompt.slice(0, 2)).toEqual(blocks);
+    const last = (prompt as unknown as { text: string }[])[2]!;
+    expect(decodeContextBlock(last.text)?.context).toEqual(users);
+    expect(encoding?.format).toBe('toon');
+  });
+
+  it('takes an image alone, but not blocks without anything to ask', () => {
+    expect(preparePrompt([image], resolveOptions(), true).prompt).toEqual([image]);
+    expect(() => preparePrompt([{ type: 'text', text: ' ' }], resolveOptions(), true)).toThrow(
+      /^prompt: is empty/,
+    );
+  });
+
+  it.each([
+    [[], /^prompt: has no content blocks/],
+    [[{ type: 'video', url: 'x' }], /^prompt\.0\.type: /],
+    [[{ type: 'text' }], /^prompt\.0\.text: /],
+    [
+      [{ type: 'image', source: { type: 'base64', media_type: 'image/tiff', data: 'x' } }],
+      /^prompt\.0\.source\.media_type: /,
+    ],
+    [[{ type: 'text', text: 'hi', cache_control: {} }], /^prompt\.0: /],
+  ])('refuses invalid blocks (%j), naming where', (blocks, message) => {
+    expect(() => preparePrompt(blocks, resolveOptions(), true)).toThrow(message);
+  });
+});

@@ -6,6 +6,7 @@ import {
   CLITimeoutError,
   ConfigurationError,
 } from './errors.ts';
+import type { Prompt } from './prompt.ts';
 import { batchQuery, query, querySimple, streamToCallback } from './query.ts';
 import { MockExecutor, mockLines } from './testing/index.ts';
 
@@ -160,13 +161,13 @@ describe('batchQuery', () => {
       Array.from(
         { length: 7 },
         (_, i) =>
-          async function* (req: { prompt: string }) {
+          async function* (req: { prompt: Prompt }) {
             running++;
             peak = Math.max(peak, running);
             await new Promise((r) => setTimeout(r, 30 - i * 3));
             running--;
             if (req.prompt === 'p3') throw new CLIExecutionError('boom', { exitCode: 1 });
-            yield* new MockExecutor([ok(`answer ${req.prompt}`)]).execute({ prompt: req.prompt });
+            yield* new MockExecutor([ok(`answer ${String(req.prompt)}`)]).execute({ prompt: req.prompt });
           },
       ),
     );

@@ -3,6 +3,7 @@ import { EXECUTOR } from './default-executor.ts';
 import { ConfigurationError } from './errors.ts';
 import type { ExecutionHost, Executor } from './executor.ts';
 import type { CLIAgentOptions } from './options.ts';
+import type { Prompt } from './prompt.ts';
 import { collectQueryResult, type QueryResult } from './query-result.ts';
 import { runtime } from './runtime.ts';
 
@@ -16,7 +17,7 @@ export interface QueryInit {
 
 /** Streams the messages of one prompt. See `Executor` for how failures end the stream. */
 export function query(
-  prompt: string,
+  prompt: Prompt,
   options: CLIAgentOptions = {},
   init: QueryInit = {},
 ): AsyncIterable<Message> {
@@ -33,7 +34,7 @@ export function query(
  * Throws the typed error when the query fails, including an error result from the CLI.
  */
 export async function querySimple(
-  prompt: string,
+  prompt: Prompt,
   options: CLIAgentOptions = {},
   init: QueryInit = {},
 ): Promise<unknown> {
@@ -44,7 +45,7 @@ export async function querySimple(
 
 /** Calls `callback` with each message as it arrives; resolves with the sum-up. Never rejects on query failure. */
 export function streamToCallback(
-  prompt: string,
+  prompt: Prompt,
   callback: (message: Message) => void | Promise<void>,
   options: CLIAgentOptions = {},
   init: QueryInit = {},
@@ -62,7 +63,7 @@ export interface BatchInit extends QueryInit {
  * `QueryResult` (`isError`, `error`), never a failed batch.
  */
 export async function batchQuery(
-  prompts: readonly string[],
+  prompts: readonly Prompt[],
   options: CLIAgentOptions = {},
   init: BatchInit = {},
 ): Promise<QueryResult[]> {

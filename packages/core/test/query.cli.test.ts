@@ -55,6 +55,29 @@ describe('the query functions with the real CLI', () => {
     expect(await querySimple('2+2?', { jsonSchema: schema }, { executor })).toEqual({ answer: 4 });
   });
 
+  it('a prompt of content blocks reaches the model as one user message: text, image, and the context', async () => {
+    // A 1x1 PNG.
+    const data =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    api.enqueue(reply.text('A dot.'));
+    const prompt = [
+      { type: 'text', text: 'What is in the image?' },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data } },
+    ] as const;
+    expect(await querySimple(prompt, { context: { pixel: 1 } }, { executor })).toBe('A dot.');
+    const messages = api.messageRequests.at(-1)?.body.messages as {
+      role: string;
+      content: { type: string }[];
+    }[];
+    const users = messages.filter((m) => m.role === 'user');
+    expect(users).toHaveLength(1);
+    const blocks = users[0]!.content.filter((b) => b.type === 'text' || b.type === 'image');
+    expect(blocks.find((b) => b.type === 'image')).toMatchObject({ source: { type: 'base64', data } });
+    const texts = blocks.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text);
+    expect(texts).toContain('What is in the image?');
+    expect(texts.some((t) => t.includes('<context format='))).toBe(true);
+  });
+
   it('a 401 through the CLI is a CLIAuthenticationError', async () => {
     api.enqueue(reply.error(401, { message: 'invalid x-api-key' }));
     const error = await querySimple('hi', {}, { executor }).catch((e) => e);

@@ -270,8 +270,8 @@ describe('Session', () => {
     const request = executor.requests[0]!;
     expect(request.options).not.toHaveProperty('context');
     expect(request.options).toMatchObject({ model: 'opus' });
-    expect(decodeContextBlock(request.prompt)?.context).toEqual(users);
-    expect(request.prompt.match(/<context format=/g)).toHaveLength(1);
+    expect(decodeContextBlock(String(request.prompt))?.context).toEqual(users);
+    expect(String(request.prompt).match(/<context format=/g)).toHaveLength(1);
     expect(session.options.context).toEqual(users); // still the session's, for the next turns
   });
 

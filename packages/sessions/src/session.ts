@@ -8,6 +8,7 @@ import {
   type Executor,
   errorFromResult,
   iterateInContext,
+  type Prompt,
   preparePrompt,
   Redactor,
   type ResolvedOptions,
@@ -220,7 +221,7 @@ export class Session implements AsyncDisposable {
   }
 
   /** Sends one message and streams the turn's messages. */
-  async *sendMessage(content: string, send: SendOptions = {}): AsyncGenerator<Message> {
+  async *sendMessage(content: Prompt, send: SendOptions = {}): AsyncGenerator<Message> {
     if (this.isClosed) throw new SessionClosedError(this.sessionId);
     if (this.#busy) throw new SessionBusyError(this.sessionId);
     this.#busy = true;

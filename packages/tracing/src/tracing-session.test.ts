@@ -41,6 +41,27 @@ function toolTurn(sessionId: string) {
 }
 
 describe('TracingSession', () => {
+  it('records a prompt of content blocks as its text, with images as markers and never their data', async () => {
+    const traceStore = new MemoryTraceStore();
+    const executor = new MockExecutor();
+    const session = new TracingSession({ executor, traceStore });
+    executor.enqueue(toolTurn(session.sessionId));
+    const image = { type: 'base64', media_type: 'image/png', data: 'PIXELDATA' } as const;
+    await drain(
+      session.sendMessage([
+        { type: 'text', text: 'What is it?' },
+        { type: 'image', source: image },
+      ]),
+    );
+    expect(executor.requests[0]?.prompt).toEqual([
+      { type: 'text', text: 'What is it?' },
+      { type: 'image', source: image },
+    ]);
+    const [t] = await session.getTraces();
+    expect(t?.prompt).toBe('What is it?\n\n[image]');
+    expect(JSON.stringify(t)).not.toContain('PIXELDATA');
+  });
+
   it('records a trace per turn with everything the turn did', async () => {
     const traceStore = new MemoryTraceStore();
     const executor = new MockExecutor();

@@ -3,6 +3,8 @@ import {
   AbortedError,
   errorFromResult,
   iterateInContext,
+  type Prompt,
+  promptText,
   Redactor,
   SessionBusyError,
   SessionClosedError,
@@ -90,7 +92,7 @@ export class TracingSession extends Session {
     return this.#traceStore.getSessionTraces(this.sessionId, limit);
   }
 
-  override async *sendMessage(content: string, send: TracingSendOptions = {}): AsyncGenerator<Message> {
+  override async *sendMessage(content: Prompt, send: TracingSendOptions = {}): AsyncGenerator<Message> {
     // Refused calls are not turns: no trace for them.
     if (this.isClosed) throw new SessionClosedError(this.sessionId);
     if (this.#running) throw new SessionBusyError(this.sessionId);
@@ -122,7 +124,7 @@ export class TracingSession extends Session {
       projectId: this.projectId,
       parentTraceId: send.parentTraceId ?? (this.#traceCount === 0 ? this.#parentTraceId : undefined),
       sequenceNumber: this.#nextSequence(),
-      prompt: content,
+      prompt: promptText(content),
       context: turnContext === undefined ? undefined : jsonSafe(turnContext),
       response: '',
       thinking: '',
