@@ -1,29 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { type Message, MessageParser, messagesOf, NdjsonDecoder } from '@ccflow/parser';
 import { type Context, context, trace as otelTrace } from '@opentelemetry/api';
-import { buildCliEnv, buildCliLaunch, type CliLaunch } from './cli-args.ts';
-import { CliProcess } from './cli-process.ts';
 import { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 import { contextAttributes } from './context-block.ts';
 import {
   CLIExecutionError,
   CLITimeoutError,
-  ConfigurationError,
   MCPServerError,
   ParseError,
   PermissionDeniedError,
 } from './errors.ts';
 import { CLI_CAPABILITIES, type ExecuteRequest, type Executor } from './executor.ts';
-import { findCli } from './find-cli.ts';
 import { failedMcpServers } from './mcp-status.ts';
 import { type CLIAgentOptions, checkOptionsObject, resolveOptions } from './options.ts';
 import { preparePrompt } from './prepare-prompt.ts';
-import { PrivateFiles } from './private-files.ts';
 import { runtime } from './runtime.ts';
+import { spawnCli } from './spawn-cli.ts';
 import type { StderrTail } from './stderr-tail.ts';
 import { syntheticResult } from './synthetic-result.ts';
-import { traceEnv } from './trace-env.ts';
 
 export interface CLIExecutorOptions {
   /** The CLI to run. Default: found on each execution (`options.cliPath`, `CCFLOW_CLAUDE_CLI_PATH`, `PATH`, package). */
@@ -40,12 +34,6 @@ export interface CLIExecutorOptions {
   /** Longest stdout line parsed, in bytes; a longer one becomes a `line_too_long` error message. Default 64 MiB. */
   maxLineBytes?: number;
 }
-
-/**
- * The environment variable that carries each execution's id into the CLI and everything it starts, so the processes
- * it leaves behind can be found even after they were reparented.
- */
-export const EXECUTION_ID_ENV = 'CCFLOW_EXECUTION_ID';
 
 const DEFAULT_STOP_GRACE_MS = 3000;
 /** `setTimeout` fires at once for anything longer (about 24.8 days). */
@@ -101,32 +89,13 @@ export class CLIExecutor implements Executor {
     if (encoding) span?.setAttributes(contextAttributes(encoding));
     options.model ??= config.defaultModel;
     const timeoutMs = Math.min(options.timeoutMs ?? config.defaultTimeoutMs, MAX_TIMER_MS);
-    const cliPath = findCli({ cliPath: options.cliPath ?? this.#cliPath, env: this.#env, config });
-    if (options.cwd !== undefined && !isDirectory(options.cwd)) {
-      throw new ConfigurationError('cwd', `${options.cwd} is not a directory`);
-    }
-    const marker = { name: EXECUTION_ID_ENV, value: randomUUID() };
-    const env = buildCliEnv(options, this.#env);
-    const trace = traceEnv(ctx);
-    if (trace) {
-      delete env.TRACESTATE;
-      Object.assign(env, trace);
-    }
-    env[marker.name] = marker.value;
-    const files = new PrivateFiles();
-    let launch: CliLaunch;
-    try {
-      launch = buildCliLaunch(options, files);
-    } catch (error) {
-      files.remove();
-      throw error;
-    }
-    const cli = await CliProcess.start(cliPath, launch.args, {
-      env,
-      cwd: options.cwd,
-      onStderr: request.host?.onStderr,
-      marker,
-      files,
+    const { cli, initialize } = await spawnCli({
+      options,
+      host: request.host,
+      cliPath: this.#cliPath,
+      env: this.#env,
+      config,
+      traceContext: ctx,
     });
 
     const grace = this.#graceMs;
@@ -167,8 +136,8 @@ export class CLIExecutor implements Executor {
     const decoder = new NdjsonDecoder({ maxLineBytes: this.#maxLineBytes });
     const parser = new MessageParser();
     try {
-      if (launch.initialize) {
-        const request = { subtype: 'initialize', ...launch.initialize };
+      if (initialize) {
+        const request = { subtype: 'initialize', ...initialize };
         cli.writeLine({ type: 'control_request', request_id: randomUUID(), request });
       }
       cli.writeLine({ type: 'user', message: { role: 'user', content: prompt } });
@@ -284,14 +253,6 @@ function exitError(
     stderr: stderr.text(),
     sessionId,
   });
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** The error of a failed control response, or `undefined` when it succeeded. */

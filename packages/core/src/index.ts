@@ -1,6 +1,16 @@
 export { buildCliEnv, buildCliLaunch, type CliLaunch } from './cli-args.ts';
-export { CLIExecutor, type CLIExecutorOptions, EXECUTION_ID_ENV } from './cli-executor.ts';
+export { CLIExecutor, type CLIExecutorOptions } from './cli-executor.ts';
 export { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
+export type {
+  Connection,
+  ConnectionLease,
+  ConnectionProvider,
+  ConnectionSpecificationVersion,
+  ControlInit,
+  ControlRequest,
+  ControlResponse,
+  OpenRequest,
+} from './connection.ts';
 export {
   type ContextEncoding,
   type ContextFormat,
@@ -64,4 +74,5 @@ export {
   TOO_DEEP,
 } from './redaction.ts';
 export { type Runtime, type RuntimeKey, runtime, runtimeKey } from './runtime.ts';
+export { EXECUTION_ID_ENV } from './spawn-cli.ts';
 export { ATTR, TracingExecutor, withTracing } from './tracing-executor.ts';

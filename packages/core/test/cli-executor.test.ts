@@ -8,7 +8,7 @@ import { FAULT_CLI_PATH, type FaultScript, faultEnv } from '@ccflow/testing';
 import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLIExecutor, type CLIExecutorOptions, EXECUTION_ID_ENV } from '../src/cli-executor.ts';
+import { CLIExecutor, type CLIExecutorOptions } from '../src/cli-executor.ts';
 import {
   CLIExecutionError,
   CLINotFoundError,
@@ -17,6 +17,7 @@ import {
   ParseError,
 } from '../src/errors.ts';
 import type { ExecuteRequest } from '../src/executor.ts';
+import { EXECUTION_ID_ENV } from '../src/spawn-cli.ts';
 import {
   bytesWritten,
   childWithEnv,

@@ -73,7 +73,7 @@ describe('the query functions with the real CLI', () => {
     expect(users).toHaveLength(1);
     const blocks = users[0]!.content.filter((b) => b.type === 'text' || b.type === 'image');
     expect(blocks.find((b) => b.type === 'image')).toMatchObject({ source: { type: 'base64', data } });
-    const texts = blocks.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text);
+    const texts = blocks.filter((b) => b.type === 'text').map((b) => (b as unknown as { text: string }).text);
     expect(texts).toContain('What is in the image?');
     expect(texts.some((t) => t.includes('<context format='))).toBe(true);
   });
