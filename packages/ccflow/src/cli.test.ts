@@ -96,7 +96,7 @@ describe('ccflow command', () => {
       ],
       {
         lines: [mockLines.init()],
-        thenThrow: new CLIExecutionError('CLI exited with code 1 without a result', { exitCode: 1 }),
+        thenThrow: new CLIExecutionError({ message: 'CLI exited with code 1 without a result', exitCode: 1 }),
       },
     ]);
     const auth = io(executor);
@@ -114,7 +114,8 @@ describe('ccflow command', () => {
       const executor = new MockExecutor([
         {
           lines: [mockLines.init()],
-          thenThrow: new CLIExecutionError('key process-key-for-cli-test refused, Bearer 0123456789abcdef', {
+          thenThrow: new CLIExecutionError({
+            message: 'key process-key-for-cli-test refused, Bearer 0123456789abcdef',
             exitCode: 1,
           }),
         },

@@ -103,8 +103,12 @@ function parse(argv: string[]): 'help' | { prompt: string; options: CLIAgentOpti
   if (values.help) return 'help';
   const [command, ...rest] = positionals;
   if (command !== 'query')
-    throw new ConfigurationError('command', `unknown command ${JSON.stringify(command ?? '')}`);
-  if (rest.length !== 1) throw new ConfigurationError('prompt', 'give exactly one prompt (quote it)');
+    throw new ConfigurationError({
+      field: 'command',
+      problem: `unknown command ${JSON.stringify(command ?? '')}`,
+    });
+  if (rest.length !== 1)
+    throw new ConfigurationError({ field: 'prompt', problem: 'give exactly one prompt (quote it)' });
   const options: CLIAgentOptions = {
     model: values.model,
     systemPrompt: values['system-prompt'],
@@ -127,7 +131,7 @@ function number(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n))
-    throw new ConfigurationError(`--${flag}`, `not a number: ${JSON.stringify(value)}`);
+    throw new ConfigurationError({ field: `--${flag}`, problem: `not a number: ${JSON.stringify(value)}` });
   return n;
 }
 

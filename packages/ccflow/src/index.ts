@@ -6,3 +6,4 @@ export * from '@ccflow/sessions';
 export * from '@ccflow/stores-sqlite';
 export * from '@ccflow/tracing';
 export { createDefaultExecutor, installDefaults } from './defaults.ts';
+export type { ErrorCode } from './error-code.ts';

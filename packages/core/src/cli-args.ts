@@ -78,7 +78,8 @@ export function buildCliLaunch(options: ResolvedOptions, files: SecretFiles): Cl
   const initialize: Record<string, unknown> = {};
   const value = (flag: string, field: string, v: string | number) => {
     const s = String(v);
-    if (s.includes('\0')) throw new ConfigurationError(field, 'must not contain a NUL character');
+    if (s.includes('\0'))
+      throw new ConfigurationError({ field, problem: 'must not contain a NUL character' });
     args.push(`--${flag}=${s}`);
   };
   const each = (flag: string, field: string, vs: readonly string[] | undefined) => {
@@ -176,7 +177,7 @@ function parseSchema(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ConfigurationError('jsonSchema', `not JSON: ${(error as Error).message}`);
+    throw new ConfigurationError({ field: 'jsonSchema', problem: `not JSON: ${(error as Error).message}` });
   }
 }
 
@@ -220,10 +221,10 @@ export function buildCliEnv(
   for (const [k, v] of Object.entries(parent)) if (v !== undefined) env[k] = v;
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (k.includes('\0') || k.includes('=') || v.includes('\0')) {
-      throw new ConfigurationError(
-        `env.${k}`,
-        'names must not contain "=" or NUL, values must not contain NUL',
-      );
+      throw new ConfigurationError({
+        field: `env.${k}`,
+        problem: 'names must not contain "=" or NUL, values must not contain NUL',
+      });
     }
     env[k] = v;
   }

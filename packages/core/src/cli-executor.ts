@@ -122,7 +122,14 @@ export class CLIExecutor implements Executor {
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     const total = setTimeout(
-      () => fail(new CLITimeoutError(`claude did not finish within ${timeoutMs} ms`, timeoutMs, 'total')),
+      () =>
+        fail(
+          new CLITimeoutError({
+            message: `claude did not finish within ${timeoutMs} ms`,
+            timeoutMs,
+            kind: 'total',
+          }),
+        ),
       timeoutMs,
     );
     const idleMs = options.idleTimeoutMs && Math.min(options.idleTimeoutMs, MAX_TIMER_MS);
@@ -145,7 +152,14 @@ export class CLIExecutor implements Executor {
         // Idle time counts only while waiting for the CLI, never while the consumer holds a message.
         if (idleMs) {
           idle = setTimeout(
-            () => fail(new CLITimeoutError(`claude printed nothing for ${idleMs} ms`, idleMs, 'idle')),
+            () =>
+              fail(
+                new CLITimeoutError({
+                  message: `claude printed nothing for ${idleMs} ms`,
+                  timeoutMs: idleMs,
+                  kind: 'idle',
+                }),
+              ),
             idleMs,
           );
         }
@@ -157,11 +171,11 @@ export class CLIExecutor implements Executor {
           for (const message of messagesOf(parser, decoded)) {
             if (message.type === 'error' && options.strict) {
               fail(
-                new ParseError(
-                  `claude printed a line that is not a message (line ${message.line}): ${message.message}`,
-                  message.line,
-                  message.text,
-                ),
+                new ParseError({
+                  message: `claude printed a line that is not a message (line ${message.line}): ${message.message}`,
+                  line: message.line,
+                  text: message.text,
+                }),
               );
               break reading;
             }
@@ -177,7 +191,13 @@ export class CLIExecutor implements Executor {
               // Strict: the init is still yielded (it says which), then the run ends with the error.
               if (failed.length > 0 && options.strictMcp) {
                 const which = failed.map((f) => `${f.name} (${f.status})`).join(', ');
-                fail(new MCPServerError(`MCP servers not available: ${which}`, failed, sessionId));
+                fail(
+                  new MCPServerError({
+                    message: `MCP servers not available: ${which}`,
+                    servers: failed,
+                    sessionId,
+                  }),
+                );
               }
             }
             if (message.type === 'unknown' && message.rawType === 'control_response') {
@@ -185,7 +205,10 @@ export class CLIExecutor implements Executor {
               const answer = controlError(message.raw);
               if (answer !== undefined) {
                 fail(
-                  new CLIExecutionError(`claude refused the initialize request: ${answer}`, { sessionId }),
+                  new CLIExecutionError({
+                    message: `claude refused the initialize request: ${answer}`,
+                    sessionId,
+                  }),
                 );
                 break reading;
               }
@@ -197,7 +220,13 @@ export class CLIExecutor implements Executor {
               message.subtype === 'permission_denied' &&
               options.strictPermissions
             ) {
-              fail(new PermissionDeniedError(message.message, message.toolName, message.toolUseId));
+              fail(
+                new PermissionDeniedError({
+                  message: message.message,
+                  toolName: message.toolName,
+                  toolUseId: message.toolUseId,
+                }),
+              );
             }
             if (message.type === 'result') {
               resultSeen = true;
@@ -219,7 +248,9 @@ export class CLIExecutor implements Executor {
         }
       }
       await cli.stop(grace);
-      const { error } = failure ?? { error: new CLIExecutionError('claude stopped without a result') };
+      const { error } = failure ?? {
+        error: new CLIExecutionError({ message: 'claude stopped without a result' }),
+      };
       yield syntheticResult({
         reason: error instanceof Error ? error.message : String(error),
         sessionId,
@@ -247,7 +278,8 @@ function exitError(
 ): CLIExecutionError {
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
   const last = stderr.lastLine();
-  return new CLIExecutionError(`claude ${how} without a result${last ? `: ${last}` : ''}`, {
+  return new CLIExecutionError({
+    message: `claude ${how} without a result${last ? `: ${last}` : ''}`,
     exitCode: exit.exitCode,
     signal: exit.signal,
     stderr: stderr.text(),

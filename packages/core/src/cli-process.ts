@@ -99,16 +99,15 @@ export class CliProcess {
       options.files?.remove();
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
-        throw new CLINotFoundError(
-          `claude CLI could not be started: ${path} (or the interpreter its #! line names) does not exist`,
-          [path],
-        );
+        throw new CLINotFoundError({
+          message: `claude CLI could not be started: ${path} (or the interpreter its #! line names) does not exist`,
+          searched: [path],
+        });
       }
-      throw new CLIExecutionError(
-        `claude CLI could not be started: ${(error as Error).message}`,
-        {},
-        { cause: error },
-      );
+      throw new CLIExecutionError({
+        message: `claude CLI could not be started: ${(error as Error).message}`,
+        cause: error,
+      });
     }
     return new CliProcess(child, options);
   }

@@ -67,7 +67,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const raw = env[name];
     const parsed = variables[name].safeParse(raw === '' ? undefined : raw);
     if (!parsed.success) {
-      throw new ConfigurationError(name, `${parsed.error.issues[0]?.message} (got ${JSON.stringify(raw)})`);
+      throw new ConfigurationError({
+        field: name,
+        problem: `${parsed.error.issues[0]?.message} (got ${JSON.stringify(raw)})`,
+      });
     }
     return parsed.data as never;
   };

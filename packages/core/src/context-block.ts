@@ -69,7 +69,7 @@ export function withContext(
   const data = toJson(context, 'context', new Set());
   // A root `toJSON` or array would make a block that decodes to something else than an object.
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ToonEncodingError(`context: must be an object, got ${JSON.stringify(data)}`);
+    throw new ToonEncodingError({ message: `context: must be an object, got ${JSON.stringify(data)}` });
   }
   const json = JSON.stringify(data);
   const body = format === 'toon' ? encodeToon(data, toon) : json;
@@ -100,17 +100,19 @@ function encodeToon(data: Json, toon: ToonConfig): string {
   // Spec 2.0 removed the `[#N]` length marker (decoders must reject it) and 4.4.0 has no option for it;
   // lengths `[N]` are always written. Emitting `#` by hand would make TOON no decoder accepts.
   if (toon.lengthMarker) {
-    throw new ConfigurationError(
-      'toon.lengthMarker',
-      'TOON has had no length marker since spec 2.0 ([#N] is rejected by decoders); array lengths [N] are always written, so leave it false',
-    );
+    throw new ConfigurationError({
+      field: 'toon.lengthMarker',
+      problem:
+        'TOON has had no length marker since spec 2.0 ([#N] is rejected by decoders); array lengths [N] are always written, so leave it false',
+    });
   }
   // With no indentation nesting is lost: the library's decoder cannot read it back.
-  if (toon.indent < 1) throw new ConfigurationError('toon.indent', 'TOON needs at least 1 space per level');
+  if (toon.indent < 1)
+    throw new ConfigurationError({ field: 'toon.indent', problem: 'TOON needs at least 1 space per level' });
   try {
     return encode(data, { delimiter: toon.delimiter, indentSize: toon.indent });
   } catch (error) {
-    throw new ToonEncodingError(`context: ${(error as Error).message}`, { cause: error });
+    throw new ToonEncodingError({ message: `context: ${(error as Error).message}`, cause: error });
   }
 }
 
@@ -129,7 +131,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 function toJson(value: unknown, path: string, ancestors: Set<object>): Json {
   const fail = (why: string): never => {
-    throw new ToonEncodingError(`${path}: ${why}`);
+    throw new ToonEncodingError({ message: `${path}: ${why}` });
   };
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'string')
@@ -196,14 +198,15 @@ export function decodeContextBlock(text: string): DecodedContext | undefined {
   try {
     context = format === 'toon' ? decode(body, { indentSize: indentOf(body) }) : JSON.parse(body);
   } catch (error) {
-    throw new ToonEncodingError(`the ${format} context block does not decode: ${(error as Error).message}`, {
+    throw new ToonEncodingError({
+      message: `the ${format} context block does not decode: ${(error as Error).message}`,
       cause: error,
     });
   }
   if (typeof context !== 'object' || context === null || Array.isArray(context)) {
-    throw new ToonEncodingError(
-      `the ${format} context block holds ${JSON.stringify(context)}, not an object`,
-    );
+    throw new ToonEncodingError({
+      message: `the ${format} context block holds ${JSON.stringify(context)}, not an object`,
+    });
   }
   return { format, context: context as Record<string, unknown> };
 }

@@ -1,14 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as errors from './errors.ts';
 
-const {
-  CCFlowError,
-  APIClientError,
-  APIRateLimitError,
-  CLIExecutionError,
-  CLITimeoutError,
-  ConfigurationError,
-} = errors;
+const { CCFlowError, CLIExecutionError, CLITimeoutError, ConfigurationError, UsageLimitError } = errors;
 
 describe('errors', () => {
   const classes = Object.values(errors).filter(
@@ -19,16 +12,16 @@ describe('errors', () => {
   it('every class has its own stable code and name, and descends from CCFlowError', () => {
     const codes = classes.map((c) => c.code);
     expect(new Set(codes).size).toBe(classes.length);
-    expect(classes.length).toBeGreaterThanOrEqual(19);
+    expect(classes.length).toBeGreaterThanOrEqual(13);
     for (const c of classes) expect(c.code).toMatch(/^[A-Z_]+$/);
-    const e = new CLITimeoutError('slow', 5000, 'idle');
+    const e = new CLITimeoutError({ message: 'slow', timeoutMs: 5000, kind: 'idle' });
     expect(e).toMatchObject({ name: 'CLITimeoutError', code: 'CLI_TIMEOUT', timeoutMs: 5000, kind: 'idle' });
     expect(e).toBeInstanceOf(CCFlowError);
     expect(e).toBeInstanceOf(Error);
   });
 
   it('isInstance is a type guard: the narrowed error needs no cast', () => {
-    const caught: unknown = new errors.CLITimeoutError('slow', 5_000, 'idle');
+    const caught: unknown = new errors.CLITimeoutError({ message: 'slow', timeoutMs: 5_000, kind: 'idle' });
     if (!errors.CLITimeoutError.isInstance(caught)) throw new Error('not narrowed');
     expectTypeOf(caught).toEqualTypeOf<errors.CLITimeoutError>();
     expect(caught.timeoutMs + (caught.kind === 'idle' ? 0 : 1)).toBe(5_000);
@@ -37,11 +30,11 @@ describe('errors', () => {
   });
 
   it('isInstance follows the hierarchy and survives a second copy of the package', () => {
-    const rate = new APIRateLimitError('slow down', 3);
-    expect(APIRateLimitError.isInstance(rate)).toBe(true);
-    expect(APIClientError.isInstance(rate)).toBe(true);
-    expect(CCFlowError.isInstance(rate)).toBe(true);
-    expect(CLIExecutionError.isInstance(rate)).toBe(false);
+    const limit = new UsageLimitError({ message: 'limit', resetsAt: Date.now() + 3_000 });
+    expect(UsageLimitError.isInstance(limit)).toBe(true);
+    expect(CLIExecutionError.isInstance(limit)).toBe(true);
+    expect(CCFlowError.isInstance(limit)).toBe(true);
+    expect(CLITimeoutError.isInstance(limit)).toBe(false);
     expect(CCFlowError.isInstance(new Error('x'))).toBe(false);
     expect(CCFlowError.isInstance(null)).toBe(false);
 
@@ -55,20 +48,43 @@ describe('errors', () => {
   });
 
   it('isRetryable is true only where another try can help', () => {
-    expect(new CLIExecutionError('x', { apiErrorStatus: 529 }).isRetryable).toBe(true);
-    expect(new CLIExecutionError('x', { apiErrorStatus: 429 }).isRetryable).toBe(true);
-    expect(new CLIExecutionError('x', { apiErrorStatus: 400 }).isRetryable).toBe(false);
-    expect(new CLIExecutionError('x', { subtype: 'error_max_turns' }).isRetryable).toBe(false);
-    expect(new CLITimeoutError('x', 1).isRetryable).toBe(true);
-    expect(new APIRateLimitError('x').isRetryable).toBe(true);
-    expect(new ConfigurationError('model', 'bad').isRetryable).toBe(false);
+    expect(new CLIExecutionError({ message: 'x', apiErrorStatus: 529 }).isRetryable).toBe(true);
+    expect(new CLIExecutionError({ message: 'x', apiErrorStatus: 429 }).isRetryable).toBe(true);
+    expect(new CLIExecutionError({ message: 'x', apiErrorStatus: 400 }).isRetryable).toBe(false);
+    expect(new CLIExecutionError({ message: 'x', subtype: 'error_max_turns' }).isRetryable).toBe(false);
+    expect(new CLITimeoutError({ message: 'x', timeoutMs: 1 }).isRetryable).toBe(true);
+    expect(new UsageLimitError({ message: 'x', resetsAt: Date.now() }).isRetryable).toBe(true);
+    expect(new UsageLimitError({ message: 'x' }).isRetryable).toBe(false);
+    expect(new ConfigurationError({ field: 'model', problem: 'bad' }).isRetryable).toBe(false);
   });
 
   it('ConfigurationError names the field in its message, and keeps the cause', () => {
     const cause = new Error('inner');
-    const e = new ConfigurationError('mcpServers.db.url', 'Invalid URL', { cause });
+    const e = new ConfigurationError({ field: 'mcpServers.db.url', problem: 'Invalid URL', cause });
     expect(e.message).toBe('mcpServers.db.url: Invalid URL');
     expect(e.field).toBe('mcpServers.db.url');
     expect(e.cause).toBe(cause);
+  });
+
+  it('each class narrows its code to a literal, and every code is in the package union', () => {
+    expectTypeOf(new CLITimeoutError({ message: 'x', timeoutMs: 1 }).code).toEqualTypeOf<'CLI_TIMEOUT'>();
+    expectTypeOf<errors.CLIExecutionError['code']>().toEqualTypeOf<'CLI_EXECUTION' | 'USAGE_LIMIT'>();
+    const codes = classes.map((c) => c.code);
+    const union: errors.CoreErrorCode[] = [
+      'CCFLOW_ERROR',
+      'CONFIGURATION_ERROR',
+      'CLI_NOT_FOUND',
+      'CLI_AUTHENTICATION',
+      'CLI_EXECUTION',
+      'USAGE_LIMIT',
+      'CLI_TIMEOUT',
+      'ABORTED',
+      'PARSE_ERROR',
+      'SESSION_NOT_FOUND',
+      'MCP_SERVER_FAILED',
+      'TOON_ENCODING',
+      'PERMISSION_DENIED',
+    ];
+    expect(codes.filter((c) => c !== 'SESSION_STORE').sort()).toEqual([...union].sort());
   });
 });

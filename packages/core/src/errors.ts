@@ -1,14 +1,20 @@
 /**
- * The one error hierarchy of ccflow. Every error has a stable `code`; `isRetryable` says whether running the same
- * call again may succeed. `X.isInstance(e)` works across duplicate copies of the package (where `instanceof` does
- * not), because it reads a registry-wide symbol, not the class identity.
+ * The one error hierarchy of ccflow, rooted here: each package owns its errors and extends `CCFlowError`. Every
+ * error has a stable `code` (a union per package, e.g. `CoreErrorCode`); `isRetryable` says whether running the same
+ * call again may succeed. `X.isInstance(e)` works across duplicate copies of a package (where `instanceof` does
+ * not), because it reads a registry-wide symbol, not the class identity. Constructors take one object.
  */
 
 const CODES = Symbol.for('ccflow.error.codes');
 
-export interface CCFlowErrorOptions {
+/** What every error is made from; subclasses add their fields. */
+export interface CCFlowErrorInit {
+  message: string;
   cause?: unknown;
 }
+
+/** A subclass's init where the class can write the message itself. */
+type WithMessage<T> = T & { message?: string; cause?: unknown };
 
 export class CCFlowError extends Error {
   static readonly code: string = 'CCFLOW_ERROR';
@@ -16,8 +22,8 @@ export class CCFlowError extends Error {
   /** The codes of this error's class and its ancestors, read by `isInstance`. */
   readonly [CODES]: readonly string[];
 
-  constructor(message: string, options: CCFlowErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(init: CCFlowErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     const codes: string[] = [];
     for (let c = new.target as unknown as typeof CCFlowError | null; c?.code; c = Object.getPrototypeOf(c)) {
       if (!codes.includes(c.code)) codes.push(c.code);
@@ -46,31 +52,49 @@ export class CCFlowError extends Error {
   }
 }
 
+/** The codes of `@ccflow/core`'s errors. */
+export type CoreErrorCode =
+  | 'CCFLOW_ERROR'
+  | 'CONFIGURATION_ERROR'
+  | 'CLI_NOT_FOUND'
+  | 'CLI_AUTHENTICATION'
+  | 'CLI_EXECUTION'
+  | 'USAGE_LIMIT'
+  | 'CLI_TIMEOUT'
+  | 'ABORTED'
+  | 'PARSE_ERROR'
+  | 'SESSION_NOT_FOUND'
+  | 'MCP_SERVER_FAILED'
+  | 'TOON_ENCODING'
+  | 'PERMISSION_DENIED';
+
 /** An option, a request's prompt or an environment variable with a bad value; `field` names it. */
 export class ConfigurationError extends CCFlowError {
   static override readonly code = 'CONFIGURATION_ERROR';
-  constructor(
-    readonly field: string,
-    message: string,
-    options?: CCFlowErrorOptions,
-  ) {
-    super(`${field}: ${message}`, options);
+  declare readonly code: 'CONFIGURATION_ERROR';
+  readonly field: string;
+  /** The message is `field: problem`. */
+  constructor(init: { field: string; problem: string; cause?: unknown }) {
+    super({ message: `${init.field}: ${init.problem}`, cause: init.cause });
+    this.field = init.field;
   }
 }
 
 export class CLINotFoundError extends CCFlowError {
   static override readonly code = 'CLI_NOT_FOUND';
-  constructor(
-    message: string,
-    readonly searched: readonly string[] = [],
-  ) {
-    super(message);
+  declare readonly code: 'CLI_NOT_FOUND';
+  /** Every place that was looked in. */
+  readonly searched: readonly string[];
+  constructor(init: CCFlowErrorInit & { searched?: readonly string[] }) {
+    super(init);
+    this.searched = init.searched ?? [];
   }
 }
 
 /** The API refused the key (HTTP 401 through the CLI), or no credentials were found. */
 export class CLIAuthenticationError extends CCFlowError {
   static override readonly code = 'CLI_AUTHENTICATION';
+  declare readonly code: 'CLI_AUTHENTICATION';
 }
 
 export interface CLIExecutionDetails {
@@ -87,9 +111,15 @@ export interface CLIExecutionDetails {
 
 const RETRYABLE_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
 
+/** Whether an HTTP status from the API says another try may succeed (408, 409, 429, 5xx, 529). */
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUS.has(status);
+}
+
 /** The CLI failed: an error result, a crash, or an exit without a result. */
 export class CLIExecutionError extends CCFlowError {
   static override readonly code: string = 'CLI_EXECUTION';
+  declare readonly code: 'CLI_EXECUTION' | 'USAGE_LIMIT';
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly stderr: string;
@@ -97,19 +127,19 @@ export class CLIExecutionError extends CCFlowError {
   readonly apiErrorStatus: number | null;
   readonly sessionId: string | undefined;
 
-  constructor(message: string, details: CLIExecutionDetails = {}, options?: CCFlowErrorOptions) {
-    super(message, options);
-    this.exitCode = details.exitCode ?? null;
-    this.signal = details.signal ?? null;
-    this.stderr = details.stderr ?? '';
-    this.subtype = details.subtype;
-    this.apiErrorStatus = details.apiErrorStatus ?? null;
-    this.sessionId = details.sessionId;
+  constructor(init: CCFlowErrorInit & CLIExecutionDetails) {
+    super(init);
+    this.exitCode = init.exitCode ?? null;
+    this.signal = init.signal ?? null;
+    this.stderr = init.stderr ?? '';
+    this.subtype = init.subtype;
+    this.apiErrorStatus = init.apiErrorStatus ?? null;
+    this.sessionId = init.sessionId;
   }
 
   /** Transient API failures (429, 5xx, 529) are worth another try; limits and bad requests are not. */
   override get isRetryable(): boolean {
-    return this.apiErrorStatus !== null && RETRYABLE_STATUS.has(this.apiErrorStatus);
+    return this.apiErrorStatus !== null && isRetryableStatus(this.apiErrorStatus);
   }
 }
 
@@ -127,18 +157,19 @@ export interface UsageLimitDetails extends CLIExecutionDetails {
  */
 export class UsageLimitError extends CLIExecutionError {
   static override readonly code = 'USAGE_LIMIT';
+  declare readonly code: 'USAGE_LIMIT';
   /** When the limit resets, when the CLI said. */
   readonly resetsAt: Date | undefined;
   readonly rateLimitType: string | undefined;
   /** Milliseconds from when the error was made until the reset (0 when it has passed); undefined when not known. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, details: UsageLimitDetails = {}, options?: CCFlowErrorOptions) {
-    super(message, details, options);
-    const { resetsAt } = details;
+  constructor(init: CCFlowErrorInit & UsageLimitDetails) {
+    super(init);
+    const { resetsAt } = init;
     const known = resetsAt !== undefined && Number.isFinite(resetsAt);
     this.resetsAt = known ? new Date(resetsAt) : undefined;
-    this.rateLimitType = details.rateLimitType;
+    this.rateLimitType = init.rateLimitType;
     this.retryAfterMs = known ? Math.max(0, resetsAt - Date.now()) : undefined;
   }
 
@@ -149,13 +180,14 @@ export class UsageLimitError extends CLIExecutionError {
 
 export class CLITimeoutError extends CCFlowError {
   static override readonly code = 'CLI_TIMEOUT';
-  constructor(
-    message: string,
-    readonly timeoutMs: number,
-    /** `total`: the wall-clock limit; `idle`: no output for that long. */
-    readonly kind: 'total' | 'idle' = 'total',
-  ) {
-    super(message);
+  declare readonly code: 'CLI_TIMEOUT';
+  readonly timeoutMs: number;
+  /** `total`: the wall-clock limit; `idle`: no output for that long; `control`: no answer to a control request. */
+  readonly kind: 'total' | 'idle' | 'control';
+  constructor(init: CCFlowErrorInit & { timeoutMs: number; kind?: 'total' | 'idle' | 'control' }) {
+    super(init);
+    this.timeoutMs = init.timeoutMs;
+    this.kind = init.kind ?? 'total';
   }
   override get isRetryable(): boolean {
     return true;
@@ -165,55 +197,31 @@ export class CLITimeoutError extends CCFlowError {
 /** The caller aborted the call (its `AbortSignal`); `cause` is the signal's reason. */
 export class AbortedError extends CCFlowError {
   static override readonly code = 'ABORTED';
+  declare readonly code: 'ABORTED';
 }
 
 /** The CLI printed something that is not a message (strict mode only). */
 export class ParseError extends CCFlowError {
   static override readonly code = 'PARSE_ERROR';
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly text: string,
-  ) {
-    super(message);
+  declare readonly code: 'PARSE_ERROR';
+  /** 1-based line number of the output. */
+  readonly line: number;
+  readonly text: string;
+  constructor(init: CCFlowErrorInit & { line: number; text: string }) {
+    super(init);
+    this.line = init.line;
+    this.text = init.text;
   }
 }
 
 /** No session of that id (in a store, or for the CLI's `--resume`), or none to continue (`sessionId` empty). */
 export class SessionNotFoundError extends CCFlowError {
   static override readonly code = 'SESSION_NOT_FOUND';
-  constructor(
-    readonly sessionId: string,
-    message = `session not found: ${sessionId}`,
-  ) {
-    super(message);
-  }
-}
-
-/** A session got a second message while a turn was still running (turns are strictly one at a time). */
-export class SessionBusyError extends CCFlowError {
-  static override readonly code = 'SESSION_BUSY';
-  constructor(readonly sessionId: string) {
-    super(`session ${sessionId} is running a turn; wait for it to end before sending another message`);
-  }
-}
-
-/** A session was used after `close()`. */
-export class SessionClosedError extends CCFlowError {
-  static override readonly code = 'SESSION_CLOSED';
-  constructor(readonly sessionId: string) {
-    super(`session ${sessionId} is closed`);
-  }
-}
-
-export class SessionStoreError extends CCFlowError {
-  static override readonly code = 'SESSION_STORE';
-  constructor(
-    message: string,
-    readonly path?: string,
-    options?: CCFlowErrorOptions,
-  ) {
-    super(path === undefined ? message : `${message} (${path})`, options);
+  declare readonly code: 'SESSION_NOT_FOUND';
+  readonly sessionId: string;
+  constructor(init: WithMessage<{ sessionId: string }>) {
+    super({ message: init.message ?? `session not found: ${init.sessionId}`, cause: init.cause });
+    this.sessionId = init.sessionId;
   }
 }
 
@@ -223,101 +231,45 @@ export class SessionStoreError extends CCFlowError {
  */
 export class MCPServerError extends CCFlowError {
   static override readonly code = 'MCP_SERVER_FAILED';
+  declare readonly code: 'MCP_SERVER_FAILED';
+  /** Each server that is not available, with the status the CLI gave it. */
+  readonly servers: readonly { name: string; status: string }[];
+  readonly sessionId: string | undefined;
   constructor(
-    message: string,
-    /** Each server that is not available, with the status the CLI gave it. */
-    readonly servers: readonly { name: string; status: string }[],
-    readonly sessionId?: string,
+    init: CCFlowErrorInit & { servers: readonly { name: string; status: string }[]; sessionId?: string },
   ) {
-    super(message);
+    super(init);
+    this.servers = init.servers;
+    this.sessionId = init.sessionId;
   }
 }
 
 export class ToonEncodingError extends CCFlowError {
   static override readonly code = 'TOON_ENCODING';
+  declare readonly code: 'TOON_ENCODING';
 }
 
 /** The CLI refused a tool call for want of permission (raised only with `strictPermissions`). */
 export class PermissionDeniedError extends CCFlowError {
   static override readonly code = 'PERMISSION_DENIED';
+  declare readonly code: 'PERMISSION_DENIED';
+  readonly toolName: string | undefined;
+  readonly toolUseId: string | undefined;
+  constructor(init: CCFlowErrorInit & { toolName?: string; toolUseId?: string }) {
+    super(init);
+    this.toolName = init.toolName;
+    this.toolUseId = init.toolUseId;
+  }
+}
+
+/** A store failed (to be replaced by the store error family). */
+export class SessionStoreError extends CCFlowError {
+  static override readonly code = 'SESSION_STORE';
   constructor(
     message: string,
-    readonly toolName?: string,
-    readonly toolUseId?: string,
+    readonly path?: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
-  }
-}
-
-export class RateLimitExceededError extends CCFlowError {
-  static override readonly code = 'RATE_LIMIT_EXCEEDED';
-  constructor(
-    message: string,
-    /** Milliseconds until a slot is expected, when known. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-  override get isRetryable(): boolean {
-    return true;
-  }
-}
-
-export class ConcurrencyLimitExceededError extends CCFlowError {
-  static override readonly code = 'CONCURRENCY_LIMIT_EXCEEDED';
-  override get isRetryable(): boolean {
-    return true;
-  }
-}
-
-export class CircuitBreakerError extends CCFlowError {
-  static override readonly code = 'CIRCUIT_OPEN';
-  constructor(
-    message: string,
-    readonly circuit: string,
-    /** Milliseconds until the circuit lets a trial call through. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
-
-export class RetryExhaustedError extends CCFlowError {
-  static override readonly code = 'RETRY_EXHAUSTED';
-  constructor(
-    message: string,
-    /** Every attempt's error, in order. */
-    readonly errors: readonly unknown[],
-  ) {
-    super(message, { cause: errors.at(-1) });
-  }
-}
-
-export class APIClientError extends CCFlowError {
-  static override readonly code: string = 'API_CLIENT';
-  constructor(
-    message: string,
-    readonly status?: number,
-    options?: CCFlowErrorOptions,
-  ) {
-    super(message, options);
-  }
-  override get isRetryable(): boolean {
-    return this.status !== undefined && RETRYABLE_STATUS.has(this.status);
-  }
-}
-
-export class APINotAvailableError extends APIClientError {
-  static override readonly code = 'API_NOT_AVAILABLE';
-}
-
-export class APIRateLimitError extends APIClientError {
-  static override readonly code = 'API_RATE_LIMIT';
-  constructor(
-    message: string,
-    /** Milliseconds, from the response's `retry-after`, when it had one. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message, 429);
+    super({ message: path === undefined ? message : `${message} (${path})`, cause: options?.cause });
   }
 }

@@ -35,7 +35,10 @@ export function findCli(options: FindCliOptions = {}): string {
     const from = options.cliPath !== undefined ? 'cliPath' : 'CCFLOW_CLAUDE_CLI_PATH';
     const problem = unusable(explicit);
     if (problem)
-      throw new CLINotFoundError(`claude CLI not usable: ${from} ${explicit} ${problem}`, [explicit]);
+      throw new CLINotFoundError({
+        message: `claude CLI not usable: ${from} ${explicit} ${problem}`,
+        searched: [explicit],
+      });
     return explicit;
   }
 
@@ -51,11 +54,12 @@ export function findCli(options: FindCliOptions = {}): string {
   searched.push(fromPackage.where);
   if (fromPackage.path && !unusable(fromPackage.path)) return fromPackage.path;
 
-  throw new CLINotFoundError(
-    `claude CLI not found (looked in: ${searched.join(', ') || 'nowhere: PATH is empty'}). ` +
+  throw new CLINotFoundError({
+    message:
+      `claude CLI not found (looked in: ${searched.join(', ') || 'nowhere: PATH is empty'}). ` +
       `Install ${PACKAGE} (allowing its postinstall), put claude on PATH, or set CCFLOW_CLAUDE_CLI_PATH.`,
     searched,
-  );
+  });
 }
 
 /** The project's `@anthropic-ai/claude-code` bin, resolved as the project itself would. */

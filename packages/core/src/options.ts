@@ -204,14 +204,14 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
 function unknownKey(path: readonly PropertyKey[], key: string, cause: unknown): ConfigurationError {
   const field = [...path.map(String), key].join('.');
   const replaced = REPLACED[field];
-  if (replaced) return new ConfigurationError(field, replaced, { cause });
+  if (replaced) return new ConfigurationError({ field, problem: replaced, cause });
   const nearest = nearestName(key, knownKeys(path));
   const what = path.length === 0 ? 'option' : 'field';
-  return new ConfigurationError(
+  return new ConfigurationError({
     field,
-    nearest ? `unknown ${what}; did you mean ${nearest}?` : `unknown ${what}`,
-    { cause },
-  );
+    problem: nearest ? `unknown ${what}; did you mean ${nearest}?` : `unknown ${what}`,
+    cause,
+  });
 }
 
 /** Throws `ConfigurationError` unless `value` is an options object (or `undefined`: no options). */
@@ -219,7 +219,7 @@ export function checkOptionsObject(value: unknown): asserts value is CLIAgentOpt
   if (value === undefined) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    throw new ConfigurationError('options', `must be an object of options, got ${got}`);
+    throw new ConfigurationError({ field: 'options', problem: `must be an object of options, got ${got}` });
   }
 }
 
@@ -251,20 +251,24 @@ export function resolveOptions(options: CLIAgentOptions = {}): ResolvedOptions {
   if (parsed.success) {
     const o = parsed.data;
     if (o.resumeSessionAt !== undefined && o.resume === undefined) {
-      throw new ConfigurationError(
-        'resumeSessionAt',
-        'needs resume: the session to take the conversation from',
-      );
+      throw new ConfigurationError({
+        field: 'resumeSessionAt',
+        problem: 'needs resume: the session to take the conversation from',
+      });
     }
     if (o.forkSession && o.resume === undefined && !o.continueSession) {
-      throw new ConfigurationError('forkSession', 'needs resume or continueSession to fork from');
+      throw new ConfigurationError({
+        field: 'forkSession',
+        problem: 'needs resume or continueSession to fork from',
+      });
     }
     // The CLI refuses this itself ("--session-id with --continue or --resume also needs --fork-session").
     if (o.sessionId !== undefined && (o.resume !== undefined || o.continueSession) && !o.forkSession) {
-      throw new ConfigurationError(
-        'sessionId',
-        'with resume or continueSession it names the fork: set forkSession too (a resumed session keeps its id)',
-      );
+      throw new ConfigurationError({
+        field: 'sessionId',
+        problem:
+          'with resume or continueSession it names the fork: set forkSession too (a resumed session keeps its id)',
+      });
     }
     return o;
   }
@@ -274,5 +278,5 @@ export function resolveOptions(options: CLIAgentOptions = {}): ResolvedOptions {
   if (unrecognized) throw unknownKey(unrecognized.path, unrecognized.keys[0]!, parsed.error);
   const issue = issues[0]!;
   const field = issue.path.map(String).join('.') || 'options';
-  throw new ConfigurationError(field, issue.message, { cause: parsed.error });
+  throw new ConfigurationError({ field, problem: issue.message, cause: parsed.error });
 }

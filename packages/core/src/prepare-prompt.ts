@@ -44,5 +44,8 @@ export function preparePrompt(
 }
 
 function blank(): ConfigurationError {
-  return new ConfigurationError('prompt', 'is empty or only whitespace: there is nothing to ask');
+  return new ConfigurationError({
+    field: 'prompt',
+    problem: 'is empty or only whitespace: there is nothing to ask',
+  });
 }

@@ -45,16 +45,17 @@ const BlockSchema = z.discriminatedUnion('type', [
 export function checkPrompt(prompt: unknown): Prompt {
   if (typeof prompt === 'string') return prompt;
   if (!Array.isArray(prompt)) {
-    throw new ConfigurationError(
-      'prompt',
-      `must be a string or an array of content blocks, got ${prompt === null ? 'null' : typeof prompt}`,
-    );
+    throw new ConfigurationError({
+      field: 'prompt',
+      problem: `must be a string or an array of content blocks, got ${prompt === null ? 'null' : typeof prompt}`,
+    });
   }
-  if (prompt.length === 0) throw new ConfigurationError('prompt', 'has no content blocks');
+  if (prompt.length === 0)
+    throw new ConfigurationError({ field: 'prompt', problem: 'has no content blocks' });
   const parsed = z.array(BlockSchema).safeParse(prompt);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ConfigurationError(`prompt.${issue.path.join('.')}`, issue.message);
+    throw new ConfigurationError({ field: `prompt.${issue.path.join('.')}`, problem: issue.message });
   }
   return parsed.data;
 }

@@ -65,12 +65,13 @@ export function errorFromResult(result: ResultMessage, notice?: string): CCFlowE
     result.result || result.errors.join('; ') || `the CLI ended the turn with ${result.subtype}`;
   const status = result.apiErrorStatus;
   if (status === 401 || status === 403 || notice === 'authentication_failed') {
-    return new CLIAuthenticationError(message);
+    return new CLIAuthenticationError({ message });
   }
   const details = { subtype: result.subtype, apiErrorStatus: status, sessionId: result.sessionId };
   const limit = result.rateLimit;
   if (result.apiError === 'usage_limit_reached' || limit?.status === 'rejected') {
-    return new UsageLimitError(message, {
+    return new UsageLimitError({
+      message,
       ...details,
       resetsAt: limit?.resetsAt,
       rateLimitType: limit?.rateLimitType,
@@ -78,10 +79,10 @@ export function errorFromResult(result: ResultMessage, notice?: string): CCFlowE
   }
   for (const error of result.errors) {
     const missing = NO_SESSION.exec(error);
-    if (missing) return new SessionNotFoundError(missing[1] as string, error);
-    if (NOTHING_TO_CONTINUE.test(error)) return new SessionNotFoundError('', error);
+    if (missing) return new SessionNotFoundError({ sessionId: missing[1] as string, message: error });
+    if (NOTHING_TO_CONTINUE.test(error)) return new SessionNotFoundError({ sessionId: '', message: error });
   }
-  return new CLIExecutionError(message, details);
+  return new CLIExecutionError({ message, ...details });
 }
 
 /** Runs a message stream to its end and sums it up. Never throws: a failure is a failed `QueryResult`. */
@@ -138,7 +139,8 @@ export async function collectQueryResult(
 /** Errors that are not ccflow's (an abort reason, a bug) are wrapped so `QueryResult.error` is always typed. */
 function toCCFlowError(e: unknown): CCFlowError {
   if (CCFlowError.isInstance(e)) return e as CCFlowError;
-  if (e instanceof Error && e.name === 'AbortError') return new AbortedError(e.message, { cause: e });
+  if (e instanceof Error && e.name === 'AbortError')
+    return new AbortedError({ message: e.message, cause: e });
   const message = e instanceof Error ? e.message : String(e);
-  return new CLIExecutionError(message, {}, { cause: e });
+  return new CLIExecutionError({ message, cause: e });
 }

@@ -92,7 +92,7 @@ describe('querySimple', () => {
   });
 
   it('rethrows the executor error when the CLI gave no result', async () => {
-    const timeout = new CLITimeoutError('timed out', 100, 'idle');
+    const timeout = new CLITimeoutError({ message: 'timed out', timeoutMs: 100, kind: 'idle' });
     const executor = new MockExecutor([{ lines: [mockLines.init()], thenThrow: timeout }]);
     await expect(querySimple('x', {}, { executor })).rejects.toBe(timeout);
   });
@@ -166,7 +166,7 @@ describe('batchQuery', () => {
             peak = Math.max(peak, running);
             await new Promise((r) => setTimeout(r, 30 - i * 3));
             running--;
-            if (req.prompt === 'p3') throw new CLIExecutionError('boom', { exitCode: 1 });
+            if (req.prompt === 'p3') throw new CLIExecutionError({ message: 'boom', exitCode: 1 });
             yield* new MockExecutor([ok(`answer ${String(req.prompt)}`)]).execute({ prompt: req.prompt });
           },
       ),

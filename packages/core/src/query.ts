@@ -69,7 +69,10 @@ export async function batchQuery(
 ): Promise<QueryResult[]> {
   const concurrency = init.concurrency ?? 5;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ConfigurationError('concurrency', `must be a positive integer, got ${concurrency}`);
+    throw new ConfigurationError({
+      field: 'concurrency',
+      problem: `must be a positive integer, got ${concurrency}`,
+    });
   }
   const results: QueryResult[] = new Array(prompts.length);
   let next = 0;

@@ -49,7 +49,7 @@ export async function spawnCli(request: SpawnCliRequest): Promise<SpawnedCli> {
   const { options, config } = request;
   const cliPath = findCli({ cliPath: options.cliPath ?? request.cliPath, env: request.env, config });
   if (options.cwd !== undefined && !isDirectory(options.cwd)) {
-    throw new ConfigurationError('cwd', `${options.cwd} is not a directory`);
+    throw new ConfigurationError({ field: 'cwd', problem: `${options.cwd} is not a directory` });
   }
   const marker = { name: EXECUTION_ID_ENV, value: randomUUID() };
   const env = buildCliEnv(options, request.env);

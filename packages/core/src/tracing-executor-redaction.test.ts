@@ -36,7 +36,10 @@ it('span statuses and exception events show no secret of the execution', async (
     ],
     {
       lines: [mockLines.init()],
-      thenThrow: new CLIExecutionError('stderr: key sk-ant-api03-thrown-key refused', { exitCode: 1 }),
+      thenThrow: new CLIExecutionError({
+        message: 'stderr: key sk-ant-api03-thrown-key refused',
+        exitCode: 1,
+      }),
     },
   ]);
   const executor = withTracing(mock, provider.getTracer('test'));

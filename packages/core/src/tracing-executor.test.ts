@@ -120,7 +120,7 @@ describe('TracingExecutor', () => {
       [mockLines.init(), mockLines.result({ isError: true, apiErrorStatus: 529, result: 'Overloaded' })],
       {
         lines: [mockLines.init(), mockLines.toolUse('Bash', { command: 'sleep 9' })],
-        thenThrow: new CLITimeoutError('t', 10),
+        thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 10 }),
       },
     ]);
     const traced = withTracing(mock, tracer);

@@ -62,7 +62,7 @@ export function costOf(model: string, usage: TokenUsage, options: CostOptions = 
   const entry = table.resolve(model);
   if (!entry) {
     if (options.onUnknownModel === 'undefined') return undefined;
-    throw new UnknownModelError(model, table.date);
+    throw new UnknownModelError({ model, tableDate: table.date });
   }
   return entry.pricing.cost(usage, options);
 }

@@ -1,5 +1,5 @@
 export { type CostOptions, calculateCost, costOf } from './calculate-cost.ts';
-export { InvalidUsageError, UnknownModelError } from './errors.ts';
+export { InvalidUsageError, type PricingErrorCode, UnknownModelError } from './errors.ts';
 export { HAIKU_PRICING, OPUS_PRICING, SONNET_PRICING } from './family-pricing.ts';
 export { type ModelIdParts, modelKey, normalizeModelName, parseModelId } from './model-id.ts';
 export {

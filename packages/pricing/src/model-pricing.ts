@@ -91,12 +91,16 @@ export class ModelPricing {
     if (init.longPrompt) {
       const above = init.longPrompt.abovePromptTokens;
       if (!Number.isSafeInteger(above) || above < 0) {
-        throw new ConfigurationError('longPrompt.abovePromptTokens', `not a token count: ${above}`);
+        throw new ConfigurationError({
+          field: 'longPrompt.abovePromptTokens',
+          problem: `not a token count: ${above}`,
+        });
       }
       this.#long = { above, rates: rates(init.longPrompt, 'longPrompt') };
     }
     const discount = ratio(init.batchDiscount ?? '0.5', 'batchDiscount');
-    if (discount[0] > discount[1]) throw new ConfigurationError('batchDiscount', 'must be at most 1');
+    if (discount[0] > discount[1])
+      throw new ConfigurationError({ field: 'batchDiscount', problem: 'must be at most 1' });
     this.#batch = [discount[1] - discount[0], discount[1]];
     this.#webSearch = picos(init.webSearch ?? '0.01', 'webSearch', 12);
     this.#geo = new Map(
@@ -230,11 +234,12 @@ export class ModelPricing {
       const scaled = {} as Rates;
       for (const f of RATE_FIELDS) {
         if ((base[f] * num) % den !== 0n) {
-          throw new ConfigurationError(
-            options.batch ? 'batchDiscount' : `inferenceGeoMultipliers.${options.inferenceGeo}`,
-            `the ${tier} ${f} rate ${decimal(base[f], 6)} $/MTok times ${decimal((num * 10n ** 9n) / den, 9)} ` +
+          throw new ConfigurationError({
+            field: options.batch ? 'batchDiscount' : `inferenceGeoMultipliers.${options.inferenceGeo}`,
+            problem:
+              `the ${tier} ${f} rate ${decimal(base[f], 6)} $/MTok times ${decimal((num * 10n ** 9n) / den, 9)} ` +
               'is finer than a picodollar per token',
-          );
+          });
         }
         scaled[f] = (base[f] * num) / den;
       }
@@ -250,7 +255,10 @@ function rates(init: RatesInit, field: string): Rates {
   const derived = (value: Price | undefined, name: string, times: Ratio) => {
     if (value !== undefined) return picos(value, `${field}.${name}`);
     if ((input * times[0]) % times[1] !== 0n) {
-      throw new ConfigurationError(`${field}.${name}`, 'give it: the default multiple of input is not exact');
+      throw new ConfigurationError({
+        field: `${field}.${name}`,
+        problem: 'give it: the default multiple of input is not exact',
+      });
     }
     return (input * times[0]) / times[1];
   };
@@ -267,10 +275,10 @@ function rates(init: RatesInit, field: string): Rates {
 function picos(value: Price, field: string, scale = 6): bigint {
   const p = parseDecimal(value, scale);
   if (p === undefined) {
-    throw new ConfigurationError(
+    throw new ConfigurationError({
       field,
-      `${JSON.stringify(value)} is not a non-negative price to ${scale === 6 ? 'the microdollar per million tokens' : 'the picodollar'}`,
-    );
+      problem: `${JSON.stringify(value)} is not a non-negative price to ${scale === 6 ? 'the microdollar per million tokens' : 'the picodollar'}`,
+    });
   }
   return p;
 }
@@ -278,7 +286,7 @@ function picos(value: Price, field: string, scale = 6): bigint {
 function ratio(value: Price, field: string): Ratio {
   const n = parseDecimal(value, 9);
   if (n === undefined)
-    throw new ConfigurationError(field, `${JSON.stringify(value)} is not a decimal fraction`);
+    throw new ConfigurationError({ field, problem: `${JSON.stringify(value)} is not a decimal fraction` });
   return [n, 1_000_000_000n];
 }
 
@@ -305,14 +313,15 @@ export function tokenUsage(
 export function checkUsage(usage: TokenUsage): void {
   for (const field of USAGE_FIELDS) {
     const n = usage[field] ?? 0;
-    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidUsageError(field, `not a token count: ${n}`);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new InvalidUsageError({ field, problem: `not a token count: ${n}` });
   }
   const writes = usage.cacheWriteTokens ?? 0;
   if ((usage.cacheWrite1hTokens ?? 0) > writes) {
-    throw new InvalidUsageError(
-      'cacheWrite1hTokens',
-      `${usage.cacheWrite1hTokens} 1-hour cache writes is more than the ${writes} cache writes in all`,
-    );
+    throw new InvalidUsageError({
+      field: 'cacheWrite1hTokens',
+      problem: `${usage.cacheWrite1hTokens} 1-hour cache writes is more than the ${writes} cache writes in all`,
+    });
   }
 }
 

@@ -27,7 +27,10 @@ export class Money {
   static fromUsd(usd: number | string, field = 'usd'): Money {
     const picos = parseDecimal(usd, 12);
     if (picos === undefined) {
-      throw new ConfigurationError(field, `not a dollar amount to the picodollar: ${String(usd)}`);
+      throw new ConfigurationError({
+        field,
+        problem: `not a dollar amount to the picodollar: ${String(usd)}`,
+      });
     }
     return Money.fromPicodollars(picos);
   }

@@ -126,7 +126,7 @@ export class PriceTable {
   /** The prices of a model; throws `UnknownModelError` for a model the table does not know. */
   pricing(model: string): ModelPricing {
     const entry = this.resolve(model);
-    if (!entry) throw new UnknownModelError(model, this.date);
+    if (!entry) throw new UnknownModelError({ model, tableDate: this.date });
     return entry.pricing;
   }
 
@@ -193,7 +193,10 @@ export class PriceTable {
   #alias(alias: string, id: string): void {
     const target = this.resolve(id);
     if (!target)
-      throw new ConfigurationError(`aliases.${alias}`, `names a model the table does not have: ${id}`);
+      throw new ConfigurationError({
+        field: `aliases.${alias}`,
+        problem: `names a model the table does not have: ${id}`,
+      });
     const name = normalizeModelName(alias).name;
     this.#memo.clear();
     this.#aliases[name] = target.id;

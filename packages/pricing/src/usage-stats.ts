@@ -109,7 +109,7 @@ export class UsageStats {
     } else if (reported) {
       checkUsage(usage);
       cost = reported;
-    } else throw new UnknownModelError(model, table.date);
+    } else throw new UnknownModelError({ model, tableDate: table.date });
     const requests = options.requests ?? 1;
     if (!Number.isSafeInteger(requests) || requests < 0) throw new RangeError(`requests: ${requests}`);
 

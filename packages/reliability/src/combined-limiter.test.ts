@@ -1,6 +1,7 @@
-import { ConcurrencyLimitExceededError, ConfigurationError, RateLimitExceededError } from '@ccflow/core';
+import { ConfigurationError } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
 import { CombinedLimiter } from './combined-limiter.ts';
+import { ConcurrencyLimitExceededError, RateLimitExceededError } from './errors.ts';
 import { SlidingWindowRateLimiter } from './sliding-window.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 import { TokenBucketRateLimiter } from './token-bucket.ts';

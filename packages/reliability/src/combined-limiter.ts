@@ -56,10 +56,10 @@ export class CombinedLimiter implements Limiter {
     this.#waitTimeoutMs = optionalDuration('waitTimeoutMs', options.waitTimeoutMs);
     const rateType = options.rateType ?? 'sliding_window';
     if (!RATE_TYPES.includes(rateType)) {
-      throw new ConfigurationError(
-        'rateType',
-        `must be one of ${RATE_TYPES.join(', ')}, got ${String(rateType)}`,
-      );
+      throw new ConfigurationError({
+        field: 'rateType',
+        problem: `must be one of ${RATE_TYPES.join(', ')}, got ${String(rateType)}`,
+      });
     }
     if (options.rate !== undefined) {
       this.rateLimiter =

@@ -1,6 +1,6 @@
-import { ConcurrencyLimitExceededError } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter } from './concurrency-limiter.ts';
+import { ConcurrencyLimitExceededError } from './errors.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 
 describe('ConcurrencyLimiter', () => {

@@ -1,4 +1,4 @@
-import { ConcurrencyLimitExceededError } from '@ccflow/core';
+import { ConcurrencyLimitExceededError } from './errors.ts';
 import { FifoLimiter, type FifoLimiterOptions } from './fifo-limiter.ts';
 import { positiveInteger } from './validate.ts';
 
@@ -41,9 +41,9 @@ export class ConcurrencyLimiter extends FifoLimiter {
   }
 
   protected rejection(waitedMs: number): Error {
-    return new ConcurrencyLimitExceededError(
-      `concurrency limit: no slot within ${Math.round(waitedMs)} ms (${this.maxConcurrent} at once)`,
-    );
+    return new ConcurrencyLimitExceededError({
+      message: `concurrency limit: no slot within ${Math.round(waitedMs)} ms (${this.maxConcurrent} at once)`,
+    });
   }
 
   protected level(): number {

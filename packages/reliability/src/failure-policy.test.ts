@@ -1,23 +1,29 @@
 import {
   AbortedError,
-  APIClientError,
-  CircuitBreakerError,
+  CCFlowError,
   CLIAuthenticationError,
   CLIExecutionError,
   CLINotFoundError,
   CLITimeoutError,
-  ConcurrencyLimitExceededError,
   ConfigurationError,
-  RateLimitExceededError,
 } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
+import { CircuitBreakerError, ConcurrencyLimitExceededError, RateLimitExceededError } from './errors.ts';
 import { isAbortError, isCircuitFailure, isRetryableError, retryAfterMs } from './failure-policy.ts';
 
-const status = (s: number) => new CLIExecutionError(`API Error: ${s}`, { apiErrorStatus: s });
+/** An error of another package (an API client's 502, say) that says another try may help. */
+class TransientError extends CCFlowError {
+  static override readonly code = 'TRANSIENT_TEST';
+  override get isRetryable(): boolean {
+    return true;
+  }
+}
+
+const status = (s: number) => new CLIExecutionError({ message: `API Error: ${s}`, apiErrorStatus: s });
 
 describe('failure policy', () => {
   it('aborts: AbortedError and anything named AbortError', () => {
-    expect(isAbortError(new AbortedError('x'))).toBe(true);
+    expect(isAbortError(new AbortedError({ message: 'x' }))).toBe(true);
     expect(isAbortError(AbortSignal.abort().reason)).toBe(true);
     expect(isAbortError(new Error('x'))).toBe(false);
     expect(isAbortError(undefined)).toBe(false);
@@ -28,17 +34,17 @@ describe('failure policy', () => {
       status(429),
       status(529),
       status(500),
-      new CLITimeoutError('t', 1),
-      new RateLimitExceededError('r'),
+      new CLITimeoutError({ message: 't', timeoutMs: 1 }),
+      new RateLimitExceededError({ message: 'r' }),
     ]) {
       expect(isRetryableError(e)).toBe(true);
     }
     for (const e of [
       status(400),
-      new CLIExecutionError('crashed', { exitCode: 1 }),
-      new CLIAuthenticationError('401'),
-      new CircuitBreakerError('open', 'cli'),
-      new AbortedError('stop'),
+      new CLIExecutionError({ message: 'crashed', exitCode: 1 }),
+      new CLIAuthenticationError({ message: '401' }),
+      new CircuitBreakerError({ message: 'open', circuit: 'cli' }),
+      new AbortedError({ message: 'stop' }),
       new Error('plain'),
     ]) {
       expect(isRetryableError(e)).toBe(false);
@@ -50,24 +56,24 @@ describe('failure policy', () => {
       status(529),
       status(429),
       status(503),
-      new CLIExecutionError('claude exited with code 1 without a result', { exitCode: 1 }),
-      new CLIExecutionError('ended', { subtype: 'error_during_execution' }),
-      new CLITimeoutError('slow', 10),
-      new APIClientError('bad gateway', 502),
+      new CLIExecutionError({ message: 'claude exited with code 1 without a result', exitCode: 1 }),
+      new CLIExecutionError({ message: 'ended', subtype: 'error_during_execution' }),
+      new CLITimeoutError({ message: 'slow', timeoutMs: 10 }),
+      new TransientError({ message: 'bad gateway' }),
     ]) {
       expect(isCircuitFailure(e), e.message).toBe(true);
     }
     for (const e of [
       status(400),
       status(413),
-      new CLIExecutionError('max turns', { subtype: 'error_max_turns' }),
-      new CLIExecutionError('budget', { subtype: 'error_max_budget_usd' }),
-      new CLIAuthenticationError('401'),
-      new CLINotFoundError('no claude'),
-      new ConfigurationError('model', 'bad'),
-      new RateLimitExceededError('local'),
-      new ConcurrencyLimitExceededError('local'),
-      new AbortedError('stop'),
+      new CLIExecutionError({ message: 'max turns', subtype: 'error_max_turns' }),
+      new CLIExecutionError({ message: 'budget', subtype: 'error_max_budget_usd' }),
+      new CLIAuthenticationError({ message: '401' }),
+      new CLINotFoundError({ message: 'no claude' }),
+      new ConfigurationError({ field: 'model', problem: 'bad' }),
+      new RateLimitExceededError({ message: 'local' }),
+      new ConcurrencyLimitExceededError({ message: 'local' }),
+      new AbortedError({ message: 'stop' }),
       new TypeError('bug'),
     ]) {
       expect(isCircuitFailure(e), e.message).toBe(false);
@@ -75,7 +81,7 @@ describe('failure policy', () => {
   });
 
   it('retryAfterMs, when usable', () => {
-    expect(retryAfterMs(new RateLimitExceededError('r', 1500))).toBe(1500);
+    expect(retryAfterMs(new RateLimitExceededError({ message: 'r', retryAfterMs: 1500 }))).toBe(1500);
     expect(retryAfterMs({ retryAfterMs: -1 })).toBeUndefined();
     expect(retryAfterMs(new Error('x'))).toBeUndefined();
   });

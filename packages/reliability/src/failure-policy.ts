@@ -1,12 +1,5 @@
-import {
-  AbortedError,
-  CCFlowError,
-  CLIExecutionError,
-  CLITimeoutError,
-  ConcurrencyLimitExceededError,
-  RateLimitExceededError,
-  UsageLimitError,
-} from '@ccflow/core';
+import { AbortedError, CCFlowError, CLIExecutionError, CLITimeoutError, UsageLimitError } from '@ccflow/core';
+import { ConcurrencyLimitExceededError, RateLimitExceededError } from './errors.ts';
 
 /**
  * Which errors say what. Kept in one place because the breaker and the retries must agree on the basics: a user's
@@ -36,7 +29,7 @@ const CALLER_LIMITS = new Set(['error_max_turns', 'error_max_budget_usd']);
  * - `UsageLimitError`: no. The account's usage limit says nothing of the CLI's health (and an open circuit would
  *   only add its own wait to the reset).
  * - `CLITimeoutError`: yes.
- * - Other ccflow errors: when retryable (e.g. `APIClientError` 5xx), except this package's own
+ * - Other ccflow errors: when retryable (an API client's 5xx, say), except this package's own
  *   `RateLimitExceededError` / `ConcurrencyLimitExceededError`, which are local back-pressure.
  * - No for aborts, `ConfigurationError`, `CLINotFoundError`, `CLIAuthenticationError` (not transient: an open
  *   circuit would not help) and for anything that is not a ccflow error (a bug in the caller's code).

@@ -16,6 +16,13 @@ export {
 } from './combined-limiter.ts';
 export { ConcurrencyLimiter, type ConcurrencyLimiterOptions } from './concurrency-limiter.ts';
 export { CLI_CIRCUIT_BREAKER, HEALTH_CHECKER, LIMITER } from './defaults.ts';
+export {
+  CircuitBreakerError,
+  ConcurrencyLimitExceededError,
+  RateLimitExceededError,
+  type ReliabilityErrorCode,
+  RetryExhaustedError,
+} from './errors.ts';
 export { isAbortError, isCircuitFailure, isRetryableError } from './failure-policy.ts';
 export type { FifoLimiterOptions } from './fifo-limiter.ts';
 export {

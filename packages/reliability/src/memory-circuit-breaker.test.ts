@@ -1,17 +1,12 @@
-import {
-  AbortedError,
-  CircuitBreakerError,
-  CLIExecutionError,
-  CLITimeoutError,
-  ConfigurationError,
-} from '@ccflow/core';
+import { AbortedError, CLIExecutionError, CLITimeoutError, ConfigurationError } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
 import type { CircuitStateChange } from './circuit-breaker.ts';
+import { CircuitBreakerError } from './errors.ts';
 import { type CircuitBreakerConfig, MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 
-const overloaded = () => new CLIExecutionError('API Error: 529', { apiErrorStatus: 529 });
-const badRequest = () => new CLIExecutionError('API Error: 400', { apiErrorStatus: 400 });
+const overloaded = () => new CLIExecutionError({ message: 'API Error: 529', apiErrorStatus: 529 });
+const badRequest = () => new CLIExecutionError({ message: 'API Error: 400', apiErrorStatus: 400 });
 
 function breaker(config: CircuitBreakerConfig = {}) {
   const clock = new FakeClock();
@@ -97,7 +92,7 @@ describe('CircuitBreaker', () => {
     await clock.advance(1000);
     succeed(cb);
     await clock.advance(50);
-    fail(cb, new CLITimeoutError('slow', 10));
+    fail(cb, new CLITimeoutError({ message: 'slow', timeoutMs: 10 }));
     expect(cb.state).toBe('open');
     expect(cb.getStats().openedAt).toBe(1050);
     await clock.advance(999);
@@ -152,8 +147,8 @@ describe('CircuitBreaker', () => {
     fail(cb);
     for (const e of [
       badRequest(),
-      new ConfigurationError('model', 'bad'),
-      new AbortedError('stopped'),
+      new ConfigurationError({ field: 'model', problem: 'bad' }),
+      new AbortedError({ message: 'stopped' }),
       new DOMException('aborted', 'AbortError'),
       new TypeError('a bug'),
     ]) {
@@ -169,7 +164,7 @@ describe('CircuitBreaker', () => {
 
   it('isFailure decides what counts, but not for aborts', () => {
     const { cb } = breaker({ failureThreshold: 1, isFailure: () => true });
-    expect(cb.call().failure(new AbortedError('stop'))).toBe(false);
+    expect(cb.call().failure(new AbortedError({ message: 'stop' }))).toBe(false);
     expect(cb.state).toBe('closed');
     expect(cb.call().failure(new TypeError('anything'))).toBe(true);
     expect(cb.state).toBe('open');

@@ -1,4 +1,3 @@
-import { CircuitBreakerError } from '@ccflow/core';
 import type {
   CircuitBreaker,
   CircuitBreakerStats,
@@ -8,6 +7,7 @@ import type {
 } from './circuit-breaker.ts';
 import { CircuitState } from './circuit-state.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { CircuitBreakerError } from './errors.ts';
 import { isAbortError, isCircuitFailure } from './failure-policy.ts';
 import { positiveInteger, positiveNumber } from './validate.ts';
 
@@ -88,19 +88,19 @@ export class MemoryCircuitBreaker implements CircuitBreaker {
     if (state === CircuitState.OPEN) {
       this.#totals.totalRejected++;
       const left = this.resetTimeoutMs - (this.#clock.now() - (this.#openedAt ?? 0));
-      throw new CircuitBreakerError(
-        `circuit ${this.name} is open after ${this.failureThreshold} consecutive failures`,
-        this.name,
-        Math.max(0, left),
-      );
+      throw new CircuitBreakerError({
+        message: `circuit ${this.name} is open after ${this.failureThreshold} consecutive failures`,
+        circuit: this.name,
+        retryAfterMs: Math.max(0, left),
+      });
     }
     if (state === CircuitState.HALF_OPEN) {
       if (this.#halfOpenCalls >= this.halfOpenMaxCalls) {
         this.#totals.totalRejected++;
-        throw new CircuitBreakerError(
-          `circuit ${this.name} is half-open and its ${this.halfOpenMaxCalls} trial call(s) are in flight`,
-          this.name,
-        );
+        throw new CircuitBreakerError({
+          message: `circuit ${this.name} is half-open and its ${this.halfOpenMaxCalls} trial call(s) are in flight`,
+          circuit: this.name,
+        });
       }
       this.#halfOpenCalls++;
     }

@@ -1,16 +1,10 @@
-import {
-  AbortedError,
-  CLIExecutionError,
-  CLITimeoutError,
-  ConfigurationError,
-  RateLimitExceededError,
-  RetryExhaustedError,
-} from '@ccflow/core';
+import { AbortedError, CLIExecutionError, CLITimeoutError, ConfigurationError } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
+import { RateLimitExceededError, RetryExhaustedError } from './errors.ts';
 import { decideRetry, type RetryConfig, type RetryEvent, retryPolicy, retryWithBackoff } from './retry.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 
-const overloaded = (n = 0) => new CLIExecutionError(`API Error: 529 #${n}`, { apiErrorStatus: 529 });
+const overloaded = (n = 0) => new CLIExecutionError({ message: `API Error: 529 #${n}`, apiErrorStatus: 529 });
 
 /** Runs `retryWithBackoff` on a fake clock; returns its outcome, the attempts' start times and the retry events. */
 async function play<T>(
@@ -80,7 +74,7 @@ describe('retryWithBackoff', () => {
   });
 
   it('ends in RetryExhaustedError carrying every attempt’s error, the last as cause', async () => {
-    const errors = [overloaded(1), new CLITimeoutError('slow', 5), overloaded(3)];
+    const errors = [overloaded(1), new CLITimeoutError({ message: 'slow', timeoutMs: 5 }), overloaded(3)];
     const r = await play(errors.map(throws), { maxRetries: 2, baseDelayMs: 10 });
     expect(RetryExhaustedError.isInstance(r.error)).toBe(true);
     const error = r.error as RetryExhaustedError;
@@ -92,7 +86,7 @@ describe('retryWithBackoff', () => {
   });
 
   it('only errors marked retryable are retried by default: others are thrown as they are, at once', async () => {
-    const auth = new CLIExecutionError('API Error: 400', { apiErrorStatus: 400 });
+    const auth = new CLIExecutionError({ message: 'API Error: 400', apiErrorStatus: 400 });
     const r = await play([throws(overloaded()), throws(auth)], { baseDelayMs: 10 });
     expect(r.error).toBe(auth);
     expect(r.starts).toHaveLength(2);
@@ -108,18 +102,25 @@ describe('retryWithBackoff', () => {
       baseDelayMs: 1,
     });
     expect(byClass.value).toBe('ok');
-    const notListed = await play([throws(new CLITimeoutError('t', 1))], { retryableErrors: [Flaky] });
+    const notListed = await play([throws(new CLITimeoutError({ message: 't', timeoutMs: 1 }))], {
+      retryableErrors: [Flaky],
+    });
     expect(notListed.error).toBeInstanceOf(CLITimeoutError);
-    const predicate = await play([throws(new AbortedError('stop'))], { retryableErrors: () => true });
+    const predicate = await play([throws(new AbortedError({ message: 'stop' }))], {
+      retryableErrors: () => true,
+    });
     expect(predicate.error).toBeInstanceOf(AbortedError);
     expect(predicate.starts).toHaveLength(1);
   });
 
   it('honours the retryAfterMs an error carries (429), and gives up when it is longer than maxDelayMs', async () => {
-    const limited = new RateLimitExceededError('429', 2000);
+    const limited = new RateLimitExceededError({ message: '429', retryAfterMs: 2000 });
     const r = await play([throws(limited), () => 'ok'], { baseDelayMs: 100, random: () => 0.5 });
     expect(r.starts).toEqual([0, 2000]);
-    const tooLong = await play([throws(new RateLimitExceededError('429', 60_000))], { maxDelayMs: 30_000 });
+    const tooLong = await play(
+      [throws(new RateLimitExceededError({ message: '429', retryAfterMs: 60_000 }))],
+      { maxDelayMs: 30_000 },
+    );
     expect(RetryExhaustedError.isInstance(tooLong.error)).toBe(true);
     expect((tooLong.error as Error).message).toMatch(/retry-after of 60000 ms is more than maxDelayMs/);
     expect(tooLong.starts).toHaveLength(1);

@@ -1,5 +1,6 @@
-import { RetryExhaustedError, UsageLimitError } from '@ccflow/core';
+import { UsageLimitError } from '@ccflow/core';
 import { type Clock, systemClock } from './clock.ts';
+import { RetryExhaustedError } from './errors.ts';
 import { isAbortError, isRetryableError, retryAfterMs } from './failure-policy.ts';
 import { nonNegativeInteger, positiveNumber } from './validate.ts';
 
@@ -137,7 +138,7 @@ export function decideRetry(policy: RetryPolicy, error: unknown, retry: number):
 export function exhaustedError(errors: readonly unknown[], reason: string): RetryExhaustedError {
   const last = errors.at(-1);
   const message = last instanceof Error ? last.message : String(last);
-  return new RetryExhaustedError(`gave up retrying (${reason}): ${message}`, errors);
+  return new RetryExhaustedError({ message: `gave up retrying (${reason}): ${message}`, errors });
 }
 
 /**

@@ -1,5 +1,6 @@
-import { ConfigurationError, RateLimitExceededError } from '@ccflow/core';
+import { ConfigurationError } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
+import { RateLimitExceededError } from './errors.ts';
 import { SlidingWindowRateLimiter } from './sliding-window.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 

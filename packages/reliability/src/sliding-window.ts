@@ -1,4 +1,5 @@
-import { ConfigurationError, RateLimitExceededError } from '@ccflow/core';
+import { ConfigurationError } from '@ccflow/core';
+import { RateLimitExceededError } from './errors.ts';
 import { FifoLimiter, type FifoLimiterOptions } from './fifo-limiter.ts';
 import { positiveNumber } from './validate.ts';
 
@@ -32,10 +33,10 @@ export class SlidingWindowRateLimiter extends FifoLimiter {
     // The small addend absorbs rounding: 0.1/s over 30 s is 3 permits, not 2.9999999999999996.
     this.limit = Math.floor((this.rate * this.windowMs) / 1000 + 1e-9);
     if (this.limit < 1) {
-      throw new ConfigurationError(
-        'windowMs',
-        `${this.windowMs} ms at ${this.rate}/s holds no whole permit: use a window of at least ${Math.ceil(1000 / this.rate)} ms`,
-      );
+      throw new ConfigurationError({
+        field: 'windowMs',
+        problem: `${this.windowMs} ms at ${this.rate}/s holds no whole permit: use a window of at least ${Math.ceil(1000 / this.rate)} ms`,
+      });
     }
   }
 
@@ -56,10 +57,10 @@ export class SlidingWindowRateLimiter extends FifoLimiter {
 
   protected rejection(waitedMs: number): Error {
     const retryAfterMs = this.retryInMs(this.clock.now());
-    return new RateLimitExceededError(
-      `rate limit: no permit within ${Math.round(waitedMs)} ms (${this.limit} per ${this.windowMs} ms)`,
+    return new RateLimitExceededError({
+      message: `rate limit: no permit within ${Math.round(waitedMs)} ms (${this.limit} per ${this.windowMs} ms)`,
       retryAfterMs,
-    );
+    });
   }
 
   /** Permits spent in the current window. */

@@ -1,5 +1,6 @@
-import { CCFlowError, ConfigurationError, RateLimitExceededError } from '@ccflow/core';
+import { CCFlowError, ConfigurationError } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
+import { RateLimitExceededError } from './errors.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 import { TokenBucketRateLimiter } from './token-bucket.ts';
 

@@ -1,4 +1,4 @@
-import { RateLimitExceededError } from '@ccflow/core';
+import { RateLimitExceededError } from './errors.ts';
 import { FifoLimiter, type FifoLimiterOptions } from './fifo-limiter.ts';
 import { positiveInteger, positiveNumber } from './validate.ts';
 
@@ -48,10 +48,10 @@ export class TokenBucketRateLimiter extends FifoLimiter {
 
   protected rejection(waitedMs: number): Error {
     const retryAfterMs = this.retryInMs(this.clock.now());
-    return new RateLimitExceededError(
-      `rate limit: no permit within ${Math.round(waitedMs)} ms (${this.rate}/s, burst ${this.burst})`,
+    return new RateLimitExceededError({
+      message: `rate limit: no permit within ${Math.round(waitedMs)} ms (${this.rate}/s, burst ${this.burst})`,
       retryAfterMs,
-    );
+    });
   }
 
   /** Tokens in the bucket now (fractional while refilling). */

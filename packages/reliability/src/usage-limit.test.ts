@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { CLIExecutionError, RetryExhaustedError, UsageLimitError } from '@ccflow/core';
+import { CLIExecutionError, UsageLimitError } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { MessageParser } from '@ccflow/parser';
 import { describe, expect, it } from 'vitest';
 import { collect, shape } from '../test/collect.ts';
+import { RetryExhaustedError } from './errors.ts';
 import { isCircuitFailure } from './failure-policy.ts';
 import { MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
 import { decideRetry, retryPolicy } from './retry.ts';
@@ -25,7 +26,11 @@ function usageLimitRun(resetsInMs: number): Record<string, unknown>[] {
 }
 const ok = () => [mockLines.init(), mockLines.text('hi'), mockLines.result()];
 const limit = (resetsInMs?: number) =>
-  new UsageLimitError('limit', { apiErrorStatus: 429, resetsAt: resetsInMs && Date.now() + resetsInMs });
+  new UsageLimitError({
+    message: 'limit',
+    apiErrorStatus: 429,
+    resetsAt: resetsInMs && Date.now() + resetsInMs,
+  });
 
 describe('a usage limit and the retry decorator', () => {
   it('waits until the reset, within maxUsageLimitWaitMs (default maxDelayMs); a later reset ends retries at once', () => {
@@ -43,7 +48,9 @@ describe('a usage limit and the retry decorator', () => {
     expect(
       decideRetry(
         patient,
-        Object.assign(new CLIExecutionError('429', { apiErrorStatus: 429 }), { retryAfterMs: 60_000 }),
+        Object.assign(new CLIExecutionError({ message: '429', apiErrorStatus: 429 }), {
+          retryAfterMs: 60_000,
+        }),
         1,
       ).kind,
     ).toBe('exhausted');
@@ -85,7 +92,7 @@ describe('a usage limit and the retry decorator', () => {
 describe('a usage limit and the circuit breaker', () => {
   it('is not a failure of the CLI: the circuit stays closed, where a 429 without it would open it', async () => {
     expect(isCircuitFailure(limit(1000))).toBe(false);
-    expect(isCircuitFailure(new CLIExecutionError('429', { apiErrorStatus: 429 }))).toBe(true);
+    expect(isCircuitFailure(new CLIExecutionError({ message: '429', apiErrorStatus: 429 }))).toBe(true);
     const breaker = new MemoryCircuitBreaker({ failureThreshold: 1, clock: new FakeClock() }, 'cli');
     const executor = withCircuitBreaker(
       new MockExecutor([usageLimitRun(1000), usageLimitRun(1000)]),

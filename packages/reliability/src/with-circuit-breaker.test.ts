@@ -1,9 +1,10 @@
-import { CircuitBreakerError, CLIExecutionError, CLITimeoutError } from '@ccflow/core';
+import { CLIExecutionError, CLITimeoutError } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../test/collect.ts';
 import { lines } from '../test/lines.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
+import { CircuitBreakerError } from './errors.ts';
 import { MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 import { withCircuitBreaker } from './with-circuit-breaker.ts';
@@ -60,7 +61,7 @@ describe('withCircuitBreaker', () => {
     const { breaker, inner, executor } = setup(1);
     inner.enqueue({
       lines: [mockLines.init(), lines.syntheticResult()],
-      thenThrow: new CLITimeoutError('slow', 5),
+      thenThrow: new CLITimeoutError({ message: 'slow', timeoutMs: 5 }),
     });
     const r = await collect(executor.execute({ prompt: 'p' }));
     expect(r.error).toBeInstanceOf(CLITimeoutError);
@@ -84,7 +85,7 @@ describe('withCircuitBreaker', () => {
     ac.abort();
     inner.enqueue(ok(), ok(), [mockLines.init(), lines.apiErrorNotice(400), lines.apiErrorResult(400)], {
       lines: [mockLines.init(), lines.syntheticResult()],
-      thenThrow: new CLIExecutionError('max turns', { subtype: 'error_max_turns' }),
+      thenThrow: new CLIExecutionError({ message: 'max turns', subtype: 'error_max_turns' }),
     });
     expect((await collect(executor.execute({ prompt: 'p', signal: ac.signal }))).error).toMatchObject({
       name: 'AbortError',

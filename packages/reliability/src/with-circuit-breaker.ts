@@ -1,5 +1,4 @@
 import {
-  CircuitBreakerError,
   type ExecuteRequest,
   type Executor,
   ExecutorDecorator,
@@ -10,6 +9,7 @@ import type { Message } from '@ccflow/parser';
 import type { CircuitBreaker, CircuitPermit } from './circuit-breaker.ts';
 import { CircuitState } from './circuit-state.ts';
 import { CLI_CIRCUIT_BREAKER } from './defaults.ts';
+import { CircuitBreakerError } from './errors.ts';
 import { type Provider, provide } from './provider.ts';
 import { activeSpan, RELIABILITY_ATTR } from './span-attributes.ts';
 

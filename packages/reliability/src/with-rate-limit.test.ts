@@ -1,15 +1,10 @@
-import {
-  CLI_CAPABILITIES,
-  CLITimeoutError,
-  type ExecuteRequest,
-  type Executor,
-  RateLimitExceededError,
-} from '@ccflow/core';
+import { CLI_CAPABILITIES, CLITimeoutError, type ExecuteRequest, type Executor } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../test/collect.ts';
 import { ConcurrencyLimiter } from './concurrency-limiter.ts';
+import { RateLimitExceededError } from './errors.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 import { TokenBucketRateLimiter } from './token-bucket.ts';
 import { withRateLimit } from './with-rate-limit.ts';
@@ -55,7 +50,7 @@ describe('withRateLimit', () => {
   it('the lease is released however the stream ends: an error, a consumer leaving, an abort while waiting', async () => {
     const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
     const failing = new MockExecutor([
-      { lines: [mockLines.init()], thenThrow: new CLITimeoutError('t', 1) },
+      { lines: [mockLines.init()], thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 1 }) },
       ok(),
     ]);
     expect((await collect(withRateLimit(failing, limiter).execute({ prompt: 'p' }))).error).toBeInstanceOf(

@@ -1,14 +1,9 @@
-import {
-  CLIExecutionError,
-  CLITimeoutError,
-  type ExecuteRequest,
-  RateLimitExceededError,
-  RetryExhaustedError,
-} from '@ccflow/core';
+import { CLIExecutionError, CLITimeoutError, type ExecuteRequest } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { collect, shape } from '../test/collect.ts';
 import { lines } from '../test/lines.ts';
+import { RateLimitExceededError, RetryExhaustedError } from './errors.ts';
 import type { RetryConfig } from './retry.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 import { isPreamble, withRetry } from './with-retry.ts';
@@ -40,10 +35,10 @@ const ok = (text = 'hello') => [mockLines.init(), mockLines.text(text), mockLine
 describe('withRetry: retries only what the caller has not seen', () => {
   it('(a) a failure before any message is retried, and the caller sees one clean run', async () => {
     const r = await play([
-      { lines: [], thenThrow: new RateLimitExceededError('limiter', 0) },
+      { lines: [], thenThrow: new RateLimitExceededError({ message: 'limiter', retryAfterMs: 0 }) },
       {
         lines: [mockLines.init(), lines.syntheticResult()],
-        thenThrow: new CLITimeoutError('idle', 5, 'idle'),
+        thenThrow: new CLITimeoutError({ message: 'idle', timeoutMs: 5, kind: 'idle' }),
       },
       ok(),
     ]);
@@ -53,7 +48,7 @@ describe('withRetry: retries only what the caller has not seen', () => {
   });
 
   it('(b) a failure after a text message reached the caller is not retried: the error propagates as it is', async () => {
-    const timeout = new CLITimeoutError('claude did not finish within 5 ms', 5);
+    const timeout = new CLITimeoutError({ message: 'claude did not finish within 5 ms', timeoutMs: 5 });
     const r = await play([
       {
         lines: [mockLines.init(), mockLines.text('partial answer'), lines.syntheticResult()],
@@ -71,7 +66,7 @@ describe('withRetry: retries only what the caller has not seen', () => {
     const tool = await play([
       {
         lines: [mockLines.init(), mockLines.toolUse('Bash', { command: 'rm x' }), lines.syntheticResult()],
-        thenThrow: new CLITimeoutError('t', 5),
+        thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 5 }),
       },
       ok(),
     ]);
@@ -80,7 +75,7 @@ describe('withRetry: retries only what the caller has not seen', () => {
     const streamed = await play([
       {
         lines: [mockLines.init(), lines.streamEvent(), lines.syntheticResult()],
-        thenThrow: new CLITimeoutError('t', 5),
+        thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 5 }),
       },
       ok(),
     ]);
@@ -128,7 +123,10 @@ describe('withRetry: retries only what the caller has not seen', () => {
   });
 
   it('a thrown error that is not retryable (a crash) is thrown after the held messages', async () => {
-    const crash = new CLIExecutionError('claude exited with code 1 without a result', { exitCode: 1 });
+    const crash = new CLIExecutionError({
+      message: 'claude exited with code 1 without a result',
+      exitCode: 1,
+    });
     const r = await play([{ lines: [mockLines.init(), lines.syntheticResult()], thenThrow: crash }, ok()]);
     expect(r.error).toBe(crash);
     expect(shape(r.messages)).toEqual(['system/init', 'result:error']);
@@ -148,7 +146,7 @@ describe('withRetry: retries only what the caller has not seen', () => {
   });
 
   it('backs off with the RetryConfig (full jitter, exponential)', async () => {
-    const fail = { lines: [], thenThrow: new CLITimeoutError('t', 1) };
+    const fail = { lines: [], thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 1 }) };
     const r = await play([fail, fail, fail, ok()], {
       random: () => 1 - 1e-9,
       jitter: true,
@@ -180,7 +178,7 @@ describe('withRetry: retries only what the caller has not seen', () => {
 
     it('a failure before the CLI printed init is retried even with a sessionId', async () => {
       const r = await play(
-        [{ lines: [], thenThrow: new RateLimitExceededError('limiter', 0) }, ok()],
+        [{ lines: [], thenThrow: new RateLimitExceededError({ message: 'limiter', retryAfterMs: 0 }) }, ok()],
         {},
         { options: { sessionId: SESSION } },
       );
@@ -214,7 +212,7 @@ describe('withRetry: retries only what the caller has not seen', () => {
     const ac = new AbortController();
     ac.abort();
     const r = await play(
-      [{ lines: [], thenThrow: new CLITimeoutError('t', 1) }, ok()],
+      [{ lines: [], thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 1 }) }, ok()],
       {},
       { signal: ac.signal },
     );

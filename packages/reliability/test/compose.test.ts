@@ -1,4 +1,4 @@
-import { CircuitBreakerError, type Executor, withTracing } from '@ccflow/core';
+import { type Executor, withTracing } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CombinedLimiter } from '../src/combined-limiter.ts';
+import { CircuitBreakerError } from '../src/errors.ts';
 import { MemoryCircuitBreaker } from '../src/memory-circuit-breaker.ts';
 import { FakeClock } from '../src/testing/fake-clock.ts';
 import { withCircuitBreaker } from '../src/with-circuit-breaker.ts';

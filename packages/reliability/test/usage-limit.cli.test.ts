@@ -1,7 +1,8 @@
-import { CLIExecutor, RetryExhaustedError, UsageLimitError } from '@ccflow/core';
+import { CLIExecutor, UsageLimitError } from '@ccflow/core';
 import { GATEWAY_ENV, reply, usageLimitReply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { beforeAll, expect, it } from 'vitest';
+import { RetryExhaustedError } from '../src/errors.ts';
 import { MemoryCircuitBreaker } from '../src/memory-circuit-breaker.ts';
 import { withCircuitBreaker } from '../src/with-circuit-breaker.ts';
 import { withRetry } from '../src/with-retry.ts';

@@ -1,12 +1,5 @@
-// The context block moved to @ccflow/core (the executor attaches it for every route); re-exported here as before.
-export {
-  type ContextEncoding,
-  type ContextFormat,
-  type DecodedContext,
-  decodeContextBlock,
-  withContext,
-} from '@ccflow/core';
 export { SESSION_MANAGER } from './default-manager.ts';
+export { SessionBusyError, SessionClosedError, type SessionsErrorCode } from './errors.ts';
 export { type LoadInit, loadSession, resumeSession } from './load-session.ts';
 export { MemorySessionStore } from './memory-session-store.ts';
 export { type SendOptions, Session, type SessionInit, type SessionStats } from './session.ts';

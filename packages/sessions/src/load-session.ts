@@ -37,7 +37,7 @@ export async function resumeSession(
 ): Promise<Session> {
   if (store) {
     const session = await loadSession(sessionId, store, { options, executor });
-    if (!session) throw new SessionNotFoundError(sessionId);
+    if (!session) throw new SessionNotFoundError({ sessionId });
     return session;
   }
   const fresh = new Session({ sessionId, options, executor });

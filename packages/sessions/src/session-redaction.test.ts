@@ -24,7 +24,8 @@ describe('Session: what the store keeps holds no secret', () => {
     });
     executor.enqueue({
       lines: [mockLines.init({ sessionId: session.sessionId })],
-      thenThrow: new CLIExecutionError('CLI exited 1: MY_SECRET=options-env-secret rejected', {
+      thenThrow: new CLIExecutionError({
+        message: 'CLI exited 1: MY_SECRET=options-env-secret rejected',
         exitCode: 1,
       }),
     });

@@ -1,13 +1,8 @@
-import {
-  CLIExecutionError,
-  ConfigurationError,
-  decodeContextBlock,
-  SessionBusyError,
-  SessionClosedError,
-} from '@ccflow/core';
+import { CLIExecutionError, ConfigurationError, decodeContextBlock } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
 import { describe, expect, it } from 'vitest';
+import { SessionBusyError, SessionClosedError } from './errors.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
 import { Session } from './session.ts';
 
@@ -113,7 +108,7 @@ describe('Session', () => {
     executor.enqueue(turn(id, 'ok'));
     executor.enqueue({
       lines: [mockLines.init({ sessionId: id })],
-      thenThrow: new CLIExecutionError('crashed', { exitCode: 1 }),
+      thenThrow: new CLIExecutionError({ message: 'crashed', exitCode: 1 }),
     });
     executor.enqueue([
       mockLines.result({ sessionId: id, isError: true, apiErrorStatus: 529, result: 'Overloaded' }),

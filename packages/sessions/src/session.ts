@@ -14,8 +14,6 @@ import {
   type ResolvedOptions,
   resolveOptions,
   runtime,
-  SessionBusyError,
-  SessionClosedError,
   withoutRemovedOptions,
 } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
@@ -29,6 +27,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import { SessionBusyError, SessionClosedError } from './errors.ts';
 import type { SessionState, SessionStore, StoredOptions } from './session-store.ts';
 import { storableOptions } from './storable-options.ts';
 import { ToonSavings } from './toon-savings.ts';
@@ -222,8 +221,8 @@ export class Session implements AsyncDisposable {
 
   /** Sends one message and streams the turn's messages. */
   async *sendMessage(content: Prompt, send: SendOptions = {}): AsyncGenerator<Message> {
-    if (this.isClosed) throw new SessionClosedError(this.sessionId);
-    if (this.#busy) throw new SessionBusyError(this.sessionId);
+    if (this.isClosed) throw new SessionClosedError({ sessionId: this.sessionId });
+    if (this.#busy) throw new SessionBusyError({ sessionId: this.sessionId });
     this.#busy = true;
     const turn = this.#state.turnCount + 1;
     const span = tracer.startSpan(
@@ -279,8 +278,8 @@ export class Session implements AsyncDisposable {
    * neither sees the other's later turns. The branch gets its own id, chosen by ccflow.
    */
   async fork(): Promise<Session> {
-    if (this.isClosed) throw new SessionClosedError(this.sessionId);
-    if (this.#busy) throw new SessionBusyError(this.sessionId);
+    if (this.isClosed) throw new SessionClosedError({ sessionId: this.sessionId });
+    if (this.#busy) throw new SessionBusyError({ sessionId: this.sessionId });
     const now = new Date();
     const state: SessionState = {
       ...structuredClone(this.#state),

@@ -44,18 +44,27 @@ export function resolveOptions(
   const o = typeof options === 'string' ? { dbPath: options } : options;
   const dbPath = o.dbPath ?? defaultDatabasePath(env);
   if (typeof dbPath !== 'string' || dbPath === '')
-    throw new ConfigurationError('dbPath', 'must be a file path');
+    throw new ConfigurationError({ field: 'dbPath', problem: 'must be a file path' });
   const timeout = o.timeout ?? 30;
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
-    throw new ConfigurationError('timeout', `must be a number of seconds >= 0, got ${String(timeout)}`);
+    throw new ConfigurationError({
+      field: 'timeout',
+      problem: `must be a number of seconds >= 0, got ${String(timeout)}`,
+    });
   }
   const max = o.maxSizeBytes;
   if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
-    throw new ConfigurationError('maxSizeBytes', `must be a positive integer, got ${String(max)}`);
+    throw new ConfigurationError({
+      field: 'maxSizeBytes',
+      problem: `must be a positive integer, got ${String(max)}`,
+    });
   }
   const synchronous = o.synchronous ?? 'normal';
   if (synchronous !== 'normal' && synchronous !== 'full') {
-    throw new ConfigurationError('synchronous', `must be 'normal' or 'full', got ${String(synchronous)}`);
+    throw new ConfigurationError({
+      field: 'synchronous',
+      problem: `must be 'normal' or 'full', got ${String(synchronous)}`,
+    });
   }
   return {
     dbPath,

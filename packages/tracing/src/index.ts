@@ -9,7 +9,7 @@ export {
   type ReplayOptions,
 } from './project.ts';
 export type { ProjectData, ProjectFilter, ProjectStore } from './project-store.ts';
-export { TraceNotFoundError } from './trace-not-found-error.ts';
+export { TraceNotFoundError, type TracingErrorCode } from './trace-not-found-error.ts';
 export {
   type ToolCallRecord,
   TRACE_STATUSES,

@@ -211,7 +211,7 @@ export class Project {
 
   async #trace(traceId: string): Promise<TraceData> {
     const trace = await this.#env.traceStore.load(traceId);
-    if (trace === undefined) throw new TraceNotFoundError(traceId);
+    if (trace === undefined) throw new TraceNotFoundError({ traceId });
     return trace;
   }
 

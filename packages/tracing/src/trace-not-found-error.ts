@@ -1,9 +1,15 @@
 import { CCFlowError } from '@ccflow/core';
 
+/** The codes of `@ccflow/tracing`'s errors. */
+export type TracingErrorCode = 'TRACE_NOT_FOUND';
+
 /** A replay named a trace the trace store does not have. */
 export class TraceNotFoundError extends CCFlowError {
   static override readonly code = 'TRACE_NOT_FOUND';
-  constructor(readonly traceId: string) {
-    super(`trace not found: ${traceId}`);
+  declare readonly code: 'TRACE_NOT_FOUND';
+  readonly traceId: string;
+  constructor(init: { traceId: string }) {
+    super({ message: `trace not found: ${init.traceId}` });
+    this.traceId = init.traceId;
   }
 }

@@ -1,7 +1,7 @@
-import { AbortedError, CLIExecutionError, SessionBusyError, withTracing } from '@ccflow/core';
+import { AbortedError, CLIExecutionError, withTracing } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
-import { MemorySessionStore } from '@ccflow/sessions';
+import { MemorySessionStore, SessionBusyError } from '@ccflow/sessions';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -175,7 +175,7 @@ describe('TracingSession', () => {
         mockLines.init({ sessionId: id }),
         mockLines.result({ sessionId: id, subtype: 'error_during_execution', isError: true }),
       ],
-      thenThrow: new AbortedError('aborted by the caller'),
+      thenThrow: new AbortedError({ message: 'aborted by the caller' }),
     });
     await expect(drain(session.sendMessage('hi'))).rejects.toBeInstanceOf(AbortedError);
     expect(session.lastTrace).toMatchObject({ status: 'cancelled', errorMessage: 'aborted by the caller' });
@@ -209,7 +209,9 @@ describe('TracingSession', () => {
     const traceStore = new MemoryTraceStore();
     const session = new TracingSession({
       traceStore,
-      executor: new MockExecutor([{ lines: [mockLines.init()], thenThrow: new CLIExecutionError('exit 1') }]),
+      executor: new MockExecutor([
+        { lines: [mockLines.init()], thenThrow: new CLIExecutionError({ message: 'exit 1' }) },
+      ]),
     });
     await expect(drain(session.sendMessage('hi'))).rejects.toThrow('exit 1');
     expect(session.lastTrace).toMatchObject({ status: 'error', errorMessage: 'exit 1' });

@@ -6,11 +6,15 @@ import {
   type Prompt,
   promptText,
   Redactor,
-  SessionBusyError,
-  SessionClosedError,
 } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
-import { type SendOptions, Session, type SessionInit } from '@ccflow/sessions';
+import {
+  type SendOptions,
+  Session,
+  SessionBusyError,
+  SessionClosedError,
+  type SessionInit,
+} from '@ccflow/sessions';
 import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ToolCallRecord, TraceData, TraceStatus, TraceStore } from './trace-store.ts';
 
@@ -94,8 +98,8 @@ export class TracingSession extends Session {
 
   override async *sendMessage(content: Prompt, send: TracingSendOptions = {}): AsyncGenerator<Message> {
     // Refused calls are not turns: no trace for them.
-    if (this.isClosed) throw new SessionClosedError(this.sessionId);
-    if (this.#running) throw new SessionBusyError(this.sessionId);
+    if (this.isClosed) throw new SessionClosedError({ sessionId: this.sessionId });
+    if (this.#running) throw new SessionBusyError({ sessionId: this.sessionId });
     this.#running = true;
     const traceId = randomUUID();
     // In the session's trace (see `Session.traceContext`); the caller's active span, if any, is linked.
