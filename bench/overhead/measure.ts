@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { agentSdkMode, bareMode, type CliTarget, ccflowMode, type RunCount } from './modes.ts';
 import { childrenCpuMs, childrenOf } from './proc.ts';
 
-export interface PhaseConfig extends CliTarget {
+interface PhaseConfig extends CliTarget {
   rounds: number;
   warmups: number;
 }

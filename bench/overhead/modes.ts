@@ -4,7 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
-import { buildCliEnv, buildCliLaunch, CLIExecutor, query, resolveOptions } from '@ccflow/core';
+import { CLIExecutor, query, resolveOptions } from '@ccflow/core';
+import { buildCliEnv, buildCliLaunch } from '@ccflow/core/internal';
 
 /** A CLI to run: the binary, its complete environment, its working directory. */
 export interface CliTarget {

@@ -28,7 +28,7 @@ const WEIGHTS = {
 type Kind = keyof typeof WEIGHTS;
 
 /** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -161,7 +161,7 @@ export function* transcriptLines(seed = SEED): Generator<Buffer> {
  * The transcript as `chunkSize` Buffers cut at arbitrary positions (mid-line, mid-character), ending at the first
  * line end at or past `totalBytes`. Holds one chunk and the line pools (about 1 MB) at a time.
  */
-export function* transcriptChunksSync(totalBytes: number, chunkSize = 64 * KiB): Generator<Buffer> {
+function* transcriptChunksSync(totalBytes: number, chunkSize = 64 * KiB): Generator<Buffer> {
   let chunk = Buffer.allocUnsafe(chunkSize);
   let fill = 0;
   let written = 0;

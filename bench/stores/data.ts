@@ -4,7 +4,7 @@ import type { TraceData, TraceStatus } from '@ccflow/tracing';
 /** 2025-01-01: every bench record is dated after it, over `SPAN_MS`. */
 export const BASE_MS = Date.UTC(2025, 0, 1);
 export const SPAN_MS = 100 * 24 * 3_600_000;
-export const PROJECTS = 10;
+const PROJECTS = 10;
 
 /** A tiny seeded PRNG (mulberry32): the same records in every run and for both sides. */
 function random(seed: number): () => number {

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
+import { preparePrompt } from '@ccflow/core/internal';
 import {
   CCFlowError,
   type CLIAgentOptions,
   ConfigurationError,
   type Executor,
   errorFromResult,
-  preparePrompt,
   query,
   Redactor,
   resolveOptions,

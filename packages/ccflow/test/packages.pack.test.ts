@@ -8,6 +8,7 @@ import { parseMessages } from '@ccflow/parser';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiEntries, extractApiReport, reportPath } from '../../../scripts/api-reports.ts';
 import { type ConsumerProgram, ConsumerProject, nativeBuildPins } from './packed/consumer-project.ts';
 import {
   buildAndPack,
@@ -123,6 +124,20 @@ function globToRegExp(glob: string): RegExp {
     .replace(/\0/g, '(?:.*/)?');
   return new RegExp(`^${source}$`);
 }
+
+// The public surface, reviewed: each entry point's API report (api-extractor) must match the one checked in under
+// `packages/*/etc/`. After a deliberate change: `pnpm api:update`, and the diff shows in review.
+describe.each(apiEntries().map((entry) => [`${entry.name} ${entry.subpath}`, entry] as const))(
+  'the API of %s',
+  (_, entry) => {
+    it('matches its checked-in report', async () => {
+      const { report, problems } = extractApiReport(entry, false);
+      expect(problems).toEqual([]);
+      const checkedIn = await readFile(reportPath(entry), 'utf8').catch(() => '(no report checked in)');
+      expect(report, `${reportPath(entry)} is out of date: run pnpm api:update`).toBe(checkedIn);
+    });
+  },
+);
 
 describe('a fresh project with @ccflow/parser alone', () => {
   const program: ConsumerProgram = {

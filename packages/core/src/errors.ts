@@ -13,9 +13,6 @@ export interface CCFlowErrorInit {
   cause?: unknown;
 }
 
-/** A subclass's init where the class can write the message itself. */
-type WithMessage<T> = T & { message?: string; cause?: unknown };
-
 export class CCFlowError extends Error {
   static readonly code: string = 'CCFLOW_ERROR';
   readonly code: string;
@@ -219,7 +216,7 @@ export class SessionNotFoundError extends CCFlowError {
   static override readonly code = 'SESSION_NOT_FOUND';
   declare readonly code: 'SESSION_NOT_FOUND';
   readonly sessionId: string;
-  constructor(init: WithMessage<{ sessionId: string }>) {
+  constructor(init: { sessionId: string; message?: string; cause?: unknown }) {
     super({ message: init.message ?? `session not found: ${init.sessionId}`, cause: init.cause });
     this.sessionId = init.sessionId;
   }

@@ -1,4 +1,3 @@
-export { buildCliEnv, buildCliLaunch, type CliLaunch } from './cli-args.ts';
 export { CLIExecutor, type CLIExecutorOptions } from './cli-executor.ts';
 export { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 export type {
@@ -14,7 +13,6 @@ export type {
 export {
   type ContextEncoding,
   type ContextFormat,
-  contextAttributes,
   type DecodedContext,
   decodeContextBlock,
   withContext,
@@ -32,8 +30,7 @@ export {
   type ExecutorSpecificationVersion,
 } from './executor.ts';
 export { type FindCliOptions, findCli } from './find-cli.ts';
-export { iterateInContext } from './iterate-in-context.ts';
-export { failedMcpServers, type McpServerFailure } from './mcp-status.ts';
+export type { McpServerFailure } from './mcp-status.ts';
 export {
   AgentDefinitionSchema,
   type CLIAgentOptions,
@@ -50,12 +47,8 @@ export {
   type SettingSource,
   type ToonConfig,
   ToonConfigSchema,
-  withoutRemovedOptions,
 } from './options.ts';
-export { preparePrompt } from './prepare-prompt.ts';
-export { PrivateFiles, type SecretFiles } from './private-files.ts';
 export {
-  checkPrompt,
   type ImageInput,
   type Prompt,
   promptText,
@@ -75,4 +68,4 @@ export {
 } from './redaction.ts';
 export { type Runtime, type RuntimeKey, runtime, runtimeKey } from './runtime.ts';
 export { EXECUTION_ID_ENV } from './spawn-cli.ts';
-export { ATTR, TracingExecutor, withTracing } from './tracing-executor.ts';
+export { withTracing } from './tracing-executor.ts';

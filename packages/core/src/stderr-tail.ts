@@ -1,5 +1,5 @@
 /** How much of the CLI's stderr is kept for error messages, in UTF-16 code units (about 64 KiB of text). */
-export const STDERR_TAIL_CHARS = 64 * 1024;
+const STDERR_TAIL_CHARS = 64 * 1024;
 
 /**
  * The end of a stream of text, bounded: the CLI may write megabytes to stderr, but only its last words explain a

@@ -1,4 +1,4 @@
-import { ResultMessageSchema } from '@ccflow/parser';
+import { ResultMessageSchema } from '@ccflow/parser/schemas';
 import { describe, expect, it } from 'vitest';
 import { syntheticResult } from './synthetic-result.ts';
 

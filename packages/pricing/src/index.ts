@@ -39,7 +39,6 @@ export {
 } from './usage-stats.ts';
 export { trackUsage, USAGE_TRACKER } from './usage-tracker.ts';
 export {
-  UsageTrackingExecutor,
   type UsageTrackingOptions,
   withUsageTracking,
 } from './usage-tracking-executor.ts';

@@ -18,7 +18,7 @@ export interface UsageTrackingOptions {
  * `ResultUsageReader` explains, priced with the ccflow table; the CLI's own figure is kept beside it, and is the
  * cost of a model the table does not know. Tracking never fails a query.
  */
-export class UsageTrackingExecutor extends ExecutorDecorator {
+class UsageTrackingExecutor extends ExecutorDecorator {
   readonly #reader = new ResultUsageReader();
   readonly #tracker: UsageStats | undefined;
   readonly #metrics: UsageMetrics | false | undefined;

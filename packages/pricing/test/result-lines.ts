@@ -12,7 +12,7 @@ export interface ModelFigures {
   provider?: string;
 }
 
-export function modelEntry(f: ModelFigures): Record<string, unknown> {
+function modelEntry(f: ModelFigures): Record<string, unknown> {
   return {
     inputTokens: f.inputTokens ?? 0,
     outputTokens: f.outputTokens ?? 0,

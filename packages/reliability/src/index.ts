@@ -24,7 +24,7 @@ export {
   RetryExhaustedError,
 } from './errors.ts';
 export { isAbortError, isCircuitFailure, isRetryableError } from './failure-policy.ts';
-export type { FifoLimiterOptions } from './fifo-limiter.ts';
+export type { FifoLimiter, FifoLimiterOptions } from './fifo-limiter.ts';
 export {
   type AuthCheck,
   type AuthProbe,
@@ -44,6 +44,7 @@ export {
   type ReliableExecutorOptions,
 } from './reliable-executor.ts';
 export {
+  type ErrorClass,
   type RetryAttempt,
   type RetryConfig,
   type RetryEvent,
@@ -51,8 +52,7 @@ export {
   retryWithBackoff,
 } from './retry.ts';
 export { type SlidingWindowOptions, SlidingWindowRateLimiter } from './sliding-window.ts';
-export { RELIABILITY_ATTR, RETRY_EVENT } from './span-attributes.ts';
 export { type TokenBucketOptions, TokenBucketRateLimiter } from './token-bucket.ts';
-export { CircuitBreakerExecutor, withCircuitBreaker } from './with-circuit-breaker.ts';
-export { RateLimitedExecutor, withRateLimit } from './with-rate-limit.ts';
-export { isPreamble, RetryingExecutor, retryWouldTouchSession, withRetry } from './with-retry.ts';
+export { withCircuitBreaker } from './with-circuit-breaker.ts';
+export { withRateLimit } from './with-rate-limit.ts';
+export { withRetry } from './with-retry.ts';

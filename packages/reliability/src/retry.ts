@@ -4,8 +4,9 @@ import { RetryExhaustedError } from './errors.ts';
 import { isAbortError, isRetryableError, retryAfterMs } from './failure-policy.ts';
 import { nonNegativeInteger, positiveNumber } from './validate.ts';
 
+/** A class of errors, matched with its `isInstance` when it has one (ccflow's errors), else `instanceof`. */
 // biome-ignore lint/suspicious/noExplicitAny: any constructor, whatever its parameters
-type ErrorClass = abstract new (...args: any[]) => unknown;
+export type ErrorClass = abstract new (...args: any[]) => unknown;
 
 export interface RetryConfig {
   /** Retries after the first attempt. Default 3. */

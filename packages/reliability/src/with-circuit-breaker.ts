@@ -23,7 +23,7 @@ import { activeSpan, RELIABILITY_ATTR } from './span-attributes.ts';
  * - an abort of the request's signal, or a consumer leaving the loop before the result, counts for nothing.
  * Sets `ccflow.circuit.name` and `ccflow.circuit.state` on the active span.
  */
-export class CircuitBreakerExecutor extends ExecutorDecorator {
+class CircuitBreakerExecutor extends ExecutorDecorator {
   readonly #breaker: Provider<CircuitBreaker>;
 
   constructor(inner: Executor, breaker: Provider<CircuitBreaker>) {

@@ -10,7 +10,7 @@ import { activeSpan, RELIABILITY_ATTR } from './span-attributes.ts';
  * starts, and the lease is released when the stream ends however it ends (done, failed, aborted, or the consumer
  * left the loop). The request's `signal` also ends the wait. Sets `ccflow.rate_limit.wait_ms` on the active span.
  */
-export class RateLimitedExecutor extends ExecutorDecorator {
+class RateLimitedExecutor extends ExecutorDecorator {
   readonly #limiter: Provider<Limiter>;
 
   constructor(inner: Executor, limiter: Provider<Limiter>) {

@@ -20,7 +20,7 @@ export function isPreamble(m: Message): boolean {
  * CLI has started (printed `init`): a chosen `sessionId` is then taken (a second run fails with "already in use"),
  * and a resumed or continued session (not forked) already holds the prompt (a second run would send it twice).
  */
-export function retryWouldTouchSession(request: ExecuteRequest): boolean {
+function retryWouldTouchSession(request: ExecuteRequest): boolean {
   const o = request.options ?? {};
   if (o.sessionId !== undefined) return true;
   return (o.resume !== undefined || o.continueSession === true) && o.forkSession !== true;
@@ -48,7 +48,7 @@ export function retryWouldTouchSession(request: ExecuteRequest): boolean {
  * attempt's held messages yielded first. Sets `ccflow.retry.attempt` on the active span and adds a `ccflow.retry`
  * event per retry.
  */
-export class RetryingExecutor extends ExecutorDecorator {
+class RetryingExecutor extends ExecutorDecorator {
   readonly #policy: ReturnType<typeof retryPolicy>;
 
   constructor(inner: Executor, config: RetryConfig = {}) {

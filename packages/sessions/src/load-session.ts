@@ -1,9 +1,5 @@
-import {
-  type CLIAgentOptions,
-  type Executor,
-  SessionNotFoundError,
-  withoutRemovedOptions,
-} from '@ccflow/core';
+import { type CLIAgentOptions, type Executor, SessionNotFoundError } from '@ccflow/core';
+import { withoutRemovedOptions } from '@ccflow/core/internal';
 import { Session } from './session.ts';
 import type { SessionStore } from './session-store.ts';
 

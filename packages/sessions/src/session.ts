@@ -2,20 +2,22 @@ import { randomUUID } from 'node:crypto';
 import {
   type CLIAgentOptions,
   CONFIG,
-  contextAttributes,
   EXECUTOR,
   type ExecutionHost,
   type Executor,
   errorFromResult,
-  iterateInContext,
   type Prompt,
-  preparePrompt,
   Redactor,
   type ResolvedOptions,
   resolveOptions,
   runtime,
-  withoutRemovedOptions,
 } from '@ccflow/core';
+import {
+  contextAttributes,
+  iterateInContext,
+  preparePrompt,
+  withoutRemovedOptions,
+} from '@ccflow/core/internal';
 import type { Message } from '@ccflow/parser';
 import {
   type Context,
@@ -28,7 +30,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { SessionBusyError, SessionClosedError } from './errors.ts';
-import type { SessionState, SessionStore, StoredOptions } from './session-store.ts';
+import type { SessionState, SessionStore } from './session-store.ts';
 import { storableOptions } from './storable-options.ts';
 import { ToonSavings } from './toon-savings.ts';
 
@@ -429,14 +431,14 @@ export function lifecycle(
  * The parent for a span of the session whose trace is `session`: the active context when it is already inside that
  * trace (a `TracingSession` turn wraps the session's), else the session's root.
  */
-export function inTrace(session: Context): Context {
+function inTrace(session: Context): Context {
   const active = otelContext.active();
   const traceId = trace.getSpanContext(session)?.traceId;
   return trace.getSpanContext(active)?.traceId === traceId ? active : session;
 }
 
 /** A link to the caller's active span, when it is valid and outside the session's trace. */
-export function callerLinks(session: Context): Link[] {
+function callerLinks(session: Context): Link[] {
   const caller = trace.getSpanContext(otelContext.active());
   if (!caller || !isSpanContextValid(caller)) return [];
   return caller.traceId === trace.getSpanContext(session)?.traceId ? [] : [{ context: caller }];
@@ -445,5 +447,3 @@ export function callerLinks(session: Context): Link[] {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-export type { StoredOptions };

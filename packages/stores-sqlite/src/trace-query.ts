@@ -6,7 +6,7 @@ import { checkCount, checkDate } from './validate.ts';
 const COLUMNS = TRACE_COLUMNS.join(', ');
 
 /** `list`'s page size when the filter gives none. */
-export const DEFAULT_TRACE_LIMIT = 100;
+const DEFAULT_TRACE_LIMIT = 100;
 
 /**
  * The SQL of `list` (in list order, paged) or `count` for a trace filter, every value a parameter. Each filter

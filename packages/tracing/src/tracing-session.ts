@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AbortedError,
-  errorFromResult,
-  iterateInContext,
-  type Prompt,
-  promptText,
-  Redactor,
-} from '@ccflow/core';
+import { AbortedError, errorFromResult, type Prompt, promptText, Redactor } from '@ccflow/core';
+import { iterateInContext } from '@ccflow/core/internal';
 import type { Message } from '@ccflow/parser';
 import {
   type SendOptions,
