@@ -43,8 +43,11 @@ export {
   type PermissionMode,
   type ResolvedOptions,
   resolveOptions,
+  SESSION_CONTROL_OPTIONS,
   SETTING_SOURCES,
   type SettingSource,
+  type StorableOptions,
+  StorableOptionsSchema,
   type ToonConfig,
   ToonConfigSchema,
 } from './options.ts';

@@ -77,7 +77,12 @@ const extraArg = z.string().superRefine((arg, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-export const CLIAgentOptionsSchema = z.strictObject({
+/**
+ * The options that are plain data about the run: what a session store keeps and what may travel to another machine
+ * (after redaction, see `Redactor`). The other options are structurally apart: those a session sets per turn, and
+ * those of this process only.
+ */
+export const StorableOptionsSchema = z.strictObject({
   // model
   model: nonEmpty.optional(),
   fallbackModel: nonEmpty.optional(),
@@ -114,19 +119,6 @@ export const CLIAgentOptionsSchema = z.strictObject({
   /** End the run with `PermissionDeniedError` when the CLI refuses a tool call, instead of letting the turn go on. */
   strictPermissions: z.boolean().optional(),
 
-  // session
-  sessionId: z.uuid().optional(),
-  /** Resume this session id. */
-  resume: nonEmpty.optional(),
-  /**
-   * With `resume`: take the conversation only up to this message (its `uuid` in the stream-json output), dropping
-   * what came after. With `forkSession` this branches from an earlier point of the conversation.
-   */
-  resumeSessionAt: nonEmpty.optional(),
-  /** With `resume`: branch into a new session (its id from `sessionId`, else the CLI's). */
-  forkSession: z.boolean().default(false),
-  /** Continue the most recent session in `cwd`. */
-  continueSession: z.boolean().default(false),
   noSessionPersistence: z.boolean().default(false),
 
   // limits
@@ -143,8 +135,6 @@ export const CLIAgentOptionsSchema = z.strictObject({
   cliPath: nonEmpty.optional(),
   cwd: nonEmpty.optional(),
   addDirs: z.array(nonEmpty).optional(),
-  /** Merged over the parent's environment. */
-  env: stringMap.optional(),
   settings: z.union([nonEmpty, jsonObject]).optional(),
   /**
    * Which settings the CLI loads (settings files, CLAUDE.md, MCP servers of `.mcp.json` and `~/.claude.json`).
@@ -167,10 +157,41 @@ export const CLIAgentOptionsSchema = z.strictObject({
   // context
   toon: ToonConfigSchema.default(ToonConfigSchema.parse({})),
   context: jsonObject.optional(),
+});
 
+/** Options a `Session` sets for each turn (which CLI session to start, resume or fork): never stored with it. */
+const sessionControlShape = {
+  sessionId: z.uuid().optional(),
+  /** Resume this session id. */
+  resume: nonEmpty.optional(),
+  /**
+   * With `resume`: take the conversation only up to this message (its `uuid` in the stream-json output), dropping
+   * what came after. With `forkSession` this branches from an earlier point of the conversation.
+   */
+  resumeSessionAt: nonEmpty.optional(),
+  /** With `resume`: branch into a new session (its id from `sessionId`, else the CLI's). */
+  forkSession: z.boolean().default(false),
+  /** Continue the most recent session in `cwd`. */
+  continueSession: z.boolean().default(false),
+};
+
+/** Options of this process only: never stored, sent to another machine or logged. */
+const localShape = {
+  /** Merged over the parent's environment. */
+  env: stringMap.optional(),
   /** How secrets are hidden in what ccflow stores, traces and logs (see `Redactor`). Never stored itself. */
   redaction: RedactionConfigSchema.optional(),
-});
+};
+
+export const CLIAgentOptionsSchema = StorableOptionsSchema.extend({ ...sessionControlShape, ...localShape });
+
+/** Options that are plain data, kept by stores (see `StorableOptionsSchema`). */
+export type StorableOptions = z.input<typeof StorableOptionsSchema>;
+
+/** The names of the options a `Session` sets per turn (see `CLIAgentOptionsSchema`). */
+export const SESSION_CONTROL_OPTIONS = Object.freeze(
+  Object.keys(sessionControlShape) as (keyof typeof sessionControlShape)[],
+);
 
 /** Options as a caller writes them: everything optional. */
 export type CLIAgentOptions = z.input<typeof CLIAgentOptionsSchema>;

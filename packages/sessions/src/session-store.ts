@@ -1,14 +1,15 @@
-import type { CLIAgentOptions } from '@ccflow/core';
+import type { StorableOptions } from '@ccflow/core';
 
 export const SESSION_STATUSES = ['active', 'closed', 'error', 'expired'] as const;
 /** `error`: the last turn failed (the session is still usable); `expired`: unused past the manager's TTL. */
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /**
- * The options a session keeps so another process can continue it: options are JSON data (callbacks travel in the
- * request's `host`), kept without `env` (it may hold secrets) and `redaction`. See `storableOptions`.
+ * The options a session keeps so another process can continue it: the options that are data (`StorableOptions` of
+ * core; callbacks travel in the request's `host`; `env`, `redaction` and the session's own are apart by
+ * construction). See `storableOptions`.
  */
-export type StoredOptions = Omit<CLIAgentOptions, 'env' | 'redaction'>;
+export type StoredOptions = StorableOptions;
 
 /** Everything a store keeps about one session. */
 export interface SessionState {

@@ -11,6 +11,7 @@ import {
   type ResolvedOptions,
   resolveOptions,
   runtime,
+  SESSION_CONTROL_OPTIONS,
 } from '@ccflow/core';
 import {
   contextAttributes,
@@ -35,9 +36,6 @@ import { storableOptions } from './storable-options.ts';
 import { ToonSavings } from './toon-savings.ts';
 
 const tracer = trace.getTracer('@ccflow/sessions');
-
-/** Options a session owns: it chooses and resumes its CLI session itself. */
-const SESSION_OWNED = ['sessionId', 'resume', 'forkSession', 'continueSession', 'resumeSessionAt'] as const;
 
 export interface SessionInit {
   /** A UUID; default: a new one, chosen before the first turn so a crash mid-turn leaves a findable session. */
@@ -412,7 +410,8 @@ export class Session implements AsyncDisposable {
 
 function withoutOwned(options: CLIAgentOptions): CLIAgentOptions {
   const out = { ...options };
-  for (const key of SESSION_OWNED) delete out[key];
+  // A session chooses and resumes its CLI session itself.
+  for (const key of SESSION_CONTROL_OPTIONS) delete out[key];
   return out;
 }
 
