@@ -258,15 +258,3 @@ export class PermissionDeniedError extends CCFlowError {
     this.toolUseId = init.toolUseId;
   }
 }
-
-/** A store failed (to be replaced by the store error family). */
-export class SessionStoreError extends CCFlowError {
-  static override readonly code = 'SESSION_STORE';
-  constructor(
-    message: string,
-    readonly path?: string,
-    options?: { cause?: unknown },
-  ) {
-    super({ message: path === undefined ? message : `${message} (${path})`, cause: options?.cause });
-  }
-}

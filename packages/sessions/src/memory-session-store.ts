@@ -1,4 +1,3 @@
-import { SessionStoreError } from '@ccflow/core';
 import type {
   SessionFilter,
   SessionMetadata,
@@ -7,6 +6,7 @@ import type {
   SessionStore,
 } from './session-store.ts';
 import { checkAge, checkCount, checkDate, storedCopy } from './store-checks.ts';
+import { StoreError } from './store-errors.ts';
 
 /**
  * Sessions in a `Map`, gone with the process: for tests, scripts and single-process services. Every state is
@@ -86,7 +86,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   #open(): void {
-    if (this.#closed) throw new SessionStoreError('the memory session store is closed');
+    if (this.#closed) throw new StoreError({ message: 'the memory session store is closed' });
   }
 
   #matching(filter: SessionFilter): SessionState[] {
@@ -115,7 +115,7 @@ function newestFirst(a: SessionMetadata, b: SessionMetadata): number {
 /** What no store can keep: a session without an id, or a date that is not one. */
 function checkState(state: SessionState): void {
   if (typeof state?.sessionId !== 'string' || state.sessionId === '') {
-    throw new SessionStoreError('cannot save a session without a sessionId');
+    throw new StoreError({ message: 'cannot save a session without a sessionId' });
   }
   checkDate('createdAt', state.createdAt);
   checkDate('updatedAt', state.updatedAt);

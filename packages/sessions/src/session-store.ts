@@ -70,7 +70,7 @@ export interface SessionFilter {
  *   returns how many; `updateStatus` sets `updatedAt` to now.
  * - Dates round-trip to the millisecond; tags as an array, in order; `metadata` and `options` as JSON (give
  *   JSON-safe values); missing optional fields load as `undefined`.
- * - After `close()` every call rejects with `SessionStoreError`; closing twice is fine.
+ * - After `close()` every call rejects with `StoreError`; closing twice is fine.
  */
 export interface SessionStore {
   save(state: SessionState): Promise<void>;

@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import { stateFixture } from '@ccflow/sessions/testing';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -28,8 +28,8 @@ async function expectRefused(path: string, message: RegExp): Promise<void> {
   } catch (e) {
     error = e;
   }
-  expect(SessionStoreError.isInstance(error), String(error)).toBe(true);
-  expect((error as SessionStoreError).path).toBe(path);
+  expect(StoreError.isInstance(error), String(error)).toBe(true);
+  expect((error as StoreError).path).toBe(path);
   expect((error as Error).message).toMatch(message);
 }
 

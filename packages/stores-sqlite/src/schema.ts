@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import type Database from 'better-sqlite3';
 
 /** `PRAGMA application_id` of a ccflow file ('ccfw'): tells it apart from any other SQLite database. */
@@ -133,7 +133,7 @@ export const MIGRATIONS: readonly Migration[] = [
  * Brings the file to the latest version of `migrations`, in place and all at once: the steps run in one
  * `BEGIN IMMEDIATE` transaction, so a failure (or a crash) leaves the file at the version it had, and two processes
  * opening an old file at once migrate it once. A file of a newer version, or another application's database, is
- * refused with a `SessionStoreError` and left untouched.
+ * refused with a `StoreError` and left untouched.
  */
 export function migrate(
   db: Database.Database,
@@ -145,26 +145,30 @@ export function migrate(
     const applicationId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
     if (applicationId !== 0 && applicationId !== APPLICATION_ID) {
-      throw new SessionStoreError(
-        `not a ccflow database: it belongs to another application (application_id ${applicationId})`,
+      throw new StoreError({
+        message: `not a ccflow database: it belongs to another application (application_id ${applicationId})`,
         path,
-      );
+      });
     }
     if (version > latest) {
-      throw new SessionStoreError(
-        `the database has schema version ${version}, newer than the ${latest} this version of ` +
+      throw new StoreError({
+        message:
+          `the database has schema version ${version}, newer than the ${latest} this version of ` +
           '@ccflow/stores-sqlite knows; upgrade @ccflow/stores-sqlite to open it',
         path,
-      );
+      });
     }
     if (version === 0 && db.prepare('SELECT count(*) AS n FROM sqlite_schema').pluck().get() !== 0) {
-      throw new SessionStoreError('not a ccflow database: it has tables but no ccflow schema version', path);
+      throw new StoreError({
+        message: 'not a ccflow database: it has tables but no ccflow schema version',
+        path,
+      });
     }
     if (version > 0 && applicationId === 0) {
-      throw new SessionStoreError(
-        `not a ccflow database: schema version ${version} without ccflow's id`,
+      throw new StoreError({
+        message: `not a ccflow database: schema version ${version} without ccflow's id`,
         path,
-      );
+      });
     }
     return version;
   };

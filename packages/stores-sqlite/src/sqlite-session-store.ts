@@ -21,7 +21,7 @@ import { checkAge, checkId } from './validate.ts';
  * Sessions in a SQLite file (better-sqlite3, WAL): durable, shared safely by several processes, and able to
  * share its file with `SQLiteTraceStore` and `SQLiteProjectStore`. Pass a path, or options; the default file is
  * `CCFLOW_SESSION_STORAGE_PATH`, else `~/.ccflow/ccflow.db`. The file is opened (created, migrated) by the
- * constructor, which throws `SessionStoreError` if it cannot be.
+ * constructor, which throws `StoreError` if it cannot be.
  *
  * Deleting or cleaning up a session removes the session and its tags, nothing else: its traces stay in the trace
  * store, which has its own `cleanup`.

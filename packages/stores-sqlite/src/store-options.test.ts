@@ -12,7 +12,7 @@ describe('resolveOptions', () => {
       synchronous: 'normal',
     });
     expect(
-      resolveOptions({ dbPath: '/y.db', timeout: 0.25, autoVacuum: false, synchronous: 'full' }, {}),
+      resolveOptions({ dbPath: '/y.db', timeoutMs: 250, autoVacuum: false, synchronous: 'full' }, {}),
     ).toEqual({
       dbPath: '/y.db',
       timeoutMs: 250,
@@ -30,8 +30,9 @@ describe('resolveOptions', () => {
   it('rejects bad values with a ConfigurationError naming the option', () => {
     const bad: [string, object][] = [
       ['dbPath', { dbPath: '' }],
-      ['timeout', { timeout: -1 }],
-      ['timeout', { timeout: Number.NaN }],
+      ['timeoutMs', { timeoutMs: -1 }],
+      ['timeoutMs', { timeoutMs: Number.NaN }],
+      ['timeout', { timeout: 30 } as never],
       ['maxSizeBytes', { maxSizeBytes: 0 }],
       ['maxSizeBytes', { maxSizeBytes: 1.5 }],
       ['synchronous', { synchronous: 'off' }],

@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 
 export { checkAge, checkCount, checkDate, checkId } from '@ccflow/sessions';
 
@@ -8,11 +8,13 @@ export function toJson(field: string, value: unknown): string {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    throw new SessionStoreError(`${field} is not JSON-serialisable: ${(error as Error).message}`, undefined, {
+    throw new StoreError({
+      message: `${field} is not JSON-serialisable: ${(error as Error).message}`,
       cause: error,
     });
   }
-  if (text === undefined) throw new SessionStoreError(`${field} is not JSON-serialisable: ${String(value)}`);
+  if (text === undefined)
+    throw new StoreError({ message: `${field} is not JSON-serialisable: ${String(value)}` });
   return text;
 }
 

@@ -1,6 +1,5 @@
-import { SessionStoreError } from '@ccflow/core';
 import type { SessionMetadata, SessionStore } from '@ccflow/sessions';
-import { checkCount, checkDate, storedCopy } from '@ccflow/sessions';
+import { checkCount, checkDate, StoreError, storedCopy } from '@ccflow/sessions';
 import type { ProjectData, ProjectFilter, ProjectStore } from './project-store.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -79,7 +78,7 @@ export class MemoryProjectStore implements ProjectStore {
   }
 
   #open(): void {
-    if (this.#closed) throw new SessionStoreError('the memory project store is closed');
+    if (this.#closed) throw new StoreError({ message: 'the memory project store is closed' });
   }
 
   #matching(filter: ProjectFilter): ProjectData[] {
@@ -107,7 +106,7 @@ function oldestFirst(a: ProjectData, b: ProjectData): number {
 /** What no store can keep: a project without an id, or a date that is not one. */
 function checkProject(project: ProjectData): void {
   if (typeof project?.projectId !== 'string' || project.projectId === '') {
-    throw new SessionStoreError('cannot save a project without a projectId');
+    throw new StoreError({ message: 'cannot save a project without a projectId' });
   }
   checkDate('createdAt', project.createdAt);
   checkDate('updatedAt', project.updatedAt);

@@ -1,5 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
-import { checkAge, checkCount, checkDate, storedCopy } from '@ccflow/sessions';
+import { checkAge, checkCount, checkDate, StoreError, storedCopy } from '@ccflow/sessions';
 import type { TraceData, TraceFilter, TraceStore } from './trace-store.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -75,7 +74,7 @@ export class MemoryTraceStore implements TraceStore {
   }
 
   #open(): void {
-    if (this.#closed) throw new SessionStoreError('the memory trace store is closed');
+    if (this.#closed) throw new StoreError({ message: 'the memory trace store is closed' });
   }
 
   #matching(filter: TraceFilter): TraceData[] {
@@ -105,7 +104,7 @@ function turnOrder(a: TraceData, b: TraceData): number {
 /** What no store can keep: a trace without an id, or a date that is not one. */
 function checkTrace(trace: TraceData): void {
   if (typeof trace?.traceId !== 'string' || trace.traceId === '') {
-    throw new SessionStoreError('cannot save a trace without a traceId');
+    throw new StoreError({ message: 'cannot save a trace without a traceId' });
   }
   checkDate('createdAt', trace.createdAt);
   checkDate('updatedAt', trace.updatedAt);

@@ -33,7 +33,7 @@ export interface ProjectFilter {
  * as the session store lists them; the project need not exist). `limit`/`offset` are non-negative integers;
  * `count` ignores them. Deleting a project deletes only the project record: its sessions, traces and
  * subprojects are kept (subprojects keep their `parentProjectId`, so they can still be found by it). After
- * `close()` every call rejects with `SessionStoreError`.
+ * `close()` every call rejects with `StoreError`.
  */
 export interface ProjectStore {
   save(project: ProjectData): Promise<void>;

@@ -82,7 +82,7 @@ export interface TraceFilter {
  * (non-negative integers; `count` ignores both); empty `messageStream`/`context` stay empty, absent stay absent;
  * `getSessionTraces` and `getProjectTraces` are `list` with that one filter; `cleanup(olderThanMs)` deletes traces
  * whose `updatedAt` is strictly older than now minus `olderThanMs`; after `close()` every call rejects with
- * `SessionStoreError`. Dates round-trip to the millisecond, JSON fields as JSON.
+ * `StoreError`. Dates round-trip to the millisecond, JSON fields as JSON.
  */
 export interface TraceStore {
   save(trace: TraceData): Promise<void>;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { SessionStoreError } from '@ccflow/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   SESSION_STATUSES,
@@ -9,6 +8,7 @@ import {
   type SessionStatus,
   type SessionStore,
 } from '../session-store.ts';
+import { StoreError } from '../store-errors.ts';
 import { mulberry32 } from './seeded-random.ts';
 
 export interface SessionStoreConformanceOptions<S extends SessionStore> {
@@ -449,7 +449,7 @@ export function sessionStoreConformance<S extends SessionStore>(
     });
 
     describe('after close', () => {
-      it('every method rejects with SessionStoreError; closing twice is fine', async () => {
+      it('every method rejects with StoreError; closing twice is fine', async () => {
         const state = stateFixture();
         await store.save(state);
         await store.close();
@@ -497,7 +497,7 @@ export function sessionStoreConformance<S extends SessionStore>(
 }
 
 async function expectStoreError(promise: Promise<unknown>): Promise<void> {
-  await expect(promise).rejects.toSatisfy((error: unknown) => SessionStoreError.isInstance(error));
+  await expect(promise).rejects.toSatisfy((error: unknown) => StoreError.isInstance(error));
 }
 
 function withoutOptions({ options: _, ...metadata }: SessionState): SessionMetadata {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SessionStoreError } from '@ccflow/core';
 import type { SessionState, SessionStore } from '@ccflow/sessions';
+import { StoreError } from '@ccflow/sessions';
 import { stateFixture } from '@ccflow/sessions/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProjectData, ProjectFilter, ProjectStore } from '../project-store.ts';
@@ -449,7 +449,7 @@ export function projectStoreConformance<S extends ProjectStores>(
     });
 
     describe('after close', () => {
-      it('every method rejects with SessionStoreError, even with the session store open; closing twice is fine', async () => {
+      it('every method rejects with StoreError, even with the session store open; closing twice is fine', async () => {
         const project = projectFixture();
         await store.save(project);
         await sessions.save(stateFixture({ projectId: project.projectId }));
@@ -498,7 +498,7 @@ export function projectStoreConformance<S extends ProjectStores>(
 }
 
 async function expectStoreError(promise: Promise<unknown>): Promise<void> {
-  await expect(promise).rejects.toSatisfy((error: unknown) => SessionStoreError.isInstance(error));
+  await expect(promise).rejects.toSatisfy((error: unknown) => StoreError.isInstance(error));
 }
 
 function ids(projects: ProjectData[]): string[] {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TRACE_STATUSES, type TraceData, type TraceFilter, type TraceStore } from '../trace-store.ts';
 import { mulberry32, pick, traceFixture } from './fixtures.ts';
@@ -490,7 +490,7 @@ export function traceStoreConformance<S extends TraceStore>(
     });
 
     describe('after close', () => {
-      it('every method rejects with SessionStoreError; closing twice is fine', async () => {
+      it('every method rejects with StoreError; closing twice is fine', async () => {
         const trace = traceFixture({ projectId: 'p' });
         await store.save(trace);
         await store.close();
@@ -535,7 +535,7 @@ export function traceStoreConformance<S extends TraceStore>(
 }
 
 async function expectStoreError(promise: Promise<unknown>): Promise<void> {
-  await expect(promise).rejects.toSatisfy((error: unknown) => SessionStoreError.isInstance(error));
+  await expect(promise).rejects.toSatisfy((error: unknown) => StoreError.isInstance(error));
 }
 
 function ids(traces: TraceData[]): string[] {
