@@ -206,17 +206,6 @@ export class SessionClosedError extends CCFlowError {
   }
 }
 
-export class SessionStoreError extends CCFlowError {
-  static override readonly code = 'SESSION_STORE';
-  constructor(
-    message: string,
-    readonly path?: string,
-    options?: CCFlowErrorOptions,
-  ) {
-    super(path === undefined ? message : `${message} (${path})`, options);
-  }
-}
-
 /**
  * With `strictMcp`, an MCP server the CLI could not start, reach or authenticate (its `init` said `failed` or
  * `needs-auth`): the run is stopped rather than going on without the server's tools.

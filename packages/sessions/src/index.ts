@@ -21,5 +21,14 @@ export {
   type StoredOptions,
 } from './session-store.ts';
 export { storableOptions } from './storable-options.ts';
-export { checkAge, checkCount, checkDate, checkId, storedCopy } from './store-checks.ts';
+export {
+  checkAge,
+  checkCount,
+  checkDate,
+  checkId,
+  checkVersion,
+  nextVersion,
+  storedCopy,
+} from './store-checks.ts';
+export { StoreClosedError, StoreConflictError, StoreError, StoreInputError } from './store-errors.ts';
 export { ToonSavings } from './toon-savings.ts';

@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemorySessionStore } from './memory-session-store.ts';
@@ -50,12 +50,12 @@ describe('MemorySessionStore', () => {
     );
   });
 
-  it('refuses a state it cannot copy, with SessionStoreError', async () => {
+  it('refuses a state it cannot copy, with StoreError', async () => {
     const store = new MemorySessionStore();
     const error = await store
       .save(stateFixture({ metadata: { callback: () => {} } }))
       .catch((e: unknown) => e);
-    expect(SessionStoreError.isInstance(error)).toBe(true);
+    expect(StoreError.isInstance(error)).toBe(true);
     expect((error as Error).cause).toBeDefined();
     expect(await store.count()).toBe(0);
   });

@@ -39,7 +39,7 @@ describe('openConnection', () => {
   it('configures WAL, the busy timeout, foreign keys, incremental auto-vacuum and the size cap', () => {
     const path = temp.file();
     const connection = openConnection(
-      resolveOptions({ dbPath: path, timeout: 2.5, maxSizeBytes: 1 << 20 }, {}),
+      resolveOptions({ dbPath: path, timeoutMs: 2500, maxSizeBytes: 1 << 20 }, {}),
     );
     const { db } = connection;
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -63,7 +63,7 @@ describe('openConnection', () => {
     const b = openConnection(
       resolveOptions({ dbPath: join(temp.dir, '.', path.slice(temp.dir.length)) }, {}),
     );
-    const c = openConnection(resolveOptions({ dbPath: path, timeout: 1 }, {}));
+    const c = openConnection(resolveOptions({ dbPath: path, timeoutMs: 1000 }, {}));
     expect(b.db).toBe(a.db);
     expect(c.db).not.toBe(a.db);
     a.release();

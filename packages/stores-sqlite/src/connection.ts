@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import Database from 'better-sqlite3';
 import { migrate } from './schema.ts';
 import { sqliteCode, toStoreError } from './store-error.ts';
@@ -89,7 +89,7 @@ function createFile(path: string): string {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === undefined ? (error as Error).message : `${FILE_ERRORS[code] ?? 'failed'} (${code})`;
-    throw new SessionStoreError(`cannot create the database file: ${reason}`, path, { cause: error });
+    throw new StoreError({ message: `cannot create the database file: ${reason}`, path, cause: error });
   }
 }
 

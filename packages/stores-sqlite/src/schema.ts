@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import type Database from 'better-sqlite3';
 
 /** `PRAGMA application_id` of a ccflow file ('ccfw'): tells it apart from any other SQLite database. */
@@ -120,6 +120,16 @@ CREATE TRIGGER projects_names_delete AFTER DELETE ON projects BEGIN
 END;
 `;
 
+/**
+ * Version 2: every record carries the store's `version` for optimistic concurrency. Rows of a version-1 file were
+ * each written once as far as anyone can tell, so they start at 1, as a first save leaves a new row.
+ */
+const V2 = `
+ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE traces ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE projects ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+`;
+
 /** Every schema version in order. A new version appends a migration; released ones never change. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -127,13 +137,18 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'sessions with their tags, traces, projects with a trigram name index',
     up: (db) => db.exec(V1),
   },
+  {
+    version: 2,
+    description: 'a version per session, trace and project (optimistic concurrency)',
+    up: (db) => db.exec(V2),
+  },
 ];
 
 /**
  * Brings the file to the latest version of `migrations`, in place and all at once: the steps run in one
  * `BEGIN IMMEDIATE` transaction, so a failure (or a crash) leaves the file at the version it had, and two processes
  * opening an old file at once migrate it once. A file of a newer version, or another application's database, is
- * refused with a `SessionStoreError` and left untouched.
+ * refused with a `StoreError` and left untouched.
  */
 export function migrate(
   db: Database.Database,
@@ -145,26 +160,17 @@ export function migrate(
     const applicationId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
     if (applicationId !== 0 && applicationId !== APPLICATION_ID) {
-      throw new SessionStoreError(
-        `not a ccflow database: it belongs to another application (application_id ${applicationId})`,
-        path,
-      );
+      throw new StoreError({ message: `not a ccflow database: it belongs to another application (application_id ${applicationId})`, path });
     }
     if (version > latest) {
-      throw new SessionStoreError(
-        `the database has schema version ${version}, newer than the ${latest} this version of ` +
-          '@ccflow/stores-sqlite knows; upgrade @ccflow/stores-sqlite to open it',
-        path,
-      );
+      throw new StoreError({ message: `the database has schema version ${version}, newer than the ${latest} this version of ` +
+          '@ccflow/stores-sqlite knows; upgrade @ccflow/stores-sqlite to open it', path });
     }
     if (version === 0 && db.prepare('SELECT count(*) AS n FROM sqlite_schema').pluck().get() !== 0) {
-      throw new SessionStoreError('not a ccflow database: it has tables but no ccflow schema version', path);
+      throw new StoreError({ message: 'not a ccflow database: it has tables but no ccflow schema version', path });
     }
     if (version > 0 && applicationId === 0) {
-      throw new SessionStoreError(
-        `not a ccflow database: schema version ${version} without ccflow's id`,
-        path,
-      );
+      throw new StoreError({ message: `not a ccflow database: schema version ${version} without ccflow's id`, path });
     }
     return version;
   };

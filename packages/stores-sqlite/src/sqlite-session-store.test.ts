@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import { sessionStoreConformance, stateFixture } from '@ccflow/sessions/testing';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ describe('SQLiteSessionStore beyond the contract', () => {
     const store = new SQLiteSessionStore(path);
     const state = stateFixture({ tags: ['a', 'b'], metadata: { n: 1 }, options: { model: 'opus' } });
     await store.save(state);
-    const other = new SQLiteSessionStore({ dbPath: path, timeout: 5 });
+    const other = new SQLiteSessionStore({ dbPath: path, timeoutMs: 5000 });
     expect(await other.load(state.sessionId)).toEqual(state);
     await other.close();
     await store.close();
@@ -31,7 +31,7 @@ describe('SQLiteSessionStore beyond the contract', () => {
     expect(await store.count()).toBe(2);
     const bad = stateFixture({ sessionId: 'c', createdAt: new Date(Number.NaN) });
     await expect(store.saveMany([stateFixture({ sessionId: 'd', tags: ['t'] }), bad])).rejects.toSatisfy(
-      (e: unknown) => SessionStoreError.isInstance(e),
+      (e: unknown) => StoreError.isInstance(e),
     );
     expect((await store.list()).map((s) => s.sessionId).sort()).toEqual(['a', 'b']);
     expect(await store.count({ tags: ['t'] })).toBe(1);
@@ -43,7 +43,7 @@ describe('SQLiteSessionStore beyond the contract', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     await expect(store.save(stateFixture({ metadata: cyclic }))).rejects.toSatisfy((e: unknown) =>
-      SessionStoreError.isInstance(e),
+      StoreError.isInstance(e),
     );
     await expect(store.save(stateFixture({ metadata: { n: 10n } }))).rejects.toThrow(/metadata/);
     expect(await store.count()).toBe(0);

@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import { traceFixture, traceStoreConformance } from '@ccflow/tracing/testing';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-dir.ts';
@@ -30,7 +30,7 @@ describe('SQLiteTraceStore beyond the contract', () => {
     await store.saveMany([traceFixture({ traceId: 'a' }), traceFixture({ traceId: 'b' })]);
     await expect(
       store.saveMany([traceFixture({ traceId: 'c' }), traceFixture({ traceId: '' })]),
-    ).rejects.toSatisfy((e: unknown) => SessionStoreError.isInstance(e));
+    ).rejects.toSatisfy((e: unknown) => StoreError.isInstance(e));
     expect((await store.list()).map((t) => t.traceId).sort()).toEqual(['a', 'b']);
     await store.close();
   });

@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import { describe, expect, it } from 'vitest';
 import { sqliteCode, toStoreError } from './store-error.ts';
 
@@ -10,7 +10,7 @@ describe('toStoreError', () => {
   it('names the file, says what SQLite meant, keeps the cause', () => {
     const cause = sqliteError('SQLITE_FULL', 'database or disk is full');
     const error = toStoreError(cause, 'save a session', '/data/x.db');
-    expect(SessionStoreError.isInstance(error)).toBe(true);
+    expect(StoreError.isInstance(error)).toBe(true);
     expect(error.path).toBe('/data/x.db');
     expect(error.message).toMatch(/^cannot save a session: the database or the disk is full/);
     expect(error.message).toContain('SQLITE_FULL');
@@ -24,8 +24,8 @@ describe('toStoreError', () => {
     expect(toStoreError(sqliteError('SQLITE_BUSY_SNAPSHOT', 'busy'), 'a', '/x').message).toMatch(/locked/);
   });
 
-  it('passes a SessionStoreError through and wraps anything else', () => {
-    const own = new SessionStoreError('closed', '/x');
+  it('passes a StoreError through and wraps anything else', () => {
+    const own = new StoreError({ message: 'closed', path: '/x' });
     expect(toStoreError(own, 'load', '/y')).toBe(own);
     const wrapped = toStoreError(new TypeError('boom'), 'load a session', '/y');
     expect(wrapped.message).toBe('cannot load a session: boom (/y)');

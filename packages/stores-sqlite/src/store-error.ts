@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 
 /** What each SQLite result code means for the person reading the error. */
 const MEANINGS: Record<string, string> = {
@@ -17,26 +17,21 @@ const MEANINGS: Record<string, string> = {
 };
 
 /**
- * Every failure leaves a store as a `SessionStoreError` that names the file, with the original error as `cause`:
+ * Every failure leaves a store as a `StoreError` that names the file, with the original error as `cause`:
  * callers catch one type whatever went wrong underneath. SQLite's codes are translated (`SQLITE_FULL` says the
- * disk is full); an error that already is a `SessionStoreError` passes through unchanged.
+ * disk is full); an error that already is a `StoreError` passes through unchanged.
  */
-export function toStoreError(error: unknown, action: string, path: string): SessionStoreError {
-  if (SessionStoreError.isInstance(error)) return error as SessionStoreError;
+export function toStoreError(error: unknown, action: string, path: string): StoreError {
+  if (StoreError.isInstance(error)) return error;
   const code = sqliteCode(error);
   if (code !== undefined) {
     const meaning =
       MEANINGS[code] ?? MEANINGS[code.split('_').slice(0, 2).join('_')] ?? (error as Error).message;
-    return new SessionStoreError(
-      `cannot ${action}: ${meaning} [${code}: ${(error as Error).message}]`,
-      path,
-      {
-        cause: error,
-      },
-    );
+    const message = `cannot ${action}: ${meaning} [${code}: ${(error as Error).message}]`;
+    return new StoreError({ message, path, cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new SessionStoreError(`cannot ${action}: ${message}`, path, { cause: error });
+  return new StoreError({ message: `cannot ${action}: ${message}`, path, cause: error });
 }
 
 /** The SQLite result code (`SQLITE_BUSY_SNAPSHOT`, ...) of a better-sqlite3 error, else undefined. */

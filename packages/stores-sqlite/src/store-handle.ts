@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreClosedError } from '@ccflow/sessions';
 import type Database from 'better-sqlite3';
 import { type Connection, openConnection } from './connection.ts';
 import { toStoreError } from './store-error.ts';
@@ -9,7 +9,7 @@ const MAX_CACHED_STATEMENTS = 256;
 
 /**
  * What the three stores share: the connection, prepared statements, the closed state, write transactions, and
- * turning every failure into a `SessionStoreError` naming the file. Each method runs to completion synchronously
+ * turning every failure into a `StoreError` naming the file. Each method runs to completion synchronously
  * (better-sqlite3 is synchronous), so the stores' async methods are thin and calls never interleave.
  */
 export class StoreHandle {
@@ -88,7 +88,7 @@ export class StoreHandle {
 
   #db(): Database.Database {
     if (this.#connection === undefined) {
-      throw new SessionStoreError(`the SQLite ${this.#kind} store is closed`, this.path);
+      throw new StoreClosedError({ store: `SQLite ${this.#kind}`, path: this.path });
     }
     return this.#connection.db;
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveOptions } from './store-options.ts';
 
 describe('resolveOptions', () => {
-  it('has the reference defaults: 30 s busy timeout, auto-vacuum on; a string is the path', () => {
+  it('has the defaults: a 30 s busy timeout, auto-vacuum on; a string is the path', () => {
     expect(resolveOptions('/x.db', {})).toEqual({
       dbPath: '/x.db',
       timeoutMs: 30_000,
@@ -12,7 +12,7 @@ describe('resolveOptions', () => {
       synchronous: 'normal',
     });
     expect(
-      resolveOptions({ dbPath: '/y.db', timeout: 0.25, autoVacuum: false, synchronous: 'full' }, {}),
+      resolveOptions({ dbPath: '/y.db', timeoutMs: 250, autoVacuum: false, synchronous: 'full' }, {}),
     ).toEqual({
       dbPath: '/y.db',
       timeoutMs: 250,
@@ -30,8 +30,9 @@ describe('resolveOptions', () => {
   it('rejects bad values with a ConfigurationError naming the option', () => {
     const bad: [string, object][] = [
       ['dbPath', { dbPath: '' }],
-      ['timeout', { timeout: -1 }],
-      ['timeout', { timeout: Number.NaN }],
+      ['timeoutMs', { timeoutMs: -1 }],
+      ['timeoutMs', { timeoutMs: Number.NaN }],
+      ['timeout', { timeout: 30 }],
       ['maxSizeBytes', { maxSizeBytes: 0 }],
       ['maxSizeBytes', { maxSizeBytes: 1.5 }],
       ['synchronous', { synchronous: 'off' }],

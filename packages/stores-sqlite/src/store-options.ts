@@ -8,15 +8,15 @@ export interface SQLiteStoreOptions {
    * else `~/.ccflow/ccflow.db`. A missing file and its missing directories are created owner-only (0600, 0700).
    */
   dbPath?: string;
-  /** Seconds to wait for another connection's write lock before failing (as in the reference). Default 30. */
-  timeout?: number;
+  /** Milliseconds to wait for another connection's write lock before failing. Default 30000. */
+  timeoutMs?: number;
   /**
    * Give pages freed by `delete` and `cleanup` back to the file system (`auto_vacuum = INCREMENTAL`, set when
    * the file is created). Default true.
    */
   autoVacuum?: boolean;
   /**
-   * Caps the file's size (`PRAGMA max_page_count`): a write that would pass it fails with `SessionStoreError`
+   * Caps the file's size (`PRAGMA max_page_count`): a write that would pass it fails with `StoreError`
    * and writes nothing. Default: no cap.
    */
   maxSizeBytes?: number;
@@ -45,9 +45,12 @@ export function resolveOptions(
   const dbPath = o.dbPath ?? defaultDatabasePath(env);
   if (typeof dbPath !== 'string' || dbPath === '')
     throw new ConfigurationError('dbPath', 'must be a file path');
-  const timeout = o.timeout ?? 30;
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
-    throw new ConfigurationError('timeout', `must be a number of seconds >= 0, got ${String(timeout)}`);
+  if ('timeout' in o) {
+    throw new ConfigurationError('timeout', 'is now timeoutMs, in milliseconds (every ccflow duration is)');
+  }
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+    throw new ConfigurationError('timeoutMs', `must be a number of milliseconds >= 0, got ${String(timeoutMs)}`);
   }
   const max = o.maxSizeBytes;
   if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
@@ -59,7 +62,7 @@ export function resolveOptions(
   }
   return {
     dbPath,
-    timeoutMs: Math.round(timeout * 1000),
+    timeoutMs: Math.round(timeoutMs),
     autoVacuum: o.autoVacuum ?? true,
     maxSizeBytes: max,
     synchronous,

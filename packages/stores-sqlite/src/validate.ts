@@ -1,6 +1,6 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreInputError } from '@ccflow/sessions';
 
-export { checkAge, checkCount, checkDate, checkId } from '@ccflow/sessions';
+export { checkAge, checkCount, checkDate, checkId, checkVersion } from '@ccflow/sessions';
 
 /** JSON text for a JSON column; a value JSON cannot hold (a cycle, a BigInt) is the caller's error. */
 export function toJson(field: string, value: unknown): string {
@@ -8,11 +8,14 @@ export function toJson(field: string, value: unknown): string {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    throw new SessionStoreError(`${field} is not JSON-serialisable: ${(error as Error).message}`, undefined, {
+    throw new StoreInputError({
+      message: `${field} is not JSON-serialisable: ${(error as Error).message}`,
       cause: error,
     });
   }
-  if (text === undefined) throw new SessionStoreError(`${field} is not JSON-serialisable: ${String(value)}`);
+  if (text === undefined) {
+    throw new StoreInputError({ message: `${field} is not JSON-serialisable: ${String(value)}` });
+  }
   return text;
 }
 

@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import { stateFixture } from '@ccflow/sessions/testing';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import { useTempDir } from './temp-dir.ts';
 
 const temp = useTempDir();
 
-/** The store fails, at its constructor or first call, with a SessionStoreError naming `path`. */
+/** The store fails, at its constructor or first call, with a StoreError naming `path`. */
 async function expectStoreFailure(path: string, message: RegExp): Promise<void> {
   let error: unknown;
   try {
@@ -32,8 +32,8 @@ async function expectStoreFailure(path: string, message: RegExp): Promise<void> 
   } catch (e) {
     error = e;
   }
-  expect(SessionStoreError.isInstance(error), String(error)).toBe(true);
-  expect((error as SessionStoreError).path).toBe(path);
+  expect(StoreError.isInstance(error), String(error)).toBe(true);
+  expect((error as StoreError).path).toBe(path);
   expect((error as Error).message).toContain(path);
   expect((error as Error).message).toMatch(message);
 }
@@ -60,7 +60,7 @@ function integrity(path: string): string {
 }
 
 describe('a file that is not a database', () => {
-  it('is refused with a SessionStoreError naming it, and left as it was', async () => {
+  it('is refused with a StoreError naming it, and left as it was', async () => {
     const path = temp.file('notes.txt');
     const text = 'These are my notes, not a database.\n'.repeat(200);
     writeFileSync(path, text);
@@ -117,8 +117,8 @@ describe('a full disk (a size cap, PRAGMA max_page_count)', () => {
       }
     }
     expect(saved).toBeGreaterThan(5);
-    expect(SessionStoreError.isInstance(error)).toBe(true);
-    expect((error as SessionStoreError).path).toBe(path);
+    expect(StoreError.isInstance(error)).toBe(true);
+    expect((error as StoreError).path).toBe(path);
     expect((error as Error).message).toMatch(
       /^cannot save a session: the database or the disk is full.*SQLITE_FULL/,
     );

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import { stateFixture } from '@ccflow/sessions/testing';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -62,16 +62,16 @@ describe('write locks between connections', () => {
     await store.close();
   });
 
-  it('a lock held past the timeout gives a SessionStoreError that says so, and writes nothing', async () => {
+  it('a lock held past the timeout gives a StoreError that says so, and writes nothing', async () => {
     const path = await newFile();
-    const store = new SQLiteSessionStore({ dbPath: path, timeout: 0.1 });
+    const store = new SQLiteSessionStore({ dbPath: path, timeoutMs: 100 });
     const holder = await holdLock(path, 2500);
     const error = await store.save(stateFixture({ sessionId: 'late' })).catch((e: unknown) => e);
-    expect(SessionStoreError.isInstance(error)).toBe(true);
+    expect(StoreError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(
       /locked by another connection past the busy timeout \[SQLITE_BUSY/,
     );
-    expect((error as SessionStoreError).path).toBe(path);
+    expect((error as StoreError).path).toBe(path);
     await holder.done;
     expect(await store.exists('late')).toBe(false);
     await store.close();

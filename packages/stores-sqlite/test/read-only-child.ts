@@ -2,17 +2,17 @@
  * Run by `bad-files.test.ts` as an unprivileged user (permissions do not bind root): opens the store at argv[2],
  * reads, tries a write, and prints what happened at each step as one JSON line.
  */
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import { stateFixture } from '@ccflow/sessions/testing';
 import { SQLiteSessionStore } from '../src/sqlite-session-store.ts';
 
 const path = process.argv[2]!;
 const report = (stage: string, error?: unknown): never => {
-  const e = error as SessionStoreError | undefined;
+  const e = error as StoreError | undefined;
   console.log(
     JSON.stringify({
       stage,
-      storeError: e === undefined ? undefined : SessionStoreError.isInstance(e),
+      storeError: e === undefined ? undefined : StoreError.isInstance(e),
       path: e?.path,
       message: e?.message,
     }),

@@ -15,6 +15,7 @@ export {
   type Responder,
   type StandInOptions,
 } from './messages-api-stand-in.ts';
+export { seededRandom } from './seeded-random.ts';
 export {
   type ContentSpec,
   type ErrorReply,

@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import { MemorySessionStore } from '@ccflow/sessions';
 import { stateFixture } from '@ccflow/sessions/testing';
 import fc from 'fast-check';
@@ -50,7 +50,7 @@ describe('MemoryProjectStore', () => {
     await store.save(projectFixture({ projectId: 'p' }));
     expect(await store.getProjectSessions('p')).toEqual([]);
     await expect(store.getProjectSessions('p', -1)).rejects.toSatisfy(
-      SessionStoreError.isInstance.bind(SessionStoreError),
+      StoreError.isInstance.bind(StoreError),
     );
   });
 
@@ -64,12 +64,12 @@ describe('MemoryProjectStore', () => {
     await expect(store.getProjectSessions('p')).rejects.toThrow(/closed/);
   });
 
-  it('refuses a project it cannot copy, with SessionStoreError', async () => {
+  it('refuses a project it cannot copy, with StoreError', async () => {
     const store = new MemoryProjectStore();
     const error = await store
       .save(projectFixture({ metadata: { callback: () => {} } }))
       .catch((e: unknown) => e);
-    expect(SessionStoreError.isInstance(error)).toBe(true);
+    expect(StoreError.isInstance(error)).toBe(true);
     expect((error as Error).cause).toBeDefined();
     expect(await store.count()).toBe(0);
   });

@@ -1,4 +1,4 @@
-import { SessionStoreError } from '@ccflow/core';
+import { StoreError } from '@ccflow/sessions';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryTraceStore } from './memory-trace-store.ts';
@@ -69,12 +69,12 @@ describe('MemoryTraceStore', () => {
     );
   });
 
-  it('refuses a trace it cannot copy, with SessionStoreError', async () => {
+  it('refuses a trace it cannot copy, with StoreError', async () => {
     const store = new MemoryTraceStore();
     const error = await store
       .save(traceFixture({ metadata: { callback: () => {} } }))
       .catch((e: unknown) => e);
-    expect(SessionStoreError.isInstance(error)).toBe(true);
+    expect(StoreError.isInstance(error)).toBe(true);
     expect((error as Error).cause).toBeDefined();
     expect(await store.count()).toBe(0);
   });
