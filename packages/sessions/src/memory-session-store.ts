@@ -5,7 +5,15 @@ import type {
   SessionStatus,
   SessionStore,
 } from './session-store.ts';
-import { checkAge, checkCount, checkDate, checkId, checkVersion, nextVersion, storedCopy } from './store-checks.ts';
+import {
+  checkAge,
+  checkCount,
+  checkDate,
+  checkId,
+  checkVersion,
+  nextVersion,
+  storedCopy,
+} from './store-checks.ts';
 import { StoreClosedError } from './store-errors.ts';
 
 /**
@@ -21,7 +29,11 @@ export class MemorySessionStore implements SessionStore {
     this.#open();
     checkState(state);
     const stored = storedCopy(state, 'session state');
-    stored.version = nextVersion(state.sessionId, state.version, this.#sessions.get(state.sessionId)?.version);
+    stored.version = nextVersion(
+      state.sessionId,
+      state.version,
+      this.#sessions.get(state.sessionId)?.version,
+    );
     this.#sessions.set(state.sessionId, stored);
     return stored.version;
   }

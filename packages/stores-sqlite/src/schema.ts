@@ -160,17 +160,30 @@ export function migrate(
     const applicationId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
     if (applicationId !== 0 && applicationId !== APPLICATION_ID) {
-      throw new StoreError({ message: `not a ccflow database: it belongs to another application (application_id ${applicationId})`, path });
+      throw new StoreError({
+        message: `not a ccflow database: it belongs to another application (application_id ${applicationId})`,
+        path,
+      });
     }
     if (version > latest) {
-      throw new StoreError({ message: `the database has schema version ${version}, newer than the ${latest} this version of ` +
-          '@ccflow/stores-sqlite knows; upgrade @ccflow/stores-sqlite to open it', path });
+      throw new StoreError({
+        message:
+          `the database has schema version ${version}, newer than the ${latest} this version of ` +
+          '@ccflow/stores-sqlite knows; upgrade @ccflow/stores-sqlite to open it',
+        path,
+      });
     }
     if (version === 0 && db.prepare('SELECT count(*) AS n FROM sqlite_schema').pluck().get() !== 0) {
-      throw new StoreError({ message: 'not a ccflow database: it has tables but no ccflow schema version', path });
+      throw new StoreError({
+        message: 'not a ccflow database: it has tables but no ccflow schema version',
+        path,
+      });
     }
     if (version > 0 && applicationId === 0) {
-      throw new StoreError({ message: `not a ccflow database: schema version ${version} without ccflow's id`, path });
+      throw new StoreError({
+        message: `not a ccflow database: schema version ${version} without ccflow's id`,
+        path,
+      });
     }
     return version;
   };

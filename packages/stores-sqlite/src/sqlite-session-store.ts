@@ -93,7 +93,8 @@ export class SQLiteSessionStore implements SessionStore {
 
   async updateStatus(sessionId: string, status: SessionStatus): Promise<boolean> {
     return this.#handle.write('update a session status', () => {
-      const sql = 'UPDATE sessions SET status = ?, updated_at = ?, version = version + 1 WHERE session_id = ?';
+      const sql =
+        'UPDATE sessions SET status = ?, updated_at = ?, version = version + 1 WHERE session_id = ?';
       return this.#handle.statement(sql).run(status, Date.now(), sessionId).changes > 0;
     });
   }

@@ -50,7 +50,10 @@ export function resolveOptions(
   }
   const timeoutMs = o.timeoutMs ?? 30_000;
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
-    throw new ConfigurationError('timeoutMs', `must be a number of milliseconds >= 0, got ${String(timeoutMs)}`);
+    throw new ConfigurationError(
+      'timeoutMs',
+      `must be a number of milliseconds >= 0, got ${String(timeoutMs)}`,
+    );
   }
   const max = o.maxSizeBytes;
   if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {

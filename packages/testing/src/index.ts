@@ -15,7 +15,6 @@ export {
   type Responder,
   type StandInOptions,
 } from './messages-api-stand-in.ts';
-export { seededRandom } from './seeded-random.ts';
 export {
   type ContentSpec,
   type ErrorReply,
@@ -26,6 +25,7 @@ export {
   type StopReason,
   type UsageSpec,
 } from './reply.ts';
+export { seededRandom } from './seeded-random.ts';
 export {
   GATEWAY_ENV,
   type RateLimitHeaders,

@@ -1,5 +1,4 @@
-import { StoreError } from '@ccflow/sessions';
-import { MemorySessionStore } from '@ccflow/sessions';
+import { MemorySessionStore, StoreError } from '@ccflow/sessions';
 import { stateFixture } from '@ccflow/sessions/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ describe('MemoryProjectStore', () => {
   const date = fc.date({ noInvalidDate: true });
   const project: fc.Arbitrary<ProjectData> = fc.record({
     projectId: text.filter((s) => s !== ''),
+    version: fc.constant(0),
     name: text,
     description: text,
     parentProjectId: fc.option(text, { nil: undefined }),
@@ -27,10 +27,11 @@ describe('MemoryProjectStore', () => {
 
   it('any project round-trips whole, stays isolated from the caller, and finds itself by its name', async () => {
     await fc.assert(
-      fc.asyncProperty(project, async (original) => {
+      fc.asyncProperty(project, async (given) => {
         const store = new MemoryProjectStore();
-        const saved = structuredClone(original);
+        const saved = structuredClone(given);
         await store.save(saved);
+        const original = { ...given, version: 1 };
         saved.metadata.mutated = 'after save';
         expect(await store.load(original.projectId)).toEqual(original);
         expect(await store.list({ nameContains: original.name })).toEqual([original]);
@@ -49,9 +50,7 @@ describe('MemoryProjectStore', () => {
     const store = new MemoryProjectStore();
     await store.save(projectFixture({ projectId: 'p' }));
     expect(await store.getProjectSessions('p')).toEqual([]);
-    await expect(store.getProjectSessions('p', -1)).rejects.toSatisfy(
-      StoreError.isInstance.bind(StoreError),
-    );
+    await expect(store.getProjectSessions('p', -1)).rejects.toSatisfy(StoreError.isInstance.bind(StoreError));
   });
 
   it('leaves the session store it was given open when it closes', async () => {
@@ -60,7 +59,7 @@ describe('MemoryProjectStore', () => {
     const state = stateFixture({ projectId: 'p' });
     await sessions.save(state);
     await store.close();
-    expect(await sessions.load(state.sessionId)).toEqual(state);
+    expect(await sessions.load(state.sessionId)).toEqual({ ...state, version: 1 });
     await expect(store.getProjectSessions('p')).rejects.toThrow(/closed/);
   });
 

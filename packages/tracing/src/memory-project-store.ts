@@ -35,7 +35,11 @@ export class MemoryProjectStore implements ProjectStore {
     this.#open();
     checkProject(project);
     const stored = storedCopy(project, 'project');
-    stored.version = nextVersion(project.projectId, project.version, this.#projects.get(project.projectId)?.version);
+    stored.version = nextVersion(
+      project.projectId,
+      project.version,
+      this.#projects.get(project.projectId)?.version,
+    );
     this.#projects.set(project.projectId, stored);
     return stored.version;
   }

@@ -1,6 +1,6 @@
 import {
   checkAge,
-checkCount,
+  checkCount,
   checkDate,
   checkId,
   checkVersion,
