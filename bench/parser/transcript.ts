@@ -6,6 +6,7 @@ import { createWriteStream, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { seededRandom } from '@ccflow/testing';
 
 const FIXTURES = join(import.meta.dirname, '../../packages/parser/test/fixtures');
 const SEED = 0x5eed;
@@ -26,18 +27,6 @@ const WEIGHTS = {
   large: 1.2,
 } as const;
 type Kind = keyof typeof WEIGHTS;
-
-/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function kindOf(value: { type?: unknown; subtype?: unknown; event?: { type?: unknown } }): Kind {
   switch (value.type) {
@@ -144,7 +133,7 @@ function linePools(random: () => number): Record<Kind, Buffer[]> {
 
 /** An endless, deterministic sequence of transcript lines, each ending with a newline. */
 export function* transcriptLines(seed = SEED): Generator<Buffer> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pools = linePools(random);
   const kinds = Object.keys(WEIGHTS) as Kind[];
   const upTo: number[] = [];

@@ -1,22 +1,11 @@
 import type { SessionFilter, SessionState, SessionStatus } from '@ccflow/sessions';
+import { seededRandom } from '@ccflow/testing';
 import type { TraceData, TraceStatus } from '@ccflow/tracing';
 
 /** 2025-01-01: every bench record is dated after it, over `SPAN_MS`. */
 export const BASE_MS = Date.UTC(2025, 0, 1);
 export const SPAN_MS = 100 * 24 * 3_600_000;
 const PROJECTS = 10;
-
-/** A tiny seeded PRNG (mulberry32): the same records in every run and for both sides. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export const sessionId = (i: number) => `sess-${String(i).padStart(7, '0')}`;
 export const traceId = (i: number) => `trace-${String(i).padStart(8, '0')}`;
@@ -26,7 +15,7 @@ export const traceId = (i: number) => `trace-${String(i).padStart(8, '0')}`;
  * ten projects; tags `prod` (40%) or `dev`, `urgent` (25%), one of five teams.
  */
 export function session(i: number, n: number): SessionState {
-  const r = random(i + 1);
+  const r = seededRandom(i + 1);
   const createdAt = BASE_MS + Math.floor((i / n) * SPAN_MS);
   const s = r();
   const status: SessionStatus = s < 0.4 ? 'active' : s < 0.8 ? 'closed' : s < 0.9 ? 'error' : 'expired';
@@ -36,6 +25,7 @@ export function session(i: number, n: number): SessionState {
   if (r() < 0.25) tags.push('urgent');
   return {
     sessionId: sessionId(i),
+    version: 0,
     createdAt: new Date(createdAt),
     updatedAt: new Date(createdAt + Math.floor(r() * 3_600_000)),
     status,
@@ -72,11 +62,12 @@ export function trace(i: number, sessions: number): TraceData {
   const s = i % sessions;
   const sequenceNumber = Math.floor(i / sessions) + 1;
   const createdAt = BASE_MS + Math.floor((s / sessions) * SPAN_MS) + sequenceNumber * 60_000;
-  const r = random(i + 7);
+  const r = seededRandom(i + 7);
   const x = r();
   const status: TraceStatus = x < 0.9 ? 'success' : x < 0.95 ? 'error' : 'cancelled';
   return {
     traceId: traceId(i),
+    version: 0,
     sessionId: sessionId(s),
     projectId: `project-${s % PROJECTS}`,
     parentTraceId: undefined,

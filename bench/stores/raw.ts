@@ -35,6 +35,7 @@ type Row = any;
 function toMetadata(r: Row): SessionMetadata {
   return {
     sessionId: r.session_id,
+    version: r.version,
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
     status: r.status,
@@ -58,6 +59,7 @@ function toMetadata(r: Row): SessionMetadata {
 function toTrace(r: Row): TraceData {
   return {
     traceId: r.trace_id,
+    version: r.version,
     sessionId: r.session_id,
     projectId: r.project_id ?? undefined,
     parentTraceId: r.parent_trace_id ?? undefined,

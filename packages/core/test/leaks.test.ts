@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Message } from '@ccflow/parser';
-import { FAULT_CLI_PATH, type FaultScript, faultEnv } from '@ccflow/testing';
+import { FAULT_CLI_PATH, type FaultScript, faultEnv, seededRandom } from '@ccflow/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CLIExecutor } from '../src/cli-executor.ts';
 import { CLITimeoutError } from '../src/errors.ts';
@@ -36,16 +36,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A small seeded PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Open handles by kind: `ProcessWrap` per child, `PipeWrap` per pipe, `Timeout` per timer. */
 function handles(): { [kind: string]: number } {
   const count: { [kind: string]: number } = { ProcessWrap: 0, PipeWrap: 0, Timeout: 0 };
@@ -55,7 +45,7 @@ function handles(): { [kind: string]: number } {
 
 it(`${RUNS} aborted and timed-out executions leave no process, zombie, descriptor or handle behind`, async () => {
   const seed = Number(process.env.CCFLOW_LEAKS_SEED ?? Date.now() % 1_000_000);
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const baseline = { fds: fdCount(), handles: handles(), children: descendantsOf(process.pid) };
   const sleeperFiles: string[] = [];
   const outcomes = { aborted: 0, timedOut: 0, beforeStart: 0 };

@@ -14,6 +14,11 @@ export {
   type StoredOptions,
 } from './session-store.ts';
 export { storableOptions } from './storable-options.ts';
-export { checkAge, checkCount, checkDate, checkId, storedCopy } from './store-checks.ts';
-export { StoreConflictError, StoreError, type StoreErrorCode } from './store-errors.ts';
+export {
+  StoreClosedError,
+  StoreConflictError,
+  StoreError,
+  type StoreErrorCode,
+  StoreInputError,
+} from './store-errors.ts';
 export { ToonSavings } from './toon-savings.ts';

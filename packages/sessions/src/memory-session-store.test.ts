@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemorySessionStore } from './memory-session-store.ts';
 import { SESSION_STATUSES, type SessionState, type StoredOptions } from './session-store.ts';
-import { StoreError } from './store-errors.ts';
+import { StoreInputError } from './store-errors.ts';
 import { sessionStoreConformance, stateFixture } from './testing/index.ts';
 
 sessionStoreConformance('MemorySessionStore', () => new MemorySessionStore());
@@ -14,6 +14,7 @@ describe('MemorySessionStore', () => {
   const json = fc.dictionary(text, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
   const state: fc.Arbitrary<SessionState> = fc.record({
     sessionId: text.filter((s) => s !== ''),
+    version: fc.constant(0),
     createdAt: date,
     updatedAt: date,
     status: fc.constantFrom(...SESSION_STATUSES),
@@ -39,23 +40,23 @@ describe('MemorySessionStore', () => {
       fc.asyncProperty(state, async (original) => {
         const store = new MemorySessionStore();
         const saved = structuredClone(original);
-        await store.save(saved);
+        expect(await store.save(saved)).toBe(1);
         saved.tags.push('mutated after save');
         const loaded = await store.load(original.sessionId);
-        expect(loaded).toEqual(original);
+        expect(loaded).toEqual({ ...original, version: 1 });
         const { options: _, ...metadata } = original;
-        expect(await store.list()).toEqual([metadata]);
+        expect(await store.list()).toEqual([{ ...metadata, version: 1 }]);
       }),
       { numRuns: 100 },
     );
   });
 
-  it('refuses a state it cannot copy, with StoreError', async () => {
+  it('refuses a state it cannot copy, with StoreInputError', async () => {
     const store = new MemorySessionStore();
     const error = await store
       .save(stateFixture({ metadata: { callback: () => {} } }))
       .catch((e: unknown) => e);
-    expect(StoreError.isInstance(error)).toBe(true);
+    expect(StoreInputError.isInstance(error)).toBe(true);
     expect((error as Error).cause).toBeDefined();
     expect(await store.count()).toBe(0);
   });

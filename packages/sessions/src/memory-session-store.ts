@@ -5,8 +5,16 @@ import type {
   SessionStatus,
   SessionStore,
 } from './session-store.ts';
-import { checkAge, checkCount, checkDate, storedCopy } from './store-checks.ts';
-import { StoreError } from './store-errors.ts';
+import {
+  checkAge,
+  checkCount,
+  checkDate,
+  checkId,
+  checkVersion,
+  nextVersion,
+  storedCopy,
+} from './store-checks.ts';
+import { StoreClosedError } from './store-errors.ts';
 
 /**
  * Sessions in a `Map`, gone with the process: for tests, scripts and single-process services. Every state is
@@ -17,10 +25,17 @@ export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, SessionState>();
   #closed = false;
 
-  async save(state: SessionState): Promise<void> {
+  async save(state: SessionState): Promise<number> {
     this.#open();
     checkState(state);
-    this.#sessions.set(state.sessionId, storedCopy(state, 'session state'));
+    const stored = storedCopy(state, 'session state');
+    stored.version = nextVersion(
+      state.sessionId,
+      state.version,
+      this.#sessions.get(state.sessionId)?.version,
+    );
+    this.#sessions.set(state.sessionId, stored);
+    return stored.version;
   }
 
   async load(sessionId: string): Promise<SessionState | undefined> {
@@ -63,6 +78,7 @@ export class MemorySessionStore implements SessionStore {
     if (state === undefined) return false;
     state.status = status;
     state.updatedAt = new Date();
+    state.version += 1;
     return true;
   }
 
@@ -86,7 +102,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   #open(): void {
-    if (this.#closed) throw new StoreError({ message: 'the memory session store is closed' });
+    if (this.#closed) throw new StoreClosedError({ store: 'memory session' });
   }
 
   #matching(filter: SessionFilter): SessionState[] {
@@ -112,11 +128,10 @@ function newestFirst(a: SessionMetadata, b: SessionMetadata): number {
   return a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0;
 }
 
-/** What no store can keep: a session without an id, or a date that is not one. */
+/** What no store can keep: a session without an id, a date that is not one, a version that is not one. */
 function checkState(state: SessionState): void {
-  if (typeof state?.sessionId !== 'string' || state.sessionId === '') {
-    throw new StoreError({ message: 'cannot save a session without a sessionId' });
-  }
+  checkId('sessionId', state?.sessionId);
+  checkVersion(state.version);
   checkDate('createdAt', state.createdAt);
   checkDate('updatedAt', state.updatedAt);
 }

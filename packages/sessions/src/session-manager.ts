@@ -64,7 +64,7 @@ export class SessionManager implements AsyncDisposable {
       tags: init.tags,
       metadata: init.metadata,
     });
-    await this.store.save(session.state);
+    await session.save();
     this.#open.set(session.sessionId, session);
     lifecycle('session.create', session, { 'ccflow.session.tags': (init.tags ?? []).join(',') });
     return session;

@@ -1,19 +1,23 @@
-import type { StorableOptions } from '@ccflow/core';
+import type { CLIAgentOptions } from '@ccflow/core';
 
 export const SESSION_STATUSES = ['active', 'closed', 'error', 'expired'] as const;
 /** `error`: the last turn failed (the session is still usable); `expired`: unused past the manager's TTL. */
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /**
- * The options a session keeps so another process can continue it: the options that are data (`StorableOptions` of
- * core; callbacks travel in the request's `host`; `env`, `redaction` and the session's own are apart by
- * construction). See `storableOptions`.
+ * The options a session keeps so another process can continue it: options are JSON data (callbacks travel in the
+ * request's `host`), kept without `env` (it may hold secrets) and `redaction`. See `storableOptions`.
  */
-export type StoredOptions = StorableOptions;
+export type StoredOptions = Omit<CLIAgentOptions, 'env' | 'redaction'>;
 
 /** Everything a store keeps about one session. */
 export interface SessionState {
   sessionId: string;
+  /**
+   * The store's count of writes to this record, for optimistic concurrency: 0 for a state never saved, else the
+   * version it was loaded at (see `SessionStore`). The store sets it; `save` resolves to the new one.
+   */
+  version: number;
   createdAt: Date;
   /** The last activity: a turn, a status change. */
   updatedAt: Date;
@@ -61,7 +65,12 @@ export interface SessionFilter {
  * or your own: `@ccflow/sessions/testing` has the conformance suite every store must pass (it is the executable
  * form of this contract).
  *
- * - `save` inserts or replaces the whole state (last write wins); a store keeps its own copy.
+ * - `save` inserts or replaces the whole state, with optimistic concurrency: it writes only when `state.version` is
+ *   the stored version (0: no session with this id is stored), and resolves to the new version (the old one plus
+ *   1; 1 for a new record). Otherwise it rejects with `StoreConflictError` and writes nothing: someone else wrote
+ *   since the state was loaded. The check and the write are one atomic step, so of many concurrent saves from one
+ *   loaded version exactly one wins. `updateStatus` adds 1 to the version too; `delete` and `cleanup` need none.
+ *   A store keeps its own copy.
  * - `list` and `count` take the same filter: every given field matches exactly and case-sensitively (`%`, `_`,
  *   quotes are plain text); `tags` means carrying all of them (`[]`: no filter); date bounds are inclusive.
  *   `list` orders newest `createdAt` first, ties by `sessionId` in binary order, and pages with `limit`/`offset`
@@ -70,16 +79,18 @@ export interface SessionFilter {
  *   returns how many; `updateStatus` sets `updatedAt` to now.
  * - Dates round-trip to the millisecond; tags as an array, in order; `metadata` and `options` as JSON (give
  *   JSON-safe values); missing optional fields load as `undefined`.
- * - After `close()` every call rejects with `StoreError`; closing twice is fine.
+ * - Input no store can keep (an empty id, an invalid date or version) rejects with `StoreInputError`; after
+ *   `close()` every call rejects with `StoreClosedError`; closing twice is fine. Every error is a `StoreError`.
  */
 export interface SessionStore {
-  save(state: SessionState): Promise<void>;
+  /** Resolves to the state's new version. */
+  save(state: SessionState): Promise<number>;
   load(sessionId: string): Promise<SessionState | undefined>;
   delete(sessionId: string): Promise<boolean>;
   list(filter?: SessionFilter): Promise<SessionMetadata[]>;
   exists(sessionId: string): Promise<boolean>;
   count(filter?: SessionFilter): Promise<number>;
-  /** Sets the status and touches `updatedAt`; false when there is no such session. */
+  /** Sets the status, touches `updatedAt` and adds 1 to the version; false when there is no such session. */
   updateStatus(sessionId: string, status: SessionStatus): Promise<boolean>;
   cleanup(olderThanMs: number): Promise<number>;
   close(): Promise<void>;

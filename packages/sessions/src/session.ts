@@ -31,11 +31,16 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { SessionBusyError, SessionClosedError } from './errors.ts';
+import { rebaseState } from './rebase-state.ts';
 import type { SessionState, SessionStore } from './session-store.ts';
 import { storableOptions } from './storable-options.ts';
+import { StoreConflictError } from './store-errors.ts';
 import { ToonSavings } from './toon-savings.ts';
 
 const tracer = trace.getTracer('@ccflow/sessions');
+
+/** How many times a save refused as stale is rebased on the stored state and tried again before it throws. */
+const SAVE_ATTEMPTS = 10;
 
 export interface SessionInit {
   /** A UUID; default: a new one, chosen before the first turn so a crash mid-turn leaves a findable session. */
@@ -103,6 +108,10 @@ export class Session implements AsyncDisposable {
   #start: CliStart;
   #busy = false;
   #persisted = false;
+  /** The state as this object last saved or loaded it: what its changes are counted from when a save conflicts. */
+  #saved: SessionState | undefined;
+  /** Saves run one at a time, in order. */
+  #saving: Promise<unknown> = Promise.resolve();
   /** The session's trace: every turn and lifecycle step is a span in it (see `traceContext`). */
   readonly #traceContext: Context;
 
@@ -117,9 +126,11 @@ export class Session implements AsyncDisposable {
     this.#redactor = new Redactor(options);
     this.#start = restore?.start ?? { kind: (restore?.state?.turnCount ?? 0) > 0 ? 'resume' : 'new' };
     this.#persisted = restore?.state !== undefined;
+    if (restore?.state && restore.state.version > 0) this.#saved = structuredClone(restore.state);
     const now = new Date();
     this.#state = restore?.state ?? {
       sessionId: init.sessionId ?? randomUUID(),
+      version: 0,
       createdAt: now,
       updatedAt: now,
       status: 'active',
@@ -284,6 +295,7 @@ export class Session implements AsyncDisposable {
     const state: SessionState = {
       ...structuredClone(this.#state),
       sessionId: randomUUID(),
+      version: 0,
       createdAt: now,
       updatedAt: now,
       status: 'active',
@@ -361,10 +373,45 @@ export class Session implements AsyncDisposable {
     s.totalCostUsd += result.turnCostUsd;
   }
 
-  async #save(): Promise<void> {
-    if (!this.#store) return;
-    await this.#store.save(structuredClone(this.#state));
-    this.#persisted = true;
+  /**
+   * Writes the state to the store now. A session saves itself at every step (creation when asked, each turn, close),
+   * so this is for making it findable before its first turn. See `#write` for concurrent writers.
+   */
+  async save(): Promise<void> {
+    await this.#save();
+  }
+
+  #save(): Promise<void> {
+    const run = this.#saving.then(() => this.#write());
+    this.#saving = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * Saves with optimistic concurrency: when another writer (this session loaded in another process, the manager's
+   * `updateStatus`) saved since this object did, the store refuses the save; the state is then rebased on the stored
+   * one (`rebaseState`: counts add up, the rest is this session's) and saved again, up to `SAVE_ATTEMPTS` times, after
+   * which the `StoreConflictError` is thrown. A session deleted meanwhile is saved anew.
+   */
+  async #write(): Promise<void> {
+    const store = this.#store;
+    if (!store) return;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        this.#state.version = await store.save(structuredClone(this.#state));
+        this.#saved = structuredClone(this.#state);
+        this.#persisted = true;
+        return;
+      } catch (error) {
+        if (!StoreConflictError.isInstance(error) || attempt >= SAVE_ATTEMPTS) throw error;
+        const stored = await store.load(this.sessionId);
+        Object.assign(
+          this.#state,
+          stored === undefined ? { version: 0 } : rebaseState(this.#state, this.#saved, stored),
+        );
+        this.#saved = stored;
+      }
+    }
   }
 
   /**

@@ -1,56 +1,67 @@
 import { CCFlowError } from '@ccflow/core';
 
 /** The codes of the store errors (any store: memory, SQLite, Postgres, yours). */
-export type StoreErrorCode = 'STORE_ERROR' | 'STORE_CONFLICT';
+export type StoreErrorCode = 'STORE_ERROR' | 'STORE_CLOSED' | 'STORE_INPUT' | 'STORE_CONFLICT';
 
 /**
- * A store could not do what it was asked: bad input, a closed store, or a failure underneath (the original error is
- * the `cause`). The one type a store's caller catches, whatever the store.
+ * The errors of every ccflow store (sessions, traces, projects; memory, SQLite, or your own): catch `StoreError`
+ * for any of them. `path` names the file or database when there is one; `cause` is the driver's error.
  */
 export class StoreError extends CCFlowError {
   static override readonly code: string = 'STORE_ERROR';
   declare readonly code: StoreErrorCode;
-  /** Where the store keeps its data (a file), when it has a place. */
   readonly path: string | undefined;
+
   constructor(init: { message: string; path?: string; cause?: unknown }) {
-    super({
-      message: init.path === undefined ? init.message : `${init.message} (${init.path})`,
-      cause: init.cause,
-    });
-    this.path = init.path;
+    const { message, path, cause } = init;
+    super({ message: path === undefined ? message : `${message} (${path})`, cause });
+    this.path = path;
   }
 }
 
+/** A call on a store after its `close()`. */
+export class StoreClosedError extends StoreError {
+  static override readonly code = 'STORE_CLOSED';
+  declare readonly code: 'STORE_CLOSED';
+
+  constructor(init: { store: string; path?: string }) {
+    super({ message: `the ${init.store} store is closed`, path: init.path });
+  }
+}
+
+/** What no store can keep or answer: an empty id, an invalid date, a negative limit, a value JSON cannot hold. */
+export class StoreInputError extends StoreError {
+  static override readonly code = 'STORE_INPUT';
+  declare readonly code: 'STORE_INPUT';
+}
+
 /**
- * A save carried a stale version: the record changed (or was made, or deleted) since the caller read it. Nothing was
- * written. Load the record again, apply the change to it, and save that.
+ * A save refused because the record changed since the saver read it: the saved `version` (`expectedVersion`) is
+ * not the stored one (`actualVersion`; 0 when there is no such record). Nothing was written. Load the record again,
+ * re-apply the change, and save with the version loaded.
  */
 export class StoreConflictError extends StoreError {
   static override readonly code = 'STORE_CONFLICT';
   declare readonly code: 'STORE_CONFLICT';
-  /** The id of the record. */
   readonly id: string;
-  /** The version the save carried (0: a new record). */
   readonly expectedVersion: number;
-  /** The version stored; `undefined` when there is no such record. */
-  readonly actualVersion: number | undefined;
-  constructor(init: {
-    id: string;
-    expectedVersion: number;
-    actualVersion: number | undefined;
-    path?: string;
-  }) {
-    const { id, expectedVersion, actualVersion } = init;
-    const stored = actualVersion === undefined ? 'there is none' : `it is at version ${actualVersion}`;
-    const saved = expectedVersion === 0 ? 'as new' : `at version ${expectedVersion}`;
-    super({
-      message: `record ${id} changed since it was read: saved ${saved}, but ${stored}`,
-      path: init.path,
-    });
+  readonly actualVersion: number;
+
+  constructor(init: { id: string; expectedVersion: number; actualVersion: number; path?: string }) {
+    const { id, expectedVersion, actualVersion, path } = init;
+    const why =
+      expectedVersion === 0
+        ? `a record with this id already exists (version ${actualVersion})`
+        : actualVersion === 0
+          ? `it was loaded at version ${expectedVersion} and has been deleted since`
+          : `it was loaded at version ${expectedVersion}, and another writer has saved version ${actualVersion} since`;
+    super({ message: `cannot save ${JSON.stringify(id)}: ${why}`, path });
     this.id = id;
     this.expectedVersion = expectedVersion;
     this.actualVersion = actualVersion;
   }
+
+  /** Saving again after loading the record may well succeed. */
   override get isRetryable(): boolean {
     return true;
   }

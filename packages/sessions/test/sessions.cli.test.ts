@@ -78,7 +78,9 @@ describe('Session with the real CLI', () => {
     expect(stored).toMatchObject({ turnCount: 1, tags: ['cross-process'], status: 'active' });
 
     const store = new MemorySessionStore();
-    await store.save(stored);
+    // New to this store: version 0 (the child's store had it at version 3).
+    expect(stored.version).toBe(3);
+    await store.save({ ...stored, version: 0 });
     const session = await loadSession(stored.sessionId, store, { executor });
     const next = await say(session!, 'What is my favourite colour?', 'Teal.');
     expect(seen(next)).toContain('My favourite colour is teal.');

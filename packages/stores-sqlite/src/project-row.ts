@@ -1,5 +1,6 @@
 import type { ProjectData } from '@ccflow/tracing';
-import { checkDate, checkId, toJson } from './validate.ts';
+import { checkDate, checkId, checkVersion, toJson } from './validate.ts';
+import { versionedSave } from './versioned-save.ts';
 
 /** A `projects` row as better-sqlite3 returns it (the listed columns). */
 export interface ProjectRow {
@@ -10,9 +11,11 @@ export interface ProjectRow {
   metadata: string;
   created_at: number;
   updated_at: number;
+  version: number;
 }
 
-export const PROJECT_COLUMNS = [
+/** The columns of a project record (the id first); `name_lower` and `version` are the store's. */
+const FIELDS = [
   'project_id',
   'name',
   'description',
@@ -22,14 +25,11 @@ export const PROJECT_COLUMNS = [
   'updated_at',
 ] as const;
 
-const WRITTEN = [...PROJECT_COLUMNS, 'name_lower'];
+/** Every column of a project record, as `load` and `list` read them. */
+export const PROJECT_COLUMNS = [...FIELDS, 'version'];
 
-/** Insert, or replace every column of, one project; the row keeps its id, which the name index refers to. */
-export const UPSERT_PROJECT = `INSERT INTO projects (${WRITTEN.join(', ')})
-VALUES (${WRITTEN.map(() => '?').join(', ')})
-ON CONFLICT (project_id) DO UPDATE SET ${WRITTEN.slice(1)
-  .map((c) => `${c} = excluded.${c}`)
-  .join(', ')}`;
+/** Insert a new project, or update one at the version it was loaded at; the row keeps its id (the name index's). */
+export const SAVE_PROJECT = versionedSave('projects', [...FIELDS, 'name_lower']);
 
 /**
  * The name as `nameContains` compares it: JavaScript's `toLowerCase`, computed here rather than by SQLite
@@ -39,12 +39,13 @@ export function foldName(name: string): string {
   return name.toLowerCase();
 }
 
-/** Validates the project and gives the parameters of `UPSERT_PROJECT`, in its column order. */
+/** Validates the project and gives the parameters of `SAVE_PROJECT`, in its column order. */
 export function projectParams(project: ProjectData): unknown[] {
   checkId('projectId', project?.projectId);
   if (typeof project.name !== 'string') checkId('name', project.name);
   checkDate('createdAt', project.createdAt);
   checkDate('updatedAt', project.updatedAt);
+  checkVersion(project.version);
   return [
     project.projectId,
     project.name,
@@ -66,5 +67,6 @@ export function toProject(row: ProjectRow): ProjectData {
     metadata: JSON.parse(row.metadata),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    version: row.version,
   };
 }

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-dir.ts';
 import { APPLICATION_ID, MIGRATIONS, type Migration, migrate } from './schema.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
+import { SQLiteProjectStore } from './sqlite-project-store.ts';
 import { SQLiteSessionStore } from './sqlite-session-store.ts';
+import { SQLiteTraceStore } from './sqlite-trace-store.ts';
 
 const temp = useTempDir();
 
@@ -33,9 +35,9 @@ async function expectRefused(path: string, message: RegExp): Promise<void> {
   expect((error as Error).message).toMatch(message);
 }
 
-/** A later version for the tests: a column and an index on the sessions of a version-1 file. */
-const V2: Migration = {
-  version: 2,
+/** A later version for the tests: a column and an index on the sessions of a file at the latest version. */
+const NEXT: Migration = {
+  version: SCHEMA_VERSION + 1,
   description: 'test: sessions.archived',
   up: (db) => {
     db.exec('ALTER TABLE sessions ADD COLUMN archived INTEGER NOT NULL DEFAULT 0');
@@ -59,21 +61,66 @@ describe('schema migrations', () => {
     await store.save(state);
     await store.close();
     const db = new Database(path);
-    migrate(db, path, [...MIGRATIONS, V2]);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    migrate(db, path, [...MIGRATIONS, NEXT]);
+    expect(db.pragma('user_version', { simple: true })).toBe(NEXT.version);
     expect(
       db.prepare('SELECT archived FROM sessions WHERE session_id = ?').pluck().get(state.sessionId),
     ).toBe(0);
-    migrate(db, path, [...MIGRATIONS, V2]);
+    migrate(db, path, [...MIGRATIONS, NEXT]);
     db.close();
-    expect(pragmas(path).version).toBe(2);
+    expect(pragmas(path).version).toBe(NEXT.version);
+  });
+
+  it('opens a version-1 file (before record versions): its records kept, each at version 1, saved from there', async () => {
+    const path = temp.file();
+    const db = new Database(path);
+    migrate(db, path, MIGRATIONS.slice(0, 1));
+    db.exec(`
+      INSERT INTO sessions (session_id, created_at, updated_at, status, turn_count, total_input_tokens,
+        total_output_tokens, total_cache_read_tokens, total_cache_write_tokens, total_thinking_tokens,
+        total_cost_usd, tags, metadata, options)
+      VALUES ('old-session', 1000, 2000, 'active', 3, 30, 40, 0, 0, 0, 0.5, '["t"]', '{}', '{}');
+      INSERT INTO session_tags (tag, created_at, session_id) VALUES ('t', 1000, 'old-session');
+      INSERT INTO traces (trace_id, session_id, sequence_number, prompt, response, thinking, tool_calls,
+        options_snapshot, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, thinking_tokens,
+        cost_usd, duration_ms, status, created_at, updated_at, metadata)
+      VALUES ('old-trace', 'old-session', 1, 'hi', 'hello', '', '[]', '{}', 30, 40, 0, 0, 0, 0.5, 10, 'success',
+        1000, 2000, '{}');
+      INSERT INTO projects (project_id, name, name_lower, description, metadata, created_at, updated_at)
+      VALUES ('old-project', 'Old', 'old', '', '{}', 1000, 2000);
+    `);
+    db.close();
+    expect(pragmas(path).version).toBe(1);
+
+    const sessions = new SQLiteSessionStore(path);
+    const traces = new SQLiteTraceStore(path);
+    const projects = new SQLiteProjectStore(path);
+    expect(pragmas(path).version).toBe(SCHEMA_VERSION);
+    const session = (await sessions.load('old-session'))!;
+    expect(session).toMatchObject({ version: 1, turnCount: 3, totalCostUsd: 0.5, tags: ['t'] });
+    expect((await sessions.list({ tags: ['t'] })).map((s) => s.version)).toEqual([1]);
+    const trace = (await traces.load('old-trace'))!;
+    expect(trace).toMatchObject({ version: 1, prompt: 'hi', response: 'hello' });
+    const project = (await projects.load('old-project'))!;
+    expect(project).toMatchObject({ version: 1, name: 'Old' });
+    expect(await projects.count({ nameContains: 'old' })).toBe(1);
+
+    expect(await sessions.save({ ...session, turnCount: 4 })).toBe(2);
+    await expect(sessions.save({ ...session, version: 0 })).rejects.toMatchObject({
+      code: 'STORE_CONFLICT',
+      actualVersion: 2,
+    });
+    expect(await traces.save(trace)).toBe(2);
+    expect(await projects.save({ ...project, name: 'Older' })).toBe(2);
+    expect(await projects.count({ nameContains: 'older' })).toBe(1);
+    for (const store of [sessions, traces, projects]) await store.close();
   });
 
   it('a failing migration leaves the file at the version it had', async () => {
     const path = temp.file();
     await new SQLiteSessionStore(path).close();
     const failing: Migration = {
-      version: 2,
+      version: SCHEMA_VERSION + 1,
       description: 'test: fails half-way',
       up: (db) => {
         db.exec('CREATE TABLE half_done (x)');
@@ -82,7 +129,7 @@ describe('schema migrations', () => {
     };
     const db = new Database(path);
     expect(() => migrate(db, path, [...MIGRATIONS, failing])).toThrow('migration bug');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'").pluck().get()).toBe(0);
     db.close();
   });
@@ -93,7 +140,7 @@ describe('schema migrations', () => {
     const db = new Database(path);
     db.pragma('user_version = 99');
     db.close();
-    await expectRefused(path, /schema version 99, newer than the 1 .*upgrade @ccflow\/stores-sqlite/);
+    await expectRefused(path, /schema version 99, newer than the 2 .*upgrade @ccflow\/stores-sqlite/);
     expect(pragmas(path).version).toBe(99);
   });
 

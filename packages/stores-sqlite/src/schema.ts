@@ -120,12 +120,27 @@ CREATE TRIGGER projects_names_delete AFTER DELETE ON projects BEGIN
 END;
 `;
 
+/**
+ * Version 2: every record carries the store's `version` for optimistic concurrency. Rows of a version-1 file were
+ * each written once as far as anyone can tell, so they start at 1, as a first save leaves a new row.
+ */
+const V2 = `
+ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE traces ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE projects ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+`;
+
 /** Every schema version in order. A new version appends a migration; released ones never change. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'sessions with their tags, traces, projects with a trigram name index',
     up: (db) => db.exec(V1),
+  },
+  {
+    version: 2,
+    description: 'a version per session, trace and project (optimistic concurrency)',
+    up: (db) => db.exec(V2),
   },
 ];
 

@@ -1,5 +1,6 @@
 import type { SessionMetadata, SessionState, SessionStatus, StoredOptions } from '@ccflow/sessions';
-import { checkDate, checkId, toJson } from './validate.ts';
+import { checkDate, checkId, checkVersion, toJson } from './validate.ts';
+import { versionedSave } from './versioned-save.ts';
 
 /** A `sessions` row as better-sqlite3 returns it (`options` only when selected). */
 export interface SessionRow {
@@ -22,10 +23,11 @@ export interface SessionRow {
   metadata: string;
   options?: string;
   last_error: string | null;
+  version: number;
 }
 
-/** The columns `list` reads: all but `options`. */
-export const SESSION_METADATA_COLUMNS = [
+/** The columns a save writes (the id first); the store owns `version`. */
+const WRITTEN = [
   'session_id',
   'created_at',
   'updated_at',
@@ -44,25 +46,24 @@ export const SESSION_METADATA_COLUMNS = [
   'tags',
   'metadata',
   'last_error',
+  'options',
 ] as const;
 
-const ALL_COLUMNS = [...SESSION_METADATA_COLUMNS, 'options'];
+/** The columns `list` reads: all but `options`. */
+export const SESSION_METADATA_COLUMNS = [...WRITTEN.filter((c) => c !== 'options'), 'version'];
 
-/** Insert, or replace every column of, one session: the row keeps its rowid, so its indexes update in place. */
-export const UPSERT_SESSION = `INSERT INTO sessions (${ALL_COLUMNS.join(', ')})
-VALUES (${ALL_COLUMNS.map(() => '?').join(', ')})
-ON CONFLICT (session_id) DO UPDATE SET ${ALL_COLUMNS.slice(1)
-  .map((c) => `${c} = excluded.${c}`)
-  .join(', ')}`;
+/** Insert a new session, or update one at the version it was loaded at. */
+export const SAVE_SESSION = versionedSave('sessions', WRITTEN);
 
 /**
- * Validates the state and gives the parameters of `UPSERT_SESSION`, in its column order (positional: binding
+ * Validates the state and gives the parameters of `SAVE_SESSION`, in its column order (positional: binding
  * by name costs better-sqlite3 a property lookup per column, a fifth of a save).
  */
 export function sessionParams(state: SessionState): unknown[] {
   checkId('sessionId', state?.sessionId);
   checkDate('createdAt', state.createdAt);
   checkDate('updatedAt', state.updatedAt);
+  checkVersion(state.version);
   return [
     state.sessionId,
     state.createdAt.getTime(),
@@ -106,6 +107,7 @@ export function toSessionMetadata(row: SessionRow): SessionMetadata {
     tags: JSON.parse(row.tags),
     metadata: JSON.parse(row.metadata),
     lastError: row.last_error ?? undefined,
+    version: row.version,
   };
 }
 

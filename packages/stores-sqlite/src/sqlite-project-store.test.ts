@@ -33,7 +33,7 @@ describe('SQLiteProjectStore beyond the contract', () => {
     expect((await traces.getProjectTraces('p')).map((t) => t.traceId)).toEqual(['t']);
 
     await projects.save(project);
-    expect(await projects.load('p')).toEqual(project);
+    expect(await projects.load('p')).toEqual({ ...project, version: 1 });
     for (const store of [projects, sessions, traces]) await store.close();
   });
 

@@ -1,11 +1,12 @@
 import type { SessionMetadata } from '@ccflow/sessions';
 import type { ProjectData, ProjectFilter, ProjectStore } from '@ccflow/tracing';
 import { DEFAULT_PROJECT_LIMIT, projectQuery } from './project-query.ts';
-import { PROJECT_COLUMNS, type ProjectRow, projectParams, toProject, UPSERT_PROJECT } from './project-row.ts';
+import { PROJECT_COLUMNS, type ProjectRow, projectParams, SAVE_PROJECT, toProject } from './project-row.ts';
 import { sessionQuery } from './session-query.ts';
 import { type SessionRow, toSessionMetadata } from './session-row.ts';
 import { StoreHandle } from './store-handle.ts';
 import type { SQLiteStoreOptions } from './store-options.ts';
+import { saveVersioned } from './versioned-save.ts';
 
 const LOAD_PROJECT = `SELECT ${PROJECT_COLUMNS.join(', ')} FROM projects WHERE project_id = ?`;
 const SUBPROJECTS = `SELECT ${PROJECT_COLUMNS.join(', ')} FROM projects INDEXED BY projects_by_parent
@@ -31,10 +32,10 @@ export class SQLiteProjectStore implements ProjectStore {
     return this.#handle.path;
   }
 
-  async save(project: ProjectData): Promise<void> {
-    this.#handle.write('save a project', () => {
-      this.#handle.statement(UPSERT_PROJECT).run(projectParams(project));
-    });
+  async save(project: ProjectData): Promise<number> {
+    return this.#handle.write('save a project', () =>
+      saveVersioned(this.#handle, SAVE_PROJECT, projectParams(project), project.version),
+    );
   }
 
   async load(projectId: string): Promise<ProjectData | undefined> {

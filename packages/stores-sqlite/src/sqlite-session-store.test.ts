@@ -1,4 +1,4 @@
-import { StoreError } from '@ccflow/sessions';
+import { StoreConflictError, StoreError } from '@ccflow/sessions';
 import { sessionStoreConformance, stateFixture } from '@ccflow/sessions/testing';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -16,11 +16,12 @@ describe('SQLiteSessionStore beyond the contract', () => {
     const state = stateFixture({ tags: ['a', 'b'], metadata: { n: 1 }, options: { model: 'opus' } });
     await store.save(state);
     const other = new SQLiteSessionStore({ dbPath: path, timeoutMs: 5000 });
-    expect(await other.load(state.sessionId)).toEqual(state);
+    const stored = { ...state, version: 1 };
+    expect(await other.load(state.sessionId)).toEqual(stored);
     await other.close();
     await store.close();
     const reopened = new SQLiteSessionStore(path);
-    expect(await reopened.load(state.sessionId)).toEqual(state);
+    expect(await reopened.load(state.sessionId)).toEqual(stored);
     expect(await reopened.list({ tags: ['b'] })).toHaveLength(1);
     await reopened.close();
   });
@@ -35,6 +36,19 @@ describe('SQLiteSessionStore beyond the contract', () => {
     );
     expect((await store.list()).map((s) => s.sessionId).sort()).toEqual(['a', 'b']);
     expect(await store.count({ tags: ['t'] })).toBe(1);
+    await store.close();
+  });
+
+  it('saveMany resolves to the new versions; one stale state refuses the whole batch', async () => {
+    const store = new SQLiteSessionStore(temp.file());
+    const a = stateFixture({ sessionId: 'a', turnCount: 1 });
+    expect(await store.saveMany([a, stateFixture({ sessionId: 'b' })])).toEqual([1, 1]);
+    const error = await store
+      .saveMany([{ ...a, version: 1, turnCount: 2 }, stateFixture({ sessionId: 'b' })])
+      .catch((e: unknown) => e);
+    expect(StoreConflictError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ id: 'b', expectedVersion: 0, actualVersion: 1, path: store.path });
+    expect(await store.load('a')).toMatchObject({ version: 1, turnCount: 1 });
     await store.close();
   });
 
@@ -81,7 +95,7 @@ describe('SQLiteSessionStore beyond the contract', () => {
     const path = temp.file();
     const store = new SQLiteSessionStore(path);
     await store.save(stateFixture({ sessionId: 's', tags: ['a', 'b', 'a'] }));
-    await store.save(stateFixture({ sessionId: 's', tags: ['b', 'c'] }));
+    await store.save(stateFixture({ sessionId: 's', version: 1, tags: ['b', 'c'] }));
     expect((await store.load('s'))?.tags).toEqual(['b', 'c']);
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT tag FROM session_tags ORDER BY tag').pluck().all()).toEqual(['b', 'c']);

@@ -7,15 +7,16 @@ import type {
 } from '@ccflow/sessions';
 import { sessionQuery } from './session-query.ts';
 import {
+  SAVE_SESSION,
   type SessionRow,
   sessionParams,
   toSessionMetadata,
   toSessionState,
-  UPSERT_SESSION,
 } from './session-row.ts';
 import { StoreHandle } from './store-handle.ts';
 import type { SQLiteStoreOptions } from './store-options.ts';
 import { checkAge, checkId } from './validate.ts';
+import { saveVersioned } from './versioned-save.ts';
 
 /**
  * Sessions in a SQLite file (better-sqlite3, WAL): durable, shared safely by several processes, and able to
@@ -38,15 +39,16 @@ export class SQLiteSessionStore implements SessionStore {
     return this.#handle.path;
   }
 
-  async save(state: SessionState): Promise<void> {
-    this.#handle.write('save a session', () => this.#save(state));
+  async save(state: SessionState): Promise<number> {
+    return this.#handle.write('save a session', () => this.#save(state));
   }
 
-  /** Saves every state in one transaction: all of them are stored, or (on any error) none. */
-  async saveMany(states: Iterable<SessionState>): Promise<void> {
-    this.#handle.write('save sessions', () => {
-      for (const state of states) this.#save(state);
-    });
+  /**
+   * Saves every state in one transaction: all of them are stored, or (on any error, a version conflict included)
+   * none. Resolves to their new versions, in order.
+   */
+  async saveMany(states: Iterable<SessionState>): Promise<number[]> {
+    return this.#handle.write('save sessions', () => [...states].map((state) => this.#save(state)));
   }
 
   async load(sessionId: string): Promise<SessionState | undefined> {
@@ -91,7 +93,8 @@ export class SQLiteSessionStore implements SessionStore {
 
   async updateStatus(sessionId: string, status: SessionStatus): Promise<boolean> {
     return this.#handle.write('update a session status', () => {
-      const sql = 'UPDATE sessions SET status = ?, updated_at = ? WHERE session_id = ?';
+      const sql =
+        'UPDATE sessions SET status = ?, updated_at = ?, version = version + 1 WHERE session_id = ?';
       return this.#handle.statement(sql).run(status, Date.now(), sessionId).changes > 0;
     });
   }
@@ -110,9 +113,12 @@ export class SQLiteSessionStore implements SessionStore {
     this.#handle.close();
   }
 
-  /** Upserts the row, then rewrites its tag rows (distinct tags, each with the session's `createdAt`). */
-  #save(state: SessionState): void {
-    this.#handle.statement(UPSERT_SESSION).run(sessionParams(state));
+  /**
+   * Writes the row if it is at the state's version, then rewrites its tag rows (distinct tags, each with the
+   * session's `createdAt`); returns the new version.
+   */
+  #save(state: SessionState): number {
+    const version = saveVersioned(this.#handle, SAVE_SESSION, sessionParams(state), state.version);
     this.#handle.statement('DELETE FROM session_tags WHERE session_id = ?').run(state.sessionId);
     const insertTag = this.#handle.statement(
       'INSERT OR IGNORE INTO session_tags (tag, created_at, session_id) VALUES (?, ?, ?)',
@@ -122,5 +128,6 @@ export class SQLiteSessionStore implements SessionStore {
       if (typeof tag !== 'string') checkId('each tag', tag);
       insertTag.run(tag, createdAt, state.sessionId);
     }
+    return version;
   }
 }

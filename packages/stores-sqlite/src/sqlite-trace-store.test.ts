@@ -21,7 +21,7 @@ describe('SQLiteTraceStore beyond the contract', () => {
     await store.save(trace);
     await store.close();
     const reopened = new SQLiteTraceStore({ dbPath: path });
-    expect(await reopened.load(trace.traceId)).toEqual(trace);
+    expect(await reopened.load(trace.traceId)).toEqual({ ...trace, version: 1 });
     await reopened.close();
   });
 

@@ -2,8 +2,9 @@ import type { TraceData, TraceFilter, TraceStore } from '@ccflow/tracing';
 import { StoreHandle } from './store-handle.ts';
 import type { SQLiteStoreOptions } from './store-options.ts';
 import { traceQuery } from './trace-query.ts';
-import { TRACE_COLUMNS, type TraceRow, toTrace, traceParams, UPSERT_TRACE } from './trace-row.ts';
+import { SAVE_TRACE, TRACE_COLUMNS, type TraceRow, toTrace, traceParams } from './trace-row.ts';
 import { checkAge } from './validate.ts';
+import { saveVersioned } from './versioned-save.ts';
 
 const LOAD_TRACE = `SELECT ${TRACE_COLUMNS.join(', ')} FROM traces WHERE trace_id = ?`;
 
@@ -24,18 +25,16 @@ export class SQLiteTraceStore implements TraceStore {
     return this.#handle.path;
   }
 
-  async save(trace: TraceData): Promise<void> {
-    this.#handle.write('save a trace', () => {
-      this.#handle.statement(UPSERT_TRACE).run(traceParams(trace));
-    });
+  async save(trace: TraceData): Promise<number> {
+    return this.#handle.write('save a trace', () => this.#save(trace));
   }
 
-  /** Saves every trace in one transaction: all of them are stored, or (on any error) none. */
-  async saveMany(traces: Iterable<TraceData>): Promise<void> {
-    this.#handle.write('save traces', () => {
-      const upsert = this.#handle.statement(UPSERT_TRACE);
-      for (const trace of traces) upsert.run(traceParams(trace));
-    });
+  /**
+   * Saves every trace in one transaction: all of them are stored, or (on any error, a version conflict included)
+   * none. Resolves to their new versions, in order.
+   */
+  async saveMany(traces: Iterable<TraceData>): Promise<number[]> {
+    return this.#handle.write('save traces', () => [...traces].map((trace) => this.#save(trace)));
   }
 
   async load(traceId: string): Promise<TraceData | undefined> {
@@ -90,5 +89,9 @@ export class SQLiteTraceStore implements TraceStore {
 
   async close(): Promise<void> {
     this.#handle.close();
+  }
+
+  #save(trace: TraceData): number {
+    return saveVersioned(this.#handle, SAVE_TRACE, traceParams(trace), trace.version);
   }
 }

@@ -22,16 +22,13 @@ const MEANINGS: Record<string, string> = {
  * disk is full); an error that already is a `StoreError` passes through unchanged.
  */
 export function toStoreError(error: unknown, action: string, path: string): StoreError {
-  if (StoreError.isInstance(error)) return error as StoreError;
+  if (StoreError.isInstance(error)) return error;
   const code = sqliteCode(error);
   if (code !== undefined) {
     const meaning =
       MEANINGS[code] ?? MEANINGS[code.split('_').slice(0, 2).join('_')] ?? (error as Error).message;
-    return new StoreError({
-      message: `cannot ${action}: ${meaning} [${code}: ${(error as Error).message}]`,
-      path,
-      cause: error,
-    });
+    const message = `cannot ${action}: ${meaning} [${code}: ${(error as Error).message}]`;
+    return new StoreError({ message, path, cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new StoreError({ message: `cannot ${action}: ${message}`, path, cause: error });

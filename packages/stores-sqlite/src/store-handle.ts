@@ -1,4 +1,4 @@
-import { StoreError } from '@ccflow/sessions';
+import { StoreClosedError } from '@ccflow/sessions';
 import type Database from 'better-sqlite3';
 import { type Connection, openConnection } from './connection.ts';
 import { toStoreError } from './store-error.ts';
@@ -88,7 +88,7 @@ export class StoreHandle {
 
   #db(): Database.Database {
     if (this.#connection === undefined) {
-      throw new StoreError({ message: `the SQLite ${this.#kind} store is closed`, path: this.path });
+      throw new StoreClosedError({ store: `SQLite ${this.#kind}`, path: this.path });
     }
     return this.#connection.db;
   }

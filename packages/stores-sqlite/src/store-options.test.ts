@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveOptions } from './store-options.ts';
 
 describe('resolveOptions', () => {
-  it('has the reference defaults: 30 s busy timeout, auto-vacuum on; a string is the path', () => {
+  it('has the defaults: a 30 s busy timeout, auto-vacuum on; a string is the path', () => {
     expect(resolveOptions('/x.db', {})).toEqual({
       dbPath: '/x.db',
       timeoutMs: 30_000,
@@ -32,7 +32,7 @@ describe('resolveOptions', () => {
       ['dbPath', { dbPath: '' }],
       ['timeoutMs', { timeoutMs: -1 }],
       ['timeoutMs', { timeoutMs: Number.NaN }],
-      ['timeout', { timeout: 30 } as never],
+      ['timeout', { timeout: 30 }],
       ['maxSizeBytes', { maxSizeBytes: 0 }],
       ['maxSizeBytes', { maxSizeBytes: 1.5 }],
       ['synchronous', { synchronous: 'off' }],

@@ -8,7 +8,7 @@ export interface SQLiteStoreOptions {
    * else `~/.ccflow/ccflow.db`. A missing file and its missing directories are created owner-only (0600, 0700).
    */
   dbPath?: string;
-  /** Milliseconds to wait for another connection's write lock before failing. Default 30 000. */
+  /** Milliseconds to wait for another connection's write lock before failing. Default 30000. */
   timeoutMs?: number;
   /**
    * Give pages freed by `delete` and `cleanup` back to the file system (`auto_vacuum = INCREMENTAL`, set when
@@ -48,7 +48,7 @@ export function resolveOptions(
   if ('timeout' in o) {
     throw new ConfigurationError({
       field: 'timeout',
-      problem: 'use timeoutMs, in milliseconds (the reference took seconds)',
+      problem: 'is now timeoutMs, in milliseconds (every ccflow duration is)',
     });
   }
   const timeoutMs = o.timeoutMs ?? 30_000;

@@ -1,5 +1,6 @@
 import type { ToolCallRecord, TraceData, TraceStatus } from '@ccflow/tracing';
-import { checkDate, checkId, toJson, toJsonOrNull } from './validate.ts';
+import { checkDate, checkId, checkVersion, toJson, toJsonOrNull } from './validate.ts';
+import { versionedSave } from './versioned-save.ts';
 
 /** A `traces` row as better-sqlite3 returns it. */
 export interface TraceRow {
@@ -31,9 +32,11 @@ export interface TraceRow {
   created_at: number;
   updated_at: number;
   metadata: string;
+  version: number;
 }
 
-export const TRACE_COLUMNS = [
+/** The columns a save writes (the id first); the store owns `version`. */
+const WRITTEN = [
   'trace_id',
   'session_id',
   'project_id',
@@ -64,18 +67,18 @@ export const TRACE_COLUMNS = [
   'metadata',
 ] as const;
 
-/** Insert, or replace every column of, one trace (the row keeps its rowid). */
-export const UPSERT_TRACE = `INSERT INTO traces (${TRACE_COLUMNS.join(', ')})
-VALUES (${TRACE_COLUMNS.map(() => '?').join(', ')})
-ON CONFLICT (trace_id) DO UPDATE SET ${TRACE_COLUMNS.slice(1)
-  .map((c) => `${c} = excluded.${c}`)
-  .join(', ')}`;
+/** Every column, as `load` and `list` read them. */
+export const TRACE_COLUMNS = [...WRITTEN, 'version'];
 
-/** Validates the trace and gives the parameters of `UPSERT_TRACE`, in `TRACE_COLUMNS` order. */
+/** Insert a new trace, or update one at the version it was loaded at. */
+export const SAVE_TRACE = versionedSave('traces', WRITTEN);
+
+/** Validates the trace and gives the parameters of `SAVE_TRACE`, in its column order. */
 export function traceParams(trace: TraceData): unknown[] {
   checkId('traceId', trace?.traceId);
   checkDate('createdAt', trace.createdAt);
   checkDate('updatedAt', trace.updatedAt);
+  checkVersion(trace.version);
   return [
     trace.traceId,
     trace.sessionId,
@@ -138,5 +141,6 @@ export function toTrace(row: TraceRow): TraceData {
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     metadata: JSON.parse(row.metadata),
+    version: row.version,
   };
 }

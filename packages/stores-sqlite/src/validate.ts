@@ -1,6 +1,6 @@
-import { StoreError } from '@ccflow/sessions';
+import { StoreInputError } from '@ccflow/sessions';
 
-export { checkAge, checkCount, checkDate, checkId } from '@ccflow/sessions';
+export { checkAge, checkCount, checkDate, checkId, checkVersion } from '@ccflow/sessions/store-kit';
 
 /** JSON text for a JSON column; a value JSON cannot hold (a cycle, a BigInt) is the caller's error. */
 export function toJson(field: string, value: unknown): string {
@@ -8,13 +8,14 @@ export function toJson(field: string, value: unknown): string {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    throw new StoreError({
+    throw new StoreInputError({
       message: `${field} is not JSON-serialisable: ${(error as Error).message}`,
       cause: error,
     });
   }
-  if (text === undefined)
-    throw new StoreError({ message: `${field} is not JSON-serialisable: ${String(value)}` });
+  if (text === undefined) {
+    throw new StoreInputError({ message: `${field} is not JSON-serialisable: ${String(value)}` });
+  }
   return text;
 }
 

@@ -2,7 +2,6 @@
  * Run by `bad-files.test.ts` as an unprivileged user (permissions do not bind root): opens the store at argv[2],
  * reads, tries a write, and prints what happened at each step as one JSON line.
  */
-
 import { StoreError } from '@ccflow/sessions';
 import { stateFixture } from '@ccflow/sessions/testing';
 import { SQLiteSessionStore } from '../src/sqlite-session-store.ts';

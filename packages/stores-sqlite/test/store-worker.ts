@@ -29,6 +29,7 @@ try {
   const projects = new SQLiteProjectStore(path);
   await projects.save({
     projectId: `p${worker}`,
+    version: 0,
     name: `Worker ${worker}`,
     description: '',
     parentProjectId: undefined,

@@ -25,6 +25,7 @@ export {
   type StopReason,
   type UsageSpec,
 } from './reply.ts';
+export { seededRandom } from './seeded-random.ts';
 export {
   GATEWAY_ENV,
   type RateLimitHeaders,

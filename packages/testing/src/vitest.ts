@@ -48,3 +48,14 @@ export function useClaudeSandbox(): ClaudeSandboxFixture {
     },
   };
 }
+
+export {
+  type FilterExample,
+  type PageFilter,
+  type RecordStore,
+  type RecordStoreConformanceSpec,
+  type RecordStoreTester,
+  recordStoreConformance,
+  type StoredRecord,
+  type StoreErrorChecks,
+} from './record-store-conformance.ts';

@@ -16,6 +16,7 @@ describe('MemoryProjectStore', () => {
   const date = fc.date({ noInvalidDate: true });
   const project: fc.Arbitrary<ProjectData> = fc.record({
     projectId: text.filter((s) => s !== ''),
+    version: fc.constant(0),
     name: text,
     description: text,
     parentProjectId: fc.option(text, { nil: undefined }),
@@ -26,10 +27,11 @@ describe('MemoryProjectStore', () => {
 
   it('any project round-trips whole, stays isolated from the caller, and finds itself by its name', async () => {
     await fc.assert(
-      fc.asyncProperty(project, async (original) => {
+      fc.asyncProperty(project, async (given) => {
         const store = new MemoryProjectStore();
-        const saved = structuredClone(original);
+        const saved = structuredClone(given);
         await store.save(saved);
+        const original = { ...given, version: 1 };
         saved.metadata.mutated = 'after save';
         expect(await store.load(original.projectId)).toEqual(original);
         expect(await store.list({ nameContains: original.name })).toEqual([original]);
@@ -57,7 +59,7 @@ describe('MemoryProjectStore', () => {
     const state = stateFixture({ projectId: 'p' });
     await sessions.save(state);
     await store.close();
-    expect(await sessions.load(state.sessionId)).toEqual(state);
+    expect(await sessions.load(state.sessionId)).toEqual({ ...state, version: 1 });
     await expect(store.getProjectSessions('p')).rejects.toThrow(/closed/);
   });
 

@@ -1,5 +1,13 @@
 import type { SessionMetadata, SessionStore } from '@ccflow/sessions';
-import { checkCount, checkDate, StoreError, storedCopy } from '@ccflow/sessions';
+import { StoreClosedError } from '@ccflow/sessions';
+import {
+  checkCount,
+  checkDate,
+  checkId,
+  checkVersion,
+  nextVersion,
+  storedCopy,
+} from '@ccflow/sessions/store-kit';
 import type { ProjectData, ProjectFilter, ProjectStore } from './project-store.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -23,10 +31,17 @@ export class MemoryProjectStore implements ProjectStore {
     this.#sessionStore = options.sessionStore;
   }
 
-  async save(project: ProjectData): Promise<void> {
+  async save(project: ProjectData): Promise<number> {
     this.#open();
     checkProject(project);
-    this.#projects.set(project.projectId, storedCopy(project, 'project'));
+    const stored = storedCopy(project, 'project');
+    stored.version = nextVersion(
+      project.projectId,
+      project.version,
+      this.#projects.get(project.projectId)?.version,
+    );
+    this.#projects.set(project.projectId, stored);
+    return stored.version;
   }
 
   async load(projectId: string): Promise<ProjectData | undefined> {
@@ -78,7 +93,7 @@ export class MemoryProjectStore implements ProjectStore {
   }
 
   #open(): void {
-    if (this.#closed) throw new StoreError({ message: 'the memory project store is closed' });
+    if (this.#closed) throw new StoreClosedError({ store: 'memory project' });
   }
 
   #matching(filter: ProjectFilter): ProjectData[] {
@@ -103,11 +118,10 @@ function oldestFirst(a: ProjectData, b: ProjectData): number {
   );
 }
 
-/** What no store can keep: a project without an id, or a date that is not one. */
+/** What no store can keep: a project without an id, a date or version that is not one. */
 function checkProject(project: ProjectData): void {
-  if (typeof project?.projectId !== 'string' || project.projectId === '') {
-    throw new StoreError({ message: 'cannot save a project without a projectId' });
-  }
+  checkId('projectId', project?.projectId);
+  checkVersion(project.version);
   checkDate('createdAt', project.createdAt);
   checkDate('updatedAt', project.updatedAt);
 }

@@ -25,6 +25,7 @@ describe('MemoryTraceStore', () => {
   );
   const trace: fc.Arbitrary<TraceData> = fc.record({
     traceId: text.filter((s) => s !== ''),
+    version: fc.constant(0),
     sessionId: text,
     projectId: optionalText,
     parentTraceId: optionalText,
@@ -59,11 +60,12 @@ describe('MemoryTraceStore', () => {
       fc.asyncProperty(trace, async (original) => {
         const store = new MemoryTraceStore();
         const saved = structuredClone(original);
-        await store.save(saved);
+        expect(await store.save(saved)).toBe(1);
         saved.toolCalls.push({ toolUseId: 'mutated after save', tool: 'x', args: null });
-        expect(await store.load(original.traceId)).toEqual(original);
-        expect(await store.list()).toEqual([original]);
-        expect(await store.getSessionTraces(original.sessionId)).toEqual([original]);
+        const stored = { ...original, version: 1 };
+        expect(await store.load(original.traceId)).toEqual(stored);
+        expect(await store.list()).toEqual([stored]);
+        expect(await store.getSessionTraces(original.sessionId)).toEqual([stored]);
       }),
       { numRuns: 100 },
     );

@@ -1,4 +1,13 @@
-import { checkAge, checkCount, checkDate, StoreError, storedCopy } from '@ccflow/sessions';
+import { StoreClosedError } from '@ccflow/sessions';
+import {
+  checkAge,
+  checkCount,
+  checkDate,
+  checkId,
+  checkVersion,
+  nextVersion,
+  storedCopy,
+} from '@ccflow/sessions/store-kit';
 import type { TraceData, TraceFilter, TraceStore } from './trace-store.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -12,10 +21,13 @@ export class MemoryTraceStore implements TraceStore {
   readonly #traces = new Map<string, TraceData>();
   #closed = false;
 
-  async save(trace: TraceData): Promise<void> {
+  async save(trace: TraceData): Promise<number> {
     this.#open();
     checkTrace(trace);
-    this.#traces.set(trace.traceId, storedCopy(trace, 'trace'));
+    const stored = storedCopy(trace, 'trace');
+    stored.version = nextVersion(trace.traceId, trace.version, this.#traces.get(trace.traceId)?.version);
+    this.#traces.set(trace.traceId, stored);
+    return stored.version;
   }
 
   async load(traceId: string): Promise<TraceData | undefined> {
@@ -74,7 +86,7 @@ export class MemoryTraceStore implements TraceStore {
   }
 
   #open(): void {
-    if (this.#closed) throw new StoreError({ message: 'the memory trace store is closed' });
+    if (this.#closed) throw new StoreClosedError({ store: 'memory trace' });
   }
 
   #matching(filter: TraceFilter): TraceData[] {
@@ -101,11 +113,10 @@ function turnOrder(a: TraceData, b: TraceData): number {
   );
 }
 
-/** What no store can keep: a trace without an id, or a date that is not one. */
+/** What no store can keep: a trace without an id, a date or version that is not one. */
 function checkTrace(trace: TraceData): void {
-  if (typeof trace?.traceId !== 'string' || trace.traceId === '') {
-    throw new StoreError({ message: 'cannot save a trace without a traceId' });
-  }
+  checkId('traceId', trace?.traceId);
+  checkVersion(trace.version);
   checkDate('createdAt', trace.createdAt);
   checkDate('updatedAt', trace.updatedAt);
 }

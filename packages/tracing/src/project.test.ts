@@ -1,6 +1,6 @@
 import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
-import { MemorySessionStore } from '@ccflow/sessions';
+import { MemorySessionStore, StoreConflictError } from '@ccflow/sessions';
 import { describe, expect, it } from 'vitest';
 import { MemoryProjectStore } from './memory-project-store.ts';
 import { MemoryTraceStore } from './memory-trace-store.ts';
@@ -173,5 +173,35 @@ describe('Project', () => {
     const project = new Project({ ...env(), name: 'p' });
     await expect(project.replayAsNew('missing')).rejects.toBeInstanceOf(TraceNotFoundError);
     await expect(project.replayFork('missing')).rejects.toThrow('trace not found: missing');
+  });
+});
+
+describe('Project versions', () => {
+  it('saves again from the version it holds; a stale copy is refused with StoreConflictError, writing nothing', async () => {
+    const e = env();
+    const project = new Project({ ...e, name: 'p' });
+    await project.save();
+    await project.save();
+    expect((await e.store.load(project.projectId))?.version).toBe(2);
+    const a = (await Project.load(project.projectId, e))!;
+    const b = (await Project.load(project.projectId, e))!;
+    a.description = 'from a';
+    await a.save();
+    b.description = 'from b';
+    const error = await b.save().catch((err: unknown) => err);
+    expect(StoreConflictError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ id: project.projectId, expectedVersion: 2, actualVersion: 3 });
+    expect(await e.store.load(project.projectId)).toMatchObject({ description: 'from a', version: 3 });
+  });
+
+  it('a traced session writes each trace twice (pending, then final) from the version its first write gave', async () => {
+    const e = env();
+    const project = new Project({ ...e, name: 'p' });
+    e.executor.enqueue(turn('hi'));
+    const session = project.createSession();
+    await drain(session.sendMessage('hello'));
+    const [trace] = await e.traceStore.list();
+    expect(trace).toMatchObject({ status: 'success', version: 2 });
+    expect(session.lastTrace?.version).toBe(2);
   });
 });

@@ -62,9 +62,11 @@ export class Project {
   metadata: Record<string, unknown>;
   readonly createdAt: Date;
   #updatedAt: Date;
+  /** The version the store gave this project's last save or load; 0 before the first save. */
+  #version: number;
   readonly #env: ProjectEnv;
 
-  constructor(init: ProjectInit, dates?: { createdAt: Date; updatedAt: Date }) {
+  constructor(init: ProjectInit, stored?: { createdAt: Date; updatedAt: Date; version: number }) {
     const { store, traceStore, sessionStore, executor } = init;
     this.#env = { store, traceStore, sessionStore, executor };
     this.projectId = init.projectId ?? randomUUID();
@@ -72,8 +74,9 @@ export class Project {
     this.description = init.description ?? '';
     this.parentProjectId = init.parentProjectId;
     this.metadata = { ...init.metadata };
-    this.createdAt = dates?.createdAt ?? new Date();
-    this.#updatedAt = dates?.updatedAt ?? this.createdAt;
+    this.createdAt = stored?.createdAt ?? new Date();
+    this.#updatedAt = stored?.updatedAt ?? this.createdAt;
+    this.#version = stored?.version ?? 0;
   }
 
   get updatedAt(): Date {
@@ -84,6 +87,7 @@ export class Project {
   get data(): ProjectData {
     return {
       projectId: this.projectId,
+      version: this.#version,
       name: this.name,
       description: this.description,
       parentProjectId: this.parentProjectId,
@@ -93,9 +97,13 @@ export class Project {
     };
   }
 
+  /**
+   * Writes the project to its store. A project is saved whole: when someone else saved it since this object loaded
+   * or saved it, the store refuses with `StoreConflictError` and nothing is written (load it again to see theirs).
+   */
   async save(): Promise<void> {
     this.#updatedAt = new Date();
-    await this.#env.store.save(this.data);
+    this.#version = await this.#env.store.save(this.data);
   }
 
   /** A stored project, or undefined. */
@@ -105,8 +113,8 @@ export class Project {
   }
 
   static #from(data: ProjectData, env: ProjectEnv): Project {
-    const { createdAt, updatedAt, ...rest } = data;
-    return new Project({ ...rest, ...env }, { createdAt, updatedAt });
+    const { createdAt, updatedAt, version, ...rest } = data;
+    return new Project({ ...rest, ...env }, { createdAt, updatedAt, version });
   }
 
   /** A child project, saved, sharing this project's stores and executor. */

@@ -15,6 +15,8 @@ export interface ToolCallRecord {
 /** The full record of one prompt/response cycle (one `sendMessage`). */
 export interface TraceData {
   traceId: string;
+  /** The store's count of writes to this trace: 0 before its first save (see `TraceStore`). */
+  version: number;
   sessionId: string;
   projectId: string | undefined;
   /** The trace this one replays or follows from. */
@@ -77,15 +79,18 @@ export interface TraceFilter {
  * Where traces live. `MemoryTraceStore` here, `SQLiteTraceStore` in `@ccflow/stores-sqlite`, or your own:
  * `@ccflow/tracing/testing` has the conformance suite.
  *
- * `save` inserts or replaces the whole trace; `list` orders oldest `createdAt` first, then `sequenceNumber`, then
+ * `save` inserts or replaces the whole trace, with optimistic concurrency as `SessionStore.save`: only when
+ * `trace.version` is the stored version (0: no such trace), resolving to the new version, else `StoreConflictError`
+ * and nothing written. `list` orders oldest `createdAt` first, then `sequenceNumber`, then
  * `traceId` in binary order (a session reads in turn order), and pages with `limit` (default 100) and `offset`
  * (non-negative integers; `count` ignores both); empty `messageStream`/`context` stay empty, absent stay absent;
  * `getSessionTraces` and `getProjectTraces` are `list` with that one filter; `cleanup(olderThanMs)` deletes traces
- * whose `updatedAt` is strictly older than now minus `olderThanMs`; after `close()` every call rejects with
- * `StoreError`. Dates round-trip to the millisecond, JSON fields as JSON.
+ * whose `updatedAt` is strictly older than now minus `olderThanMs`. Bad input rejects with `StoreInputError`; after
+ * `close()` every call rejects with `StoreClosedError`. Dates round-trip to the millisecond, JSON fields as JSON.
  */
 export interface TraceStore {
-  save(trace: TraceData): Promise<void>;
+  /** Resolves to the trace's new version. */
+  save(trace: TraceData): Promise<number>;
   load(traceId: string): Promise<TraceData | undefined>;
   delete(traceId: string): Promise<boolean>;
   list(filter?: TraceFilter): Promise<TraceData[]>;

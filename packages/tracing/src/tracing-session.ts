@@ -118,6 +118,7 @@ export class TracingSession extends Session {
     const turnContext = send.context ?? this.options.context;
     const record: TraceData = {
       traceId,
+      version: 0,
       sessionId: this.sessionId,
       projectId: this.projectId,
       parentTraceId: send.parentTraceId ?? (this.#traceCount === 0 ? this.#parentTraceId : undefined),
@@ -216,12 +217,16 @@ export class TracingSession extends Session {
     return this.#lastSequence;
   }
 
-  /** Writes the trace as stored: with its secrets redacted. */
+  /**
+   * Writes the trace as stored: with its secrets redacted. Only this turn writes its trace, so it carries the version
+   * its last save gave; a conflict (someone else wrote this trace id) is thrown, not merged.
+   */
   async #write(record: TraceData): Promise<void> {
     const stored = redactTrace(record, this.#redactor);
     this.#lastTrace = structuredClone(stored);
     if (record.status === 'pending') this.#traceCount += 1;
-    await this.#traceStore.save(stored);
+    record.version = await this.#traceStore.save(stored);
+    this.#lastTrace.version = record.version;
   }
 }
 

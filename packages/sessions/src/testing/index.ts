@@ -1,6 +1,6 @@
-export { mulberry32 } from './seeded-random.ts';
 export {
   type SessionStoreConformanceOptions,
   sessionStoreConformance,
   stateFixture,
 } from './session-store-conformance.ts';
+export { STORE_ERROR_CHECKS } from './store-error-checks.ts';

@@ -1,14 +1,13 @@
-export { mulberry32 } from '@ccflow/sessions/testing';
-
 import { randomUUID } from 'node:crypto';
 import type { ProjectData } from '../project-store.ts';
 import type { TraceData } from '../trace-store.ts';
 
-/** A valid trace (new ids, created and updated now, a successful empty turn, no optional fields), with `overrides` on top. */
+/** A valid new trace (new ids, version 0, created and updated now, a successful empty turn, no optional fields), with `overrides` on top. */
 export function traceFixture(overrides: Partial<TraceData> = {}): TraceData {
   const now = Date.now();
   return {
     traceId: randomUUID(),
+    version: 0,
     sessionId: randomUUID(),
     projectId: undefined,
     parentTraceId: undefined,
@@ -40,11 +39,12 @@ export function traceFixture(overrides: Partial<TraceData> = {}): TraceData {
   };
 }
 
-/** A valid top-level project (new id, created and updated now, no optional fields), with `overrides` on top. */
+/** A valid new top-level project (new id, version 0, created and updated now, no optional fields), with `overrides` on top. */
 export function projectFixture(overrides: Partial<ProjectData> = {}): ProjectData {
   const now = Date.now();
   return {
     projectId: randomUUID(),
+    version: 0,
     name: 'project',
     description: '',
     parentProjectId: undefined,

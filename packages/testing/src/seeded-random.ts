@@ -1,5 +1,8 @@
-/** A tiny seeded PRNG (mulberry32) for the conformance suites: a failure names the seed that reproduces it. */
-export function mulberry32(seed: number): () => number {
+/**
+ * A small seeded PRNG (mulberry32): numbers in [0, 1), the same sequence for the same seed, so a randomised test
+ * that fails names the seed that replays it.
+ */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
