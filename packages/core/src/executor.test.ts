@@ -1,6 +1,6 @@
+import { MockExecutor } from '@ccflow/testing';
 import { expect, it } from 'vitest';
 import { CLI_CAPABILITIES, type ExecutorCapabilities } from './executor.ts';
-import { MockExecutor } from './testing/index.ts';
 import { withTracing } from './tracing-executor.ts';
 
 it('a decorator reports the capabilities of the executor it wraps and disposes it', async () => {

@@ -1,3 +1,4 @@
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import {
   AbortedError,
@@ -7,7 +8,6 @@ import {
   ConfigurationError,
 } from './errors.ts';
 import { batchQuery, query, querySimple, streamToCallback } from './query.ts';
-import { MockExecutor, mockLines } from './testing/index.ts';
 
 const ok = (text: string, extra: Parameters<typeof mockLines.result>[0] = {}) => [
   mockLines.init(),

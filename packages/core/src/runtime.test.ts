@@ -1,7 +1,7 @@
+import { MockExecutor } from '@ccflow/testing';
 import { afterEach, expect, it, vi } from 'vitest';
 import { EXECUTOR, EXECUTOR_FACTORY } from './default-executor.ts';
 import { runtime, runtimeKey } from './runtime.ts';
-import { MockExecutor } from './testing/index.ts';
 import { TracingExecutor } from './tracing-executor.ts';
 
 afterEach(() => runtime.reset());

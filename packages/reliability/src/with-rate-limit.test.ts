@@ -5,8 +5,8 @@ import {
   type Executor,
   RateLimitExceededError,
 } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../test/collect.ts';
 import { ConcurrencyLimiter } from './concurrency-limiter.ts';

@@ -5,7 +5,7 @@ import {
   RateLimitExceededError,
   RetryExhaustedError,
 } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { collect, shape } from '../test/collect.ts';
 import { lines } from '../test/lines.ts';

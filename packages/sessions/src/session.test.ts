@@ -5,8 +5,8 @@ import {
   SessionBusyError,
   SessionClosedError,
 } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { MemorySessionStore } from './memory-session-store.ts';
 import { Session } from './session.ts';
