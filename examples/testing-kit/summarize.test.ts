@@ -5,7 +5,11 @@ import { summarize } from './summarize.ts';
 
 it('asks a small model for one line and returns its answer', async () => {
   const executor = new MockExecutor([
-    [mockLines.init(), mockLines.text('Pipes carry bytes.'), mockLines.result({ result: 'Pipes carry bytes.' })],
+    [
+      mockLines.init(),
+      mockLines.text('Pipes carry bytes.'),
+      mockLines.result({ result: 'Pipes carry bytes.' }),
+    ],
   ]);
   expect(await summarize('A long text about pipes.', executor)).toBe('Pipes carry bytes.');
   expect(executor.requests[0]?.options).toMatchObject({ model: 'haiku', maxTurns: 1 });
@@ -13,5 +17,7 @@ it('asks a small model for one line and returns its answer', async () => {
 
 it('fails with a typed error when the API refuses the key (a transcript the real CLI printed)', async () => {
   const executor = new MockExecutor([readFixture('error-401')]);
-  await expect(summarize('A long text about pipes.', executor)).rejects.toBeInstanceOf(CLIAuthenticationError);
+  await expect(summarize('A long text about pipes.', executor)).rejects.toBeInstanceOf(
+    CLIAuthenticationError,
+  );
 });
