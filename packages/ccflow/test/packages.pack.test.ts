@@ -234,7 +234,8 @@ describe('a fresh project with ccflow whole', () => {
 
 describe('a fresh project testing its code with @ccflow/testing, without the CLI', () => {
   const program: ConsumerProgram = {
-    dependencies: ['@ccflow/core', '@ccflow/testing'],
+    // The parser is the kit's peer: a registry gives pnpm and npm the one core depends on; tarballs cannot.
+    dependencies: ['@ccflow/core', '@ccflow/parser', '@ccflow/testing'],
     imports: [
       { from: '@ccflow/core', names: ['querySimple'] },
       {
