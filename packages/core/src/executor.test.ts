@@ -16,5 +16,6 @@ it('a decorator reports the capabilities of the executor it wraps and disposes i
   expect(disposed).toBe(1);
   // Wrapping an executor with nothing to dispose is fine too.
   await withTracing(new MockExecutor())[Symbol.asyncDispose]?.();
-  expect(withTracing(new MockExecutor()).capabilities).toBe(CLI_CAPABILITIES);
+  const cli = new MockExecutor([], CLI_CAPABILITIES);
+  expect(withTracing(cli).capabilities).toBe(CLI_CAPABILITIES);
 });
