@@ -15,7 +15,7 @@ export default defineConfig({
         ssr,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/*.test.ts'],
           exclude: ['**/*.cli.test.ts', '**/*.pack.test.ts', '**/node_modules/**'],
           testTimeout: 20_000,
           sequence: { groupOrder: 0 },
@@ -28,7 +28,7 @@ export default defineConfig({
         ssr,
         test: {
           name: 'cli',
-          include: ['packages/*/test/**/*.cli.test.ts'],
+          include: ['packages/*/test/**/*.cli.test.ts', 'examples/*/*.cli.test.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 60_000,

@@ -4,16 +4,16 @@
  * then the `result` line of the recorded `text.ndjson` turn as the only and last one.
  */
 import { createWriteStream, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fixturePath } from '@ccflow/testing';
 import { transcriptLines } from '../parser/transcript.ts';
 
 /** What marks the result line; the bare reader looks for it to close stdin, as ccflow does after the result. */
 export const RESULT_MARK = '"type":"result"';
 
 const RESULT_LINE = (() => {
-  const fixture = join(import.meta.dirname, '../../packages/parser/test/fixtures/text.ndjson');
+  const fixture = fixturePath('text');
   const line = readFileSync(fixture, 'utf8')
     .split('\n')
     .find((l) => l.includes(RESULT_MARK));

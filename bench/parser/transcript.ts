@@ -1,14 +1,14 @@
 /**
  * Realistic `stream-json` transcript bytes for the parser bench, built from the CLI transcripts recorded in
- * `packages/parser/test/fixtures`. Deterministic (seeded PRNG) and generated on the fly in constant memory.
+ * `@ccflow/testing`'s fixtures. Deterministic (seeded PRNG) and generated on the fly in constant memory.
  */
 import { createWriteStream, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { seededRandom } from '@ccflow/testing';
+import { fixturePath, seededRandom } from '@ccflow/testing';
 
-const FIXTURES = join(import.meta.dirname, '../../packages/parser/test/fixtures');
+const FIXTURES = dirname(fixturePath('text'));
 const SEED = 0x5eed;
 const KiB = 1024;
 

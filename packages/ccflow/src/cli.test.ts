@@ -1,5 +1,5 @@
 import { CLIExecutionError } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli.ts';
 

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseMessages } from '@ccflow/parser';
+import { fixturePath, readFixture } from '@ccflow/testing';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,7 +152,7 @@ describe('a fresh project with @ccflow/parser alone', () => {
   console.log(JSON.stringify(types));`,
   };
   // A transcript the real CLI printed.
-  const transcript = join(WORKSPACE_ROOT, 'packages/parser/test/fixtures/text.ndjson');
+  const transcript = fixturePath('text');
   let project: ConsumerProject;
   let expected: string[];
 
@@ -225,8 +226,10 @@ describe('a fresh project with ccflow whole', () => {
     project = await ConsumerProject.install(join(work, 'ccflow'), program, packs, nativePins);
   });
 
-  it('installs one copy of every package', async () => {
-    expect(await project.installedCopies()).toEqual([...names].sort());
+  it('installs one copy of every package but the test kit', async () => {
+    expect(await project.installedCopies()).toEqual(
+      names.filter((name) => name !== '@ccflow/testing').sort(),
+    );
   });
 
   it('opens a SQLite store (the native addon is built), imported and required', async () => {
@@ -241,5 +244,53 @@ describe('a fresh project with ccflow whole', () => {
 
   it('runs the ccflow command', async () => {
     expect(await project.bin('ccflow', ['--help'])).toMatch(/^Usage: ccflow query/);
+  });
+});
+
+describe('a fresh project testing its code with @ccflow/testing, without the CLI', () => {
+  const program: ConsumerProgram = {
+    // The parser is the kit's peer: a registry gives pnpm and npm the one core depends on; tarballs cannot.
+    dependencies: ['@ccflow/core', '@ccflow/parser', '@ccflow/testing'],
+    imports: [
+      { from: '@ccflow/core', names: ['querySimple'] },
+      {
+        from: '@ccflow/testing',
+        names: ['ClaudeBinaryNotFoundError', 'MockExecutor', 'readFixture', 'resolveClaudeBinary'],
+      },
+    ],
+    body: `  const executor = new MockExecutor([readFixture('text')]);
+  const answer = await querySimple('Say hi', {}, { executor });
+  let cli = 'found';
+  try {
+    resolveClaudeBinary({ PATH: '' });
+  } catch (error) {
+    cli = error instanceof ClaudeBinaryNotFoundError ? error.message : String(error);
+  }
+  console.log(JSON.stringify({ answer, prompts: executor.requests.map((request) => request.prompt), cli }));`,
+  };
+  let project: ConsumerProject;
+
+  beforeAll(async () => {
+    project = await ConsumerProject.install(join(work, 'testing'), program, packs, nativePins);
+  });
+
+  it('installs core, the parser and the kit once each, and not the CLI (an optional peer)', async () => {
+    expect(await project.installedCopies()).toEqual(['@ccflow/core', '@ccflow/parser', '@ccflow/testing']);
+    const installed = await readdir(join(project.dir, 'node_modules/.pnpm'));
+    expect(installed.filter((entry) => entry.startsWith('@anthropic-ai+claude-code'))).toEqual([]);
+  });
+
+  it('replays a recorded transcript through the mock executor under core, imported and required', async () => {
+    const expected = {
+      answer: readFixture('text').at(-1)?.result,
+      prompts: ['Say hi'],
+      cli: expect.stringContaining('install @anthropic-ai/claude-code@'),
+    };
+    expect(await project.run('esm')).toEqual(expected);
+    expect(await project.run('cjs')).toEqual(expected);
+  });
+
+  it("typechecks with moduleResolution nodenext: the kit's mock is core's Executor", async () => {
+    await project.typecheck();
   });
 });

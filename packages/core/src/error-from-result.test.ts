@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Message, parseTranscript, type ResultMessage } from '@ccflow/parser';
+import { type FixtureName, fixturePath } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import {
   CLIAuthenticationError,
@@ -9,11 +10,11 @@ import {
 } from './errors.ts';
 import { errorFromResult } from './query-result.ts';
 
-// Transcripts recorded from the real CLI (see @ccflow/parser's fixtures).
-const transcript = (name: string): Message[] =>
-  parseTranscript(readFileSync(new URL(`../../parser/test/fixtures/${name}.ndjson`, import.meta.url)));
-const resultOf = (name: string) => transcript(name).find((m): m is ResultMessage => m.type === 'result')!;
-const noticeOf = (name: string) => {
+// Transcripts recorded from the real CLI (@ccflow/testing's fixtures).
+const transcript = (name: FixtureName): Message[] => parseTranscript(readFileSync(fixturePath(name)));
+const resultOf = (name: FixtureName) =>
+  transcript(name).find((m): m is ResultMessage => m.type === 'result')!;
+const noticeOf = (name: FixtureName) => {
   for (const m of transcript(name)) if (m.type === 'assistant' && m.error !== undefined) return m.error;
   return undefined;
 };

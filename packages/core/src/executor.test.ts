@@ -1,6 +1,6 @@
+import { MockExecutor } from '@ccflow/testing';
 import { expect, it } from 'vitest';
 import { CLI_CAPABILITIES, type ExecutorCapabilities } from './executor.ts';
-import { MockExecutor } from './testing/index.ts';
 import { withTracing } from './tracing-executor.ts';
 
 it('a decorator reports the capabilities of the executor it wraps and disposes it', async () => {
@@ -16,5 +16,6 @@ it('a decorator reports the capabilities of the executor it wraps and disposes i
   expect(disposed).toBe(1);
   // Wrapping an executor with nothing to dispose is fine too.
   await withTracing(new MockExecutor())[Symbol.asyncDispose]?.();
-  expect(withTracing(new MockExecutor()).capabilities).toBe(CLI_CAPABILITIES);
+  const cli = new MockExecutor([], CLI_CAPABILITIES);
+  expect(withTracing(cli).capabilities).toBe(CLI_CAPABILITIES);
 });

@@ -1,3 +1,4 @@
+import { MockExecutor, type MockRequest, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import {
   AbortedError,
@@ -6,9 +7,7 @@ import {
   CLITimeoutError,
   ConfigurationError,
 } from './errors.ts';
-import type { Prompt } from './prompt.ts';
 import { batchQuery, query, querySimple, streamToCallback } from './query.ts';
-import { MockExecutor, mockLines } from './testing/index.ts';
 
 const ok = (text: string, extra: Parameters<typeof mockLines.result>[0] = {}) => [
   mockLines.init(),
@@ -161,7 +160,7 @@ describe('batchQuery', () => {
       Array.from(
         { length: 7 },
         (_, i) =>
-          async function* (req: { prompt: Prompt }) {
+          async function* (req: MockRequest) {
             running++;
             peak = Math.max(peak, running);
             await new Promise((r) => setTimeout(r, 30 - i * 3));

@@ -1,8 +1,8 @@
+import { MockExecutor } from '@ccflow/testing';
 import { afterEach, expect, it, vi } from 'vitest';
 import { CLIExecutor } from './cli-executor.ts';
 import { EXECUTOR, EXECUTOR_FACTORY } from './default-executor.ts';
 import { runtime, runtimeKey } from './runtime.ts';
-import { MockExecutor } from './testing/index.ts';
 import { TracingExecutor } from './tracing-executor.ts';
 
 afterEach(() => runtime.reset());

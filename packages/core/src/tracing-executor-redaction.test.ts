@@ -1,3 +1,4 @@
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -7,7 +8,6 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CLIExecutionError } from './errors.ts';
-import { MockExecutor, mockLines } from './testing/index.ts';
 import { withTracing } from './tracing-executor.ts';
 
 const exporter = new InMemorySpanExporter();

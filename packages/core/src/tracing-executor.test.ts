@@ -1,3 +1,4 @@
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -9,7 +10,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withCorrelationId } from './correlation.ts';
 import { CLITimeoutError } from './errors.ts';
 import { CLI_CAPABILITIES, type ExecuteRequest, type Executor } from './executor.ts';
-import { MockExecutor, mockLines } from './testing/index.ts';
 import { withTracing } from './tracing-executor.ts';
 
 describe('TracingExecutor', () => {

@@ -2,10 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { type Message, parseTranscript } from '@ccflow/parser';
 import { ResultMessageSchema } from '@ccflow/parser/schemas';
-import { FAULT_CLI_PATH, type FaultScript, faultEnv } from '@ccflow/testing';
+import { FAULT_CLI_PATH, type FaultScript, type FixtureName, faultEnv, fixturePath } from '@ccflow/testing';
 import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -30,10 +29,9 @@ import {
   zombieChildren,
 } from './processes.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../parser/test/fixtures/', import.meta.url));
-const fixture = (name: string) => join(FIXTURES, `${name}.ndjson`);
-const fixtureLines = (name: string) => readFileSync(fixture(name), 'utf8').split('\n').filter(Boolean);
-const transcript = (name: string, from = 0, to?: number) =>
+const fixture = fixturePath;
+const fixtureLines = (name: FixtureName) => readFileSync(fixture(name), 'utf8').split('\n').filter(Boolean);
+const transcript = (name: FixtureName, from = 0, to?: number) =>
   parseTranscript(`${fixtureLines(name).slice(from, to).join('\n')}\n`);
 
 const GRACE_MS = 300;
@@ -110,7 +108,7 @@ function expectAllGone(pids: number[]) {
 }
 
 /** The session id of a fixture's `init` line. */
-const sessionOf = (name: string) => {
+const sessionOf = (name: FixtureName) => {
   const init = transcript(name)[0];
   return init?.type === 'system' && init.subtype === 'init' ? init.sessionId : '';
 };

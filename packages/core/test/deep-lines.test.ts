@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Message } from '@ccflow/parser';
-import { FAULT_CLI_PATH, faultEnv } from '@ccflow/testing';
+import { FAULT_CLI_PATH, faultEnv, fixturePath } from '@ccflow/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CLIExecutor } from '../src/cli-executor.ts';
 import { killAll, processesWithEnv } from './processes.ts';
 
 // The real CLI does not print JSON nested thousands deep; the fault CLI prints what a broken or hostile one could.
-const TEXT = fileURLToPath(new URL('../../parser/test/fixtures/text.ndjson', import.meta.url));
+const TEXT = fixturePath('text');
 const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 let dir: string;
 

@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Message } from '@ccflow/parser';
-import { FAULT_CLI_PATH, type FaultScript, faultEnv, seededRandom } from '@ccflow/testing';
+import { FAULT_CLI_PATH, type FaultScript, faultEnv, fixturePath, seededRandom } from '@ccflow/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CLIExecutor } from '../src/cli-executor.ts';
 import { CLITimeoutError } from '../src/errors.ts';
@@ -25,8 +24,6 @@ import {
 
 const RUNS = 200;
 const CONCURRENCY = 6;
-const FIXTURES = fileURLToPath(new URL('../../parser/test/fixtures/', import.meta.url));
-
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ccflow-leaks-'));
@@ -57,9 +54,9 @@ it(`${RUNS} aborted and timed-out executions leave no process, zombie, descripto
     const stubborn = rand() < 0.25; // ignores SIGINT and SIGTERM: only SIGKILL ends it
     const pidFile = join(dir, `sleeper-${i}.pid`);
     if (sleeper) sleeperFiles.push(pidFile);
-    const steps: FaultScript['steps'] = [{ replay: join(FIXTURES, 'text.ndjson'), lines: [0, 1] }];
+    const steps: FaultScript['steps'] = [{ replay: fixturePath('text'), lines: [0, 1] }];
     if (sleeper) steps.push({ spawnSleeper: { seconds: 60, pidFile } });
-    steps.push({ replay: join(FIXTURES, 'tool-bash.ndjson'), lines: [0, 8], delayMs: 15 }, { hang: true });
+    steps.push({ replay: fixturePath('tool-bash'), lines: [0, 8], delayMs: 15 }, { hang: true });
     const script: FaultScript = {
       steps,
       ...(stubborn

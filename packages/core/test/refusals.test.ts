@@ -1,8 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FAULT_CLI_PATH, faultEnv } from '@ccflow/testing';
+import { FAULT_CLI_PATH, faultEnv, fixturePath } from '@ccflow/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLIExecutor } from '../src/cli-executor.ts';
 import { decodeContextBlock } from '../src/context-block.ts';
@@ -13,7 +12,7 @@ import { batchQuery } from '../src/query.ts';
 // What CLIExecutor refuses before starting anything, and what it sends instead of ignoring: the fault CLI records
 // its stdin and argv to a file when it runs at all.
 
-const TEXT = fileURLToPath(new URL('../../parser/test/fixtures/text.ndjson', import.meta.url));
+const TEXT = fixturePath('text');
 let dir: string;
 let record: string;
 

@@ -1,10 +1,11 @@
+import type { FixtureName } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { fixture, fixtureLines } from '../test/fixtures.ts';
 import { MessageParser } from './message-parser.ts';
 import { type Message, MessageSchema } from './messages.ts';
 import { parseTranscript } from './parse-messages.ts';
 
-const parse = (name: string) => parseTranscript(fixture(name));
+const parse = (name: FixtureName) => parseTranscript(fixture(name));
 const find = <T extends Message['type']>(msgs: Message[], type: T) =>
   msgs.filter((m): m is Extract<Message, { type: T }> => m.type === type);
 const systems = (msgs: Message[]) => msgs.filter((m) => m.type === 'system').map((m) => m.subtype);

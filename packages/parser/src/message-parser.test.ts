@@ -1,4 +1,4 @@
-import { PINNED_CLAUDE_VERSION } from '@ccflow/testing';
+import { type FixtureName, PINNED_CLAUDE_VERSION } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { fixture, fixtureLines, fixtureNames } from '../test/fixtures.ts';
 import { collectText, collectThinking } from './collect.ts';
@@ -6,7 +6,7 @@ import { MessageParser } from './message-parser.ts';
 import { type Message, MessageSchema } from './messages.ts';
 import { parseTranscript } from './parse-messages.ts';
 
-const parse = (name: string) => parseTranscript(fixture(name));
+const parse = (name: FixtureName) => parseTranscript(fixture(name));
 const ofType = <T extends Message['type']>(msgs: Message[], type: T) =>
   msgs.filter((m): m is Extract<Message, { type: T }> => m.type === type);
 
@@ -78,7 +78,7 @@ describe('MessageParser on transcripts recorded from the real CLI', () => {
   });
 
   it('tool use: the call and its result are linked by id and name, with the structured result', () => {
-    for (const name of ['tool-bash', 'tool-bash-partial']) {
+    for (const name of ['tool-bash', 'tool-bash-partial'] as const) {
       const msgs = parse(name);
       const [use] = ofType(msgs, 'tool_use');
       const [result] = ofType(msgs, 'tool_result');

@@ -1,22 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { FIXTURE_NAMES, type FixtureName, fixturePath, readFixture } from '@ccflow/testing';
 
-const dir = join(import.meta.dirname, 'fixtures');
+/** The transcripts recorded from the real CLI, kept in `@ccflow/testing`. */
+export const fixtureNames: FixtureName[] = [...FIXTURE_NAMES].sort();
 
-/** Transcripts recorded from the real CLI by `scripts/record-fixtures.ts`. */
-export const fixtureNames: string[] = readdirSync(dir)
-  .filter((f) => f.endsWith('.ndjson'))
-  .map((f) => f.slice(0, -'.ndjson'.length))
-  .sort();
-
-export function fixture(name: string): Buffer {
-  return readFileSync(join(dir, `${name}.ndjson`));
+/** A transcript's bytes as the CLI printed them. */
+export function fixture(name: FixtureName): Buffer {
+  return readFileSync(fixturePath(name));
 }
 
-export function fixtureLines(name: string): Record<string, any>[] {
-  return fixture(name)
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l));
+export function fixtureLines(name: FixtureName): Record<string, any>[] {
+  return readFixture(name);
 }

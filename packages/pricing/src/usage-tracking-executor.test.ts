@@ -1,6 +1,6 @@
 import { type Executor, runtime } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { metrics } from '@opentelemetry/api';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';

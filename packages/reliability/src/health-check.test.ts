@@ -1,8 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
-import { FAULT_CLI_PATH, faultEnv } from '@ccflow/testing';
+import { FAULT_CLI_PATH, faultEnv, MockExecutor, mockLines } from '@ccflow/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lines } from '../test/lines.ts';
 import { HealthChecker } from './health-check.ts';

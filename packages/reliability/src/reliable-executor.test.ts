@@ -1,5 +1,5 @@
 import { EXECUTOR, EXECUTOR_FACTORY, querySimple, runtime } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collect } from '../test/collect.ts';
 import { lines } from '../test/lines.ts';

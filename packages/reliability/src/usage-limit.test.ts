@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { CLIExecutionError, UsageLimitError } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { MessageParser } from '@ccflow/parser';
+import { MockExecutor, mockLines, readFixture } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { collect, shape } from '../test/collect.ts';
 import { RetryExhaustedError } from './errors.ts';
@@ -14,14 +13,10 @@ import { isPreamble, withRetry } from './with-retry.ts';
 
 /** The real CLI's usage-limit transcript (recorded), its reset moved to `resetsInMs` from now. */
 function usageLimitRun(resetsInMs: number): Record<string, unknown>[] {
-  const path = new URL('../../parser/test/fixtures/usage-limit.ndjson', import.meta.url);
-  const lines = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
+  const lines = readFixture('usage-limit');
   for (const l of lines)
     if (l.type === 'rate_limit_event')
-      l.rate_limit_info.resetsAt = Math.ceil((Date.now() + resetsInMs) / 1000);
+      (l.rate_limit_info as { resetsAt: number }).resetsAt = Math.ceil((Date.now() + resetsInMs) / 1000);
   return lines;
 }
 const ok = () => [mockLines.init(), mockLines.text('hi'), mockLines.result()];

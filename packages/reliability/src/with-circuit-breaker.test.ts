@@ -1,5 +1,5 @@
 import { CLIExecutionError, CLITimeoutError } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../test/collect.ts';
 import { lines } from '../test/lines.ts';

@@ -1,6 +1,6 @@
 import { CLI_CAPABILITIES, CLITimeoutError, type ExecuteRequest, type Executor } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../test/collect.ts';
 import { ConcurrencyLimiter } from './concurrency-limiter.ts';

@@ -1,5 +1,5 @@
 import { type Executor, withTracing } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {

@@ -1,4 +1,4 @@
-import { mockLines } from '@ccflow/core/testing';
+import { mockLines } from '@ccflow/testing';
 
 /**
  * Raw stream-json lines this package's tests need beyond `mockLines`, in the shape the real CLI (2.1.332) prints

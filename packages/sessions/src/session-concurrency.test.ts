@@ -1,5 +1,5 @@
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { loadSession } from './load-session.ts';
 import { MemorySessionStore } from './memory-session-store.ts';

@@ -1,5 +1,5 @@
 import { runtime } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SESSION_MANAGER } from './default-manager.ts';
 import { MemorySessionStore } from './memory-session-store.ts';

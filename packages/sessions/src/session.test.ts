@@ -1,6 +1,6 @@
 import { CLIExecutionError, ConfigurationError, decodeContextBlock } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { SessionBusyError, SessionClosedError } from './errors.ts';
 import { MemorySessionStore } from './memory-session-store.ts';

@@ -6,8 +6,8 @@
  */
 import { once } from 'node:events';
 import { writeSync } from 'node:fs';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { loadSession, type SessionState, StoreConflictError } from '@ccflow/sessions';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { SQLiteSessionStore } from '../src/sqlite-session-store.ts';
 
 const [path, sessionId, turnsArg] = process.argv.slice(2) as [string, string, string];

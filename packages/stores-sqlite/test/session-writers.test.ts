@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { loadSession, Session } from '@ccflow/sessions';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { SQLiteSessionStore } from '../src/sqlite-session-store.ts';
 import { finished, spawnWorker } from './spawn-worker.ts';

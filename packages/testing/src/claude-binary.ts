@@ -24,8 +24,8 @@ export function resolveClaudeBinary(env: NodeJS.ProcessEnv = process.env): strin
     if (dir && isExecutable(join(dir, 'claude'))) return join(dir, 'claude');
   }
   throw new ClaudeBinaryNotFoundError(
-    `claude CLI not found: run \`pnpm install\` (it installs @anthropic-ai/claude-code@${PINNED_CLAUDE_VERSION}), ` +
-      'or set CCFLOW_CLAUDE_CLI_PATH to a claude binary',
+    `claude CLI not found: install @anthropic-ai/claude-code@${PINNED_CLAUDE_VERSION} (an optional peer ` +
+      'dependency of @ccflow/testing, needed only to run the real CLI), or set CCFLOW_CLAUDE_CLI_PATH to a claude binary',
   );
 }
 

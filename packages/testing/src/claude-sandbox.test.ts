@@ -113,6 +113,15 @@ describe('ClaudeSandbox', () => {
     );
   });
 
+  it('gives a CLIExecutor its CLI, its whole environment and its project directory, as plain data', () => {
+    const box = shellSandbox({ EXTRA: '1' });
+    const options = box.executorOptions;
+    expect(options).toEqual({ cliPath: '/bin/sh', env: box.env, defaultOptions: { cwd: box.cwd } });
+    expect(JSON.parse(JSON.stringify(options))).toEqual(options);
+    options.env.EXTRA = 'changed';
+    expect(box.env.EXTRA).toBe('1');
+  });
+
   it('close() removes its root directory', async () => {
     const box = new ClaudeSandbox({ baseUrl: BASE_URL, cliPath: '/bin/sh' });
     for (const dir of [box.home, box.configDir, box.tmpDir, box.cwd]) {

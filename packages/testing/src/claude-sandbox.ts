@@ -25,6 +25,17 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * What `@ccflow/core`'s `CLIExecutor` takes to run the sandboxed CLI: plain data, so this kit needs no core
+ * (core's tests check that it stays a `CLIExecutorOptions`). `new CLIExecutor(box.executorOptions)`.
+ */
+export interface SandboxExecutorOptions {
+  cliPath: string;
+  /** The sandbox's whole environment: the CLI gets nothing of the test process's. */
+  env: Record<string, string>;
+  defaultOptions: { cwd: string };
+}
+
 /** A started CLI: the child, and what it printed once it has exited. */
 export interface ClaudeProcess {
   child: ChildProcessWithoutNullStreams;
@@ -81,6 +92,11 @@ export class ClaudeSandbox implements AsyncDisposable {
       IS_SANDBOX: '1',
       ...options.env,
     };
+  }
+
+  /** Options for a `CLIExecutor` that runs this sandbox's CLI, in its project directory. */
+  get executorOptions(): SandboxExecutorOptions {
+    return { cliPath: this.cliPath, env: { ...this.env }, defaultOptions: { cwd: this.cwd } };
   }
 
   /** Where the CLI keeps a session's transcript for a given working directory. */

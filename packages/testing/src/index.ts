@@ -5,9 +5,11 @@ export {
   ClaudeSandbox,
   type ClaudeSandboxOptions,
   type RunOptions,
+  type SandboxExecutorOptions,
   STAND_IN_API_KEY,
 } from './claude-sandbox.ts';
 export { FAULT_CLI_PATH, type FaultScript, type FaultStep, faultEnv } from './fault-cli.ts';
+export { FIXTURE_NAMES, type FixtureName, fixturePath, readFixture } from './fixtures.ts';
 export { formatSse, messageEvents, type SseEvent } from './message-events.ts';
 export {
   MessagesApiStandIn,
@@ -15,6 +17,8 @@ export {
   type Responder,
   type StandInOptions,
 } from './messages-api-stand-in.ts';
+export { type MockCapabilities, MockExecutor, type MockRequest, type MockRun } from './mock-executor.ts';
+export { MOCK_SESSION_ID, mockLines } from './mock-lines.ts';
 export {
   type ContentSpec,
   type ErrorReply,

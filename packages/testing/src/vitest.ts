@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { ClaudeSandbox } from './claude-sandbox.ts';
+import { ClaudeSandbox, type SandboxExecutorOptions } from './claude-sandbox.ts';
 import { MessagesApiStandIn } from './messages-api-stand-in.ts';
-
-/** What a `CLIExecutor` takes to run the sandboxed CLI: plain data, so this kit needs no `@ccflow/core`. */
-export interface SandboxExecutorOptions {
-  cliPath: string;
-  env: Record<string, string>;
-  defaultOptions: { cwd: string };
-}
 
 export interface ClaudeSandboxFixture {
   readonly api: MessagesApiStandIn;
   readonly box: ClaudeSandbox;
+  /** `box.executorOptions`: `new CLIExecutor(sandbox.executorOptions)`. */
   readonly executorOptions: SandboxExecutorOptions;
 }
 
@@ -43,8 +37,7 @@ export function useClaudeSandbox(): ClaudeSandboxFixture {
       return started(box);
     },
     get executorOptions() {
-      const b = started(box);
-      return { cliPath: b.cliPath, env: b.env, defaultOptions: { cwd: b.cwd } };
+      return started(box).executorOptions;
     },
   };
 }

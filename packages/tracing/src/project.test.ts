@@ -1,6 +1,6 @@
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
 import { MemorySessionStore, StoreConflictError } from '@ccflow/sessions';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { MemoryProjectStore } from './memory-project-store.ts';
 import { MemoryTraceStore } from './memory-trace-store.ts';

@@ -1,6 +1,6 @@
 import { TOO_DEEP } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import { MessageParser } from '@ccflow/parser';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { trace } from '@opentelemetry/api';
 import {
   BasicTracerProvider,

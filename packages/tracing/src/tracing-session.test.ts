@@ -1,7 +1,7 @@
 import { AbortedError, CLIExecutionError, withTracing } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
 import { MemorySessionStore, SessionBusyError } from '@ccflow/sessions';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {

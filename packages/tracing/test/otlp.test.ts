@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withTracing } from '@ccflow/core';
-import { MockExecutor, mockLines } from '@ccflow/core/testing';
 import type { Message } from '@ccflow/parser';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { resources } from '@opentelemetry/sdk-node';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { MemoryTraceStore } from '../src/memory-trace-store.ts';

@@ -1,19 +1,19 @@
 /**
  * What a Claude Code CLI says that ccflow does not model yet. Compares a CLI (the pinned one, or `--cli <path>`)
- * with the committed surface in `test/cli-surface/`:
+ * with the committed surface in `cli-surface/`:
  * - its `--help`: flags added or removed, and changed lines;
  * - the messages it prints in the fixture scenarios (`scenarios.ts`): kinds (`type`, or `system/<subtype>`) the
  *   parser does not type (it gives them as `unknown` / `unknown_system`), kinds new or gone, and top-level fields
  *   added or removed per kind.
- * Run: pnpm --filter @ccflow/parser cli-drift [--cli <path>] [--update]
+ * Run: pnpm --filter @ccflow/testing cli-drift [--cli <path>] [--update]
  * Exits 1 when anything differs. `--update` rewrites the committed surface, once ccflow models what changed.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ClaudeSandbox, resolveClaudeBinary } from '@ccflow/testing';
-import { MessageParser } from '../src/message-parser.ts';
+import { MessageParser } from '@ccflow/parser';
+import { ClaudeSandbox, resolveClaudeBinary } from '../src/index.ts';
 import { runScenario, scenarios } from './scenarios.ts';
 
 /** Per message kind, the top-level fields seen; stored as `kind: field field ...` lines under a version line. */
@@ -57,7 +57,7 @@ function helpEntries(text: string): Map<string, string> {
 
 const { values } = parseArgs({ options: { cli: { type: 'string' }, update: { type: 'boolean' } } });
 const cliPath = values.cli ?? resolveClaudeBinary();
-const dir = join(import.meta.dirname, '..', 'test', 'cli-surface');
+const dir = join(import.meta.dirname, '..', 'cli-surface');
 const helpPath = join(dir, 'help.txt');
 const messagesPath = join(dir, 'messages.txt');
 

@@ -1,12 +1,12 @@
 /**
- * Records the parser's fixtures from the real `claude` CLI talking to the loopback stand-in.
- * Run: pnpm --filter @ccflow/parser record-fixtures [name...]  (rewrites test/fixtures/*.ndjson)
+ * Records the kit's fixtures from the real `claude` CLI talking to the loopback stand-in.
+ * Run: pnpm --filter @ccflow/testing record-fixtures [name...]  (rewrites fixtures/*.ndjson)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenario, scenarios } from './scenarios.ts';
 
-const outDir = join(import.meta.dirname, '..', 'test', 'fixtures');
+const outDir = join(import.meta.dirname, '..', 'fixtures');
 const only = process.argv.slice(2);
 
 for (const [name, s] of Object.entries(scenarios)) {

@@ -1,10 +1,26 @@
 import { type Message, MessageParser } from '@ccflow/parser';
-import {
-  CLI_CAPABILITIES,
-  type ExecuteRequest,
-  type Executor,
-  type ExecutorCapabilities,
-} from '../executor.ts';
+
+/**
+ * A request as the mock records it: the shape of `@ccflow/core`'s `ExecuteRequest`, declared here so the kit does
+ * not import core (core's tests check that every `ExecuteRequest` is one).
+ */
+export interface MockRequest {
+  /** Text, or content blocks (text, images): the shape of core's `Prompt`. */
+  prompt: string | readonly { readonly type: string }[];
+  options?: Readonly<Record<string, unknown>>;
+  signal?: AbortSignal;
+  host?: { onStderr?: (chunk: string) => void };
+}
+
+/** What an executor can do beyond running a prompt: the shape of core's `ExecutorCapabilities`. */
+export interface MockCapabilities {
+  readonly resume: boolean;
+  readonly tools: boolean;
+  readonly host: boolean;
+}
+
+/** What the CLI can do, as core's `CLIExecutor` declares it: everything. */
+const CLI_CAPABILITIES: MockCapabilities = Object.freeze({ resume: true, tools: true, host: true });
 
 /**
  * One scripted execution: raw `stream-json` lines (read by the real parser), optionally followed by an error to
@@ -13,20 +29,21 @@ import {
 export type MockRun =
   | readonly unknown[]
   | { lines: readonly unknown[]; thenThrow?: unknown; delayMs?: number }
-  | ((request: ExecuteRequest) => AsyncIterable<Message>);
+  | ((request: MockRequest) => AsyncIterable<Message>);
 
 /**
- * An `Executor` that plays scripted runs in order, for testing code built on ccflow without a CLI.
- * Records every request; honours the abort signal between messages.
+ * An executor that plays scripted runs in order, for testing code built on ccflow without a CLI. It satisfies
+ * core's `Executor` structurally, so it goes wherever one does. Records every request; honours the abort signal
+ * between messages.
  */
-export class MockExecutor implements Executor {
+export class MockExecutor {
   readonly specificationVersion = 'v1';
-  readonly capabilities: ExecutorCapabilities;
-  readonly requests: ExecuteRequest[] = [];
+  readonly capabilities: MockCapabilities;
+  readonly requests: MockRequest[] = [];
   readonly #runs: MockRun[];
 
   /** `capabilities`: what it claims to be able to do; default the CLI's. */
-  constructor(runs: MockRun[] = [], capabilities: ExecutorCapabilities = CLI_CAPABILITIES) {
+  constructor(runs: MockRun[] = [], capabilities: MockCapabilities = CLI_CAPABILITIES) {
     this.#runs = [...runs];
     this.capabilities = capabilities;
   }
@@ -40,7 +57,7 @@ export class MockExecutor implements Executor {
     return this.#runs.length;
   }
 
-  async *execute(request: ExecuteRequest): AsyncGenerator<Message> {
+  async *execute(request: MockRequest): AsyncGenerator<Message> {
     this.requests.push(request);
     const run = this.#runs.shift();
     if (run === undefined)

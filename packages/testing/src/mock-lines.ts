@@ -1,6 +1,8 @@
+import { PINNED_CLAUDE_VERSION } from './claude-binary.ts';
+
 /**
- * Raw `stream-json` lines in the shape the real CLI prints them (2.1.332), for scripting a `MockExecutor`.
- * Each builder takes the few fields a test cares about.
+ * Raw `stream-json` lines in the shape the real CLI prints them (the pinned version), for scripting a
+ * `MockExecutor`. Each builder takes the few fields a test cares about.
  */
 
 export const MOCK_SESSION_ID = '00000000-0000-4000-8000-00000000c0de';
@@ -20,7 +22,7 @@ export const mockLines = {
       mcp_servers: [],
       permissionMode: 'default',
       apiKeySource: 'ANTHROPIC_API_KEY',
-      claude_code_version: '2.1.332',
+      claude_code_version: PINNED_CLAUDE_VERSION,
       uuid: uuid(),
     };
   },

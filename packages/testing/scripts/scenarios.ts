@@ -1,5 +1,5 @@
 /**
- * The runs of the real `claude` CLI against the loopback stand-in that the parser's fixtures are recorded from, and
+ * The runs of the real `claude` CLI against the loopback stand-in that the kit's fixtures are recorded from, and
  * that `cli-drift` replays against a new CLI.
  */
 import {
@@ -10,7 +10,7 @@ import {
   reply,
   textWithRateLimit,
   usageLimitReply,
-} from '@ccflow/testing';
+} from '../src/index.ts';
 
 export interface Scenario {
   args?: string[];
