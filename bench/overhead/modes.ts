@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
-import { CLIExecutor, query, resolveOptions } from '@ccflow/core';
+import { CliExecutor, query, resolveOptions } from '@ccflow/core';
 import { buildCliEnv, buildCliLaunch } from '@ccflow/core/internal';
 
 /** A CLI to run: the binary, its complete environment, its working directory. */
@@ -20,9 +20,9 @@ export interface RunCount {
   bytes: number;
 }
 
-/** ccflow: `query()` over a `CLIExecutor`, every message consumed. Throws unless it ends with a success result. */
+/** ccflow: `query()` over a `CliExecutor`, every message consumed. Throws unless it ends with a success result. */
 export function ccflowMode(target: CliTarget): (prompt: string) => Promise<RunCount> {
-  const executor = new CLIExecutor({ cliPath: target.cliPath, env: target.env });
+  const executor = new CliExecutor({ cliPath: target.cliPath, env: target.env });
   return async (prompt) => {
     let messages = 0;
     let ok = false;

@@ -1,7 +1,7 @@
 /**
  * What ccflow costs on top of the CLI it runs. Compares, interleaved in one run:
  * 1. the real `claude` (isolated in a `ClaudeSandbox`, answering from a `MessagesApiStandIn` on 127.0.0.1):
- *    ccflow `query()` over a `CLIExecutor`, a bare `child_process.spawn` of the same binary with the same args,
+ *    ccflow `query()` over a `CliExecutor`, a bare `child_process.spawn` of the same binary with the same args,
  *    environment and stdin line (and the same spawned detached, as ccflow does, as a control), and the official
  *    Agent SDK's `query()` pointed at the same binary;
  * 2. the fault CLI replaying a large realistic transcript: ccflow `query()` (which parses every line) against a bare

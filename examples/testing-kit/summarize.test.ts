@@ -1,4 +1,4 @@
-import { CLIAuthenticationError } from '@ccflow/core';
+import { CliAuthenticationError } from '@ccflow/core';
 import { MockExecutor, mockLines, readFixture } from '@ccflow/testing';
 import { expect, it } from 'vitest';
 import { summarize } from './summarize.ts';
@@ -18,6 +18,6 @@ it('asks a small model for one line and returns its answer', async () => {
 it('fails with a typed error when the API refuses the key (a transcript the real CLI printed)', async () => {
   const executor = new MockExecutor([readFixture('error-401')]);
   await expect(summarize('A long text about pipes.', executor)).rejects.toBeInstanceOf(
-    CLIAuthenticationError,
+    CliAuthenticationError,
   );
 });

@@ -1,4 +1,4 @@
-import { CLIExecutionError } from '@ccflow/core';
+import { CliExecutionError } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli.ts';
@@ -96,7 +96,7 @@ describe('ccflow command', () => {
       ],
       {
         lines: [mockLines.init()],
-        thenThrow: new CLIExecutionError({ message: 'CLI exited with code 1 without a result', exitCode: 1 }),
+        thenThrow: new CliExecutionError({ message: 'CLI exited with code 1 without a result', exitCode: 1 }),
       },
     ]);
     const auth = io(executor);
@@ -114,7 +114,7 @@ describe('ccflow command', () => {
       const executor = new MockExecutor([
         {
           lines: [mockLines.init()],
-          thenThrow: new CLIExecutionError({
+          thenThrow: new CliExecutionError({
             message: 'key process-key-for-cli-test refused, Bearer 0123456789abcdef',
             exitCode: 1,
           }),

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { preparePrompt } from '@ccflow/core/internal';
 import {
   CCFlowError,
-  type CLIAgentOptions,
+  type CliAgentOptions,
   ConfigurationError,
   type Executor,
   errorFromResult,
@@ -40,7 +40,7 @@ export interface CliIO {
 
 /** The `ccflow` command. Returns the exit code: 0 done, 1 the query failed, 2 bad usage. */
 export async function main(argv: string[], io: CliIO = process): Promise<number> {
-  let options: CLIAgentOptions;
+  let options: CliAgentOptions;
   let prompt: string;
   let json: boolean;
   try {
@@ -81,7 +81,7 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
   return 1;
 }
 
-function parse(argv: string[]): 'help' | { prompt: string; options: CLIAgentOptions; json: boolean } {
+function parse(argv: string[]): 'help' | { prompt: string; options: CliAgentOptions; json: boolean } {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -109,11 +109,11 @@ function parse(argv: string[]): 'help' | { prompt: string; options: CLIAgentOpti
     });
   if (rest.length !== 1)
     throw new ConfigurationError({ field: 'prompt', problem: 'give exactly one prompt (quote it)' });
-  const options: CLIAgentOptions = {
+  const options: CliAgentOptions = {
     model: values.model,
     systemPrompt: values['system-prompt'],
     appendSystemPrompt: values['append-system-prompt'],
-    permissionMode: values['permission-mode'] as CLIAgentOptions['permissionMode'],
+    permissionMode: values['permission-mode'] as CliAgentOptions['permissionMode'],
     allowedTools: values['allowed-tools'],
     sessionId: values['session-id'],
     resume: values.resume,
@@ -121,7 +121,7 @@ function parse(argv: string[]): 'help' | { prompt: string; options: CLIAgentOpti
     maxBudgetUsd: number('max-budget-usd', values['max-budget-usd']),
     includePartial: !values.json,
   };
-  for (const key of Object.keys(options) as (keyof CLIAgentOptions)[]) {
+  for (const key of Object.keys(options) as (keyof CliAgentOptions)[]) {
     if (options[key] === undefined) delete options[key];
   }
   return { prompt: rest[0]!, options, json: values.json ?? false };

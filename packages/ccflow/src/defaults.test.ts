@@ -26,7 +26,7 @@ it('installDefaults is idempotent: again, it keeps the executor made or set sinc
   installDefaults();
   expect(runtime.get(EXECUTOR)).toBe(mine);
   runtime.reset();
-  expect(chain(runtime.get(EXECUTOR))).toEqual(['TracingExecutor', 'CLIExecutor']);
+  expect(chain(runtime.get(EXECUTOR))).toEqual(['TracingExecutor', 'CliExecutor']);
   installDefaults();
   expect(chain(runtime.get(EXECUTOR))[0]).toBe('UsageTrackingExecutor');
 });

@@ -1,4 +1,4 @@
-import { CLIExecutor } from '@ccflow/core';
+import { CliExecutor } from '@ccflow/core';
 import { ClaudeSandbox, MessagesApiStandIn, reply } from '@ccflow/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
@@ -7,12 +7,12 @@ import { main } from '../src/cli.ts';
 
 let api: MessagesApiStandIn;
 let box: ClaudeSandbox;
-let executor: CLIExecutor;
+let executor: CliExecutor;
 
 beforeAll(async () => {
   api = await MessagesApiStandIn.start();
   box = new ClaudeSandbox({ baseUrl: api.url });
-  executor = new CLIExecutor({ cliPath: box.cliPath, env: box.env, defaultOptions: { cwd: box.cwd } });
+  executor = new CliExecutor({ cliPath: box.cliPath, env: box.env, defaultOptions: { cwd: box.cwd } });
 });
 afterAll(async () => {
   box.close();

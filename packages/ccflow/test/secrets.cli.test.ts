@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIExecutor, withTracing } from '@ccflow/core';
+import { CliExecutor, withTracing } from '@ccflow/core';
 import { SQLiteProjectStore, SQLiteSessionStore, SQLiteTraceStore } from '@ccflow/stores-sqlite';
 import { ClaudeSandbox, MessagesApiStandIn, reply } from '@ccflow/testing';
 import { Project } from '@ccflow/tracing';
@@ -66,7 +66,7 @@ it('a Bash tool printing the environment, secrets in the prompt, MCP servers and
   const traceStore = new SQLiteTraceStore(dbPath);
   const store = new SQLiteProjectStore(dbPath);
   const executor = withTracing(
-    new CLIExecutor({ cliPath: box.cliPath, env: box.env, defaultOptions: { cwd: box.cwd } }),
+    new CliExecutor({ cliPath: box.cliPath, env: box.env, defaultOptions: { cwd: box.cwd } }),
   );
   const project = new Project({ name: 'secrets', store, traceStore, sessionStore, executor });
   await project.save();

@@ -11,7 +11,7 @@ import {
   PARENT_SESSION_ENV,
 } from './cli-args.ts';
 import { ConfigurationError } from './errors.ts';
-import { type CLIAgentOptions, resolveOptions } from './options.ts';
+import { type CliAgentOptions, resolveOptions } from './options.ts';
 
 /** What the launch wrote as private files, by name; their paths are `/private/<name>`. */
 const written = new Map<string, string>();
@@ -21,10 +21,10 @@ const files = {
     return `/private/${name}`;
   },
 };
-const launch = (options: CLIAgentOptions = {}) => buildCliLaunch(resolveOptions(options), files);
-const args = (options: CLIAgentOptions = {}) => launch(options).args;
+const launch = (options: CliAgentOptions = {}) => buildCliLaunch(resolveOptions(options), files);
+const args = (options: CliAgentOptions = {}) => launch(options).args;
 /** The arguments after the fixed base and the always-present `--setting-sources`. */
-const extra = (options: CLIAgentOptions = {}) =>
+const extra = (options: CliAgentOptions = {}) =>
   args(options)
     .slice(BASE_CLI_ARGS.length)
     .filter((a) => a !== '--setting-sources=');

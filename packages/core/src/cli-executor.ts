@@ -4,22 +4,22 @@ import { type Context, context, trace as otelTrace } from '@opentelemetry/api';
 import { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 import { contextAttributes } from './context-block.ts';
 import {
-  CLIExecutionError,
-  CLITimeoutError,
-  MCPServerError,
+  CliExecutionError,
+  CliTimeoutError,
+  McpServerError,
   ParseError,
   PermissionDeniedError,
 } from './errors.ts';
 import { CLI_CAPABILITIES, type ExecuteRequest, type Executor } from './executor.ts';
 import { failedMcpServers } from './mcp-status.ts';
-import { type CLIAgentOptions, checkOptionsObject, resolveOptions } from './options.ts';
+import { type CliAgentOptions, checkOptionsObject, resolveOptions } from './options.ts';
 import { preparePrompt } from './prepare-prompt.ts';
 import { runtime } from './runtime.ts';
 import { spawnCli } from './spawn-cli.ts';
 import type { StderrTail } from './stderr-tail.ts';
 import { syntheticResult } from './synthetic-result.ts';
 
-export interface CLIExecutorOptions {
+export interface CliExecutorOptions {
   /** The CLI to run. Default: found on each execution (`options.cliPath`, `CCFLOW_CLAUDE_CLI_PATH`, `PATH`, package). */
   cliPath?: string;
   /**
@@ -28,7 +28,7 @@ export interface CLIExecutorOptions {
    */
   env?: Record<string, string | undefined>;
   /** Options under every request's own (`env` is merged). */
-  defaultOptions?: CLIAgentOptions;
+  defaultOptions?: CliAgentOptions;
   /** How long a stopped CLI gets to end by itself after SIGINT before SIGTERM, then SIGKILL. Default 3000 ms. */
   stopGraceMs?: number;
   /** Longest stdout line parsed, in bytes; a longer one becomes a `line_too_long` error message. Default 64 MiB. */
@@ -50,21 +50,21 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  *
  * The prompt is sent with `options.context` attached (see `preparePrompt`); a blank one is refused before anything
  * starts. An MCP server the CLI's `init` reports `failed` or `needs-auth` is a `ccflow.mcp_server.unavailable` event
- * on the execution span; with `strictMcp` it also ends the run with `MCPServerError`. With `strictPermissions`, a
+ * on the execution span; with `strictMcp` it also ends the run with `McpServerError`. With `strictPermissions`, a
  * tool call the CLI refuses (its `permission_denied` notice) ends the run with `PermissionDeniedError`.
  */
-export class CLIExecutor implements Executor {
+export class CliExecutor implements Executor {
   readonly specificationVersion = 'v1';
   readonly capabilities = CLI_CAPABILITIES;
   readonly #cliPath: string | undefined;
   readonly #env: Record<string, string | undefined>;
   /** `undefined`: the process-wide configuration, read when used (so `runtime.reset(CONFIG)` reaches it). */
   readonly #config: CCFlowConfig | undefined;
-  readonly #defaults: CLIAgentOptions;
+  readonly #defaults: CliAgentOptions;
   readonly #graceMs: number;
   readonly #maxLineBytes: number | undefined;
 
-  constructor(options: CLIExecutorOptions = {}) {
+  constructor(options: CliExecutorOptions = {}) {
     this.#cliPath = options.cliPath;
     this.#env = options.env ?? process.env;
     this.#config = options.env === undefined ? undefined : loadConfig(options.env);
@@ -124,7 +124,7 @@ export class CLIExecutor implements Executor {
     const total = setTimeout(
       () =>
         fail(
-          new CLITimeoutError({
+          new CliTimeoutError({
             message: `claude did not finish within ${timeoutMs} ms`,
             timeoutMs,
             kind: 'total',
@@ -154,7 +154,7 @@ export class CLIExecutor implements Executor {
           idle = setTimeout(
             () =>
               fail(
-                new CLITimeoutError({
+                new CliTimeoutError({
                   message: `claude printed nothing for ${idleMs} ms`,
                   timeoutMs: idleMs,
                   kind: 'idle',
@@ -192,7 +192,7 @@ export class CLIExecutor implements Executor {
               if (failed.length > 0 && options.strictMcp) {
                 const which = failed.map((f) => `${f.name} (${f.status})`).join(', ');
                 fail(
-                  new MCPServerError({
+                  new McpServerError({
                     message: `MCP servers not available: ${which}`,
                     servers: failed,
                     sessionId,
@@ -205,7 +205,7 @@ export class CLIExecutor implements Executor {
               const answer = controlError(message.raw);
               if (answer !== undefined) {
                 fail(
-                  new CLIExecutionError({
+                  new CliExecutionError({
                     message: `claude refused the initialize request: ${answer}`,
                     sessionId,
                   }),
@@ -249,7 +249,7 @@ export class CLIExecutor implements Executor {
       }
       await cli.stop(grace);
       const { error } = failure ?? {
-        error: new CLIExecutionError({ message: 'claude stopped without a result' }),
+        error: new CliExecutionError({ message: 'claude stopped without a result' }),
       };
       yield syntheticResult({
         reason: error instanceof Error ? error.message : String(error),
@@ -263,7 +263,7 @@ export class CLIExecutor implements Executor {
     }
   }
 
-  #merged(options: CLIAgentOptions = {}): CLIAgentOptions {
+  #merged(options: CliAgentOptions = {}): CliAgentOptions {
     checkOptionsObject(options);
     const defaults = this.#defaults;
     if (defaults.env === undefined || options.env === undefined) return { ...defaults, ...options };
@@ -275,10 +275,10 @@ function exitError(
   exit: { exitCode: number | null; signal: NodeJS.Signals | null },
   stderr: StderrTail,
   sessionId: string | undefined,
-): CLIExecutionError {
+): CliExecutionError {
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
   const last = stderr.lastLine();
-  return new CLIExecutionError({
+  return new CliExecutionError({
     message: `claude ${how} without a result${last ? `: ${last}` : ''}`,
     exitCode: exit.exitCode,
     signal: exit.signal,

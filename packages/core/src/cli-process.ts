@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { CLIExecutionError, CLINotFoundError } from './errors.ts';
+import { CliExecutionError, CliNotFoundError } from './errors.ts';
 import { superviseUntilHostExit } from './host-exit.ts';
 import type { PrivateFiles } from './private-files.ts';
 import { type ProcessMarker, readProcStat, signalGroups } from './process-tree.ts';
@@ -99,12 +99,12 @@ export class CliProcess {
       options.files?.remove();
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
-        throw new CLINotFoundError({
+        throw new CliNotFoundError({
           message: `claude CLI could not be started: ${path} (or the interpreter its #! line names) does not exist`,
           searched: [path],
         });
       }
-      throw new CLIExecutionError({
+      throw new CliExecutionError({
         message: `claude CLI could not be started: ${(error as Error).message}`,
         cause: error,
       });

@@ -1,6 +1,6 @@
 import type { Message } from '@ccflow/parser';
 import type { ExecutionHost } from './executor.ts';
-import type { CLIAgentOptions, PermissionMode } from './options.ts';
+import type { CliAgentOptions, PermissionMode } from './options.ts';
 import type { Prompt } from './prompt.ts';
 
 /**
@@ -18,9 +18,9 @@ export type ControlRequest =
 /** What a successful control response carries (its `response` field, without `subtype`). */
 export type ControlResponse = Record<string, unknown>;
 
-export interface ControlInit {
+export interface ControlOptions {
   signal?: AbortSignal;
-  /** How long to wait for the answer before a `CLITimeoutError`. */
+  /** How long to wait for the answer before a `CliTimeoutError`. */
   timeoutMs?: number;
 }
 
@@ -43,16 +43,16 @@ export interface Connection extends AsyncDisposable {
   /** Every message the CLI prints, in order, across turns. One consumer; breaking out of it closes the connection. */
   readonly messages: AsyncIterable<Message>;
   /** Sends a control request and resolves with its response; a refusal is a typed error, so is no answer in time. */
-  control(request: ControlRequest, init?: ControlInit): Promise<ControlResponse>;
+  control(request: ControlRequest, init?: ControlOptions): Promise<ControlResponse>;
   /** Ends the turn in progress early; it still ends with its `result` and the connection stays usable. */
-  interrupt(init?: ControlInit): Promise<void>;
+  interrupt(init?: ControlOptions): Promise<void>;
   /** Ends the process and everything it started (the stop ladder); idempotent. */
   close(): Promise<void>;
 }
 
 /** What a provider is asked to open: data, the callbacks to run here, and a way to give up waiting. */
 export interface OpenRequest {
-  options?: CLIAgentOptions;
+  options?: CliAgentOptions;
   host?: ExecutionHost;
   signal?: AbortSignal;
 }

@@ -1,4 +1,4 @@
-import { CLIExecutor } from './cli-executor.ts';
+import { CliExecutor } from './cli-executor.ts';
 import type { Executor } from './executor.ts';
 import { runtime, runtimeKey } from './runtime.ts';
 import { withTracing } from './tracing-executor.ts';
@@ -9,7 +9,7 @@ import { withTracing } from './tracing-executor.ts';
  */
 export const EXECUTOR_FACTORY = runtimeKey<() => Executor>(
   '@ccflow/core:executorFactory',
-  () => () => withTracing(new CLIExecutor()),
+  () => () => withTracing(new CliExecutor()),
 );
 
 /**

@@ -3,8 +3,8 @@ import { type Message, parseTranscript, type ResultMessage } from '@ccflow/parse
 import { type FixtureName, fixturePath } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import {
-  CLIAuthenticationError,
-  CLIExecutionError,
+  CliAuthenticationError,
+  CliExecutionError,
   SessionNotFoundError,
   UsageLimitError,
 } from './errors.ts';
@@ -24,7 +24,7 @@ describe('errorFromResult on what the CLI prints', () => {
     const event = transcript('usage-limit').find((m) => m.type === 'rate_limit_event');
     const error = errorFromResult(resultOf('usage-limit'), noticeOf('usage-limit'));
     expect(UsageLimitError.isInstance(error)).toBe(true);
-    expect(CLIExecutionError.isInstance(error)).toBe(true);
+    expect(CliExecutionError.isInstance(error)).toBe(true);
     const e = error as UsageLimitError;
     expect(e.code).toBe('USAGE_LIMIT');
     expect(e.resetsAt?.getTime()).toBe(event?.type === 'rate_limit_event' ? event.resetsAt : Number.NaN);
@@ -50,11 +50,11 @@ describe('errorFromResult on what the CLI prints', () => {
     });
   });
 
-  it('other failures keep their types: 401 is CLIAuthenticationError, 500 a retryable CLIExecutionError', () => {
-    expect(CLIAuthenticationError.isInstance(errorFromResult(resultOf('error-401')))).toBe(true);
+  it('other failures keep their types: 401 is CliAuthenticationError, 500 a retryable CliExecutionError', () => {
+    expect(CliAuthenticationError.isInstance(errorFromResult(resultOf('error-401')))).toBe(true);
     const e = errorFromResult(resultOf('error-500'));
-    expect(e.constructor).toBe(CLIExecutionError);
+    expect(e.constructor).toBe(CliExecutionError);
     expect(e).toMatchObject({ apiErrorStatus: 500, isRetryable: true });
-    expect(errorFromResult(resultOf('max-turns')).constructor).toBe(CLIExecutionError);
+    expect(errorFromResult(resultOf('max-turns')).constructor).toBe(CliExecutionError);
   });
 });

@@ -8,7 +8,7 @@
 const CODES = Symbol.for('ccflow.error.codes');
 
 /** What every error is made from; subclasses add their fields. */
-export interface CCFlowErrorInit {
+export interface CCFlowErrorOptions {
   message: string;
   cause?: unknown;
 }
@@ -19,7 +19,7 @@ export class CCFlowError extends Error {
   /** The codes of this error's class and its ancestors, read by `isInstance`. */
   readonly [CODES]: readonly string[];
 
-  constructor(init: CCFlowErrorInit) {
+  constructor(init: CCFlowErrorOptions) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     const codes: string[] = [];
     for (let c = new.target as unknown as typeof CCFlowError | null; c?.code; c = Object.getPrototypeOf(c)) {
@@ -36,7 +36,7 @@ export class CCFlowError extends Error {
 
   /**
    * True for errors of this class or a subclass, from any copy of ccflow; a type guard, so
-   * `if (CLITimeoutError.isInstance(e)) e.timeoutMs` needs no cast.
+   * `if (CliTimeoutError.isInstance(e)) e.timeoutMs` needs no cast.
    */
   static isInstance<T extends abstract new (...args: never[]) => CCFlowError>(
     this: T & { readonly code: string },
@@ -77,24 +77,24 @@ export class ConfigurationError extends CCFlowError {
   }
 }
 
-export class CLINotFoundError extends CCFlowError {
+export class CliNotFoundError extends CCFlowError {
   static override readonly code = 'CLI_NOT_FOUND';
   declare readonly code: 'CLI_NOT_FOUND';
   /** Every place that was looked in. */
   readonly searched: readonly string[];
-  constructor(init: CCFlowErrorInit & { searched?: readonly string[] }) {
+  constructor(init: CCFlowErrorOptions & { searched?: readonly string[] }) {
     super(init);
     this.searched = init.searched ?? [];
   }
 }
 
 /** The API refused the key (HTTP 401 through the CLI), or no credentials were found. */
-export class CLIAuthenticationError extends CCFlowError {
+export class CliAuthenticationError extends CCFlowError {
   static override readonly code = 'CLI_AUTHENTICATION';
   declare readonly code: 'CLI_AUTHENTICATION';
 }
 
-export interface CLIExecutionDetails {
+export interface CliExecutionDetails {
   exitCode?: number | null;
   signal?: string | null;
   /** The end of what the CLI wrote to stderr. */
@@ -114,7 +114,7 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /** The CLI failed: an error result, a crash, or an exit without a result. */
-export class CLIExecutionError extends CCFlowError {
+export class CliExecutionError extends CCFlowError {
   static override readonly code: string = 'CLI_EXECUTION';
   declare readonly code: 'CLI_EXECUTION' | 'USAGE_LIMIT';
   readonly exitCode: number | null;
@@ -124,7 +124,7 @@ export class CLIExecutionError extends CCFlowError {
   readonly apiErrorStatus: number | null;
   readonly sessionId: string | undefined;
 
-  constructor(init: CCFlowErrorInit & CLIExecutionDetails) {
+  constructor(init: CCFlowErrorOptions & CliExecutionDetails) {
     super(init);
     this.exitCode = init.exitCode ?? null;
     this.signal = init.signal ?? null;
@@ -140,7 +140,7 @@ export class CLIExecutionError extends CCFlowError {
   }
 }
 
-export interface UsageLimitDetails extends CLIExecutionDetails {
+export interface UsageLimitDetails extends CliExecutionDetails {
   /** When the limit resets, in ms since the epoch. */
   resetsAt?: number;
   /** Which limit: `five_hour`, `seven_day`, `overage`, ... */
@@ -152,7 +152,7 @@ export interface UsageLimitDetails extends CLIExecutionDetails {
  * `usage_limit_reached`. Nothing is wrong with the CLI or the request; the same call succeeds after `resetsAt`.
  * Retryable only when the reset time is known (the retry decorator waits for it, within its bound).
  */
-export class UsageLimitError extends CLIExecutionError {
+export class UsageLimitError extends CliExecutionError {
   static override readonly code = 'USAGE_LIMIT';
   declare readonly code: 'USAGE_LIMIT';
   /** When the limit resets, when the CLI said. */
@@ -161,7 +161,7 @@ export class UsageLimitError extends CLIExecutionError {
   /** Milliseconds from when the error was made until the reset (0 when it has passed); undefined when not known. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(init: CCFlowErrorInit & UsageLimitDetails) {
+  constructor(init: CCFlowErrorOptions & UsageLimitDetails) {
     super(init);
     const { resetsAt } = init;
     const known = resetsAt !== undefined && Number.isFinite(resetsAt);
@@ -175,13 +175,13 @@ export class UsageLimitError extends CLIExecutionError {
   }
 }
 
-export class CLITimeoutError extends CCFlowError {
+export class CliTimeoutError extends CCFlowError {
   static override readonly code = 'CLI_TIMEOUT';
   declare readonly code: 'CLI_TIMEOUT';
   readonly timeoutMs: number;
   /** `total`: the wall-clock limit; `idle`: no output for that long; `control`: no answer to a control request. */
   readonly kind: 'total' | 'idle' | 'control';
-  constructor(init: CCFlowErrorInit & { timeoutMs: number; kind?: 'total' | 'idle' | 'control' }) {
+  constructor(init: CCFlowErrorOptions & { timeoutMs: number; kind?: 'total' | 'idle' | 'control' }) {
     super(init);
     this.timeoutMs = init.timeoutMs;
     this.kind = init.kind ?? 'total';
@@ -204,7 +204,7 @@ export class ParseError extends CCFlowError {
   /** 1-based line number of the output. */
   readonly line: number;
   readonly text: string;
-  constructor(init: CCFlowErrorInit & { line: number; text: string }) {
+  constructor(init: CCFlowErrorOptions & { line: number; text: string }) {
     super(init);
     this.line = init.line;
     this.text = init.text;
@@ -226,14 +226,14 @@ export class SessionNotFoundError extends CCFlowError {
  * With `strictMcp`, an MCP server the CLI could not start, reach or authenticate (its `init` said `failed` or
  * `needs-auth`): the run is stopped rather than going on without the server's tools.
  */
-export class MCPServerError extends CCFlowError {
+export class McpServerError extends CCFlowError {
   static override readonly code = 'MCP_SERVER_FAILED';
   declare readonly code: 'MCP_SERVER_FAILED';
   /** Each server that is not available, with the status the CLI gave it. */
   readonly servers: readonly { name: string; status: string }[];
   readonly sessionId: string | undefined;
   constructor(
-    init: CCFlowErrorInit & { servers: readonly { name: string; status: string }[]; sessionId?: string },
+    init: CCFlowErrorOptions & { servers: readonly { name: string; status: string }[]; sessionId?: string },
   ) {
     super(init);
     this.servers = init.servers;
@@ -252,7 +252,7 @@ export class PermissionDeniedError extends CCFlowError {
   declare readonly code: 'PERMISSION_DENIED';
   readonly toolName: string | undefined;
   readonly toolUseId: string | undefined;
-  constructor(init: CCFlowErrorInit & { toolName?: string; toolUseId?: string }) {
+  constructor(init: CCFlowErrorOptions & { toolName?: string; toolUseId?: string }) {
     super(init);
     this.toolName = init.toolName;
     this.toolUseId = init.toolUseId;

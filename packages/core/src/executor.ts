@@ -1,5 +1,5 @@
 import type { Message } from '@ccflow/parser';
-import type { CLIAgentOptions } from './options.ts';
+import type { CliAgentOptions } from './options.ts';
 import type { Prompt } from './prompt.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { Prompt } from './prompt.ts';
 export interface ExecuteRequest {
   /** Text, or content blocks (text and images). */
   prompt: Prompt;
-  options?: CLIAgentOptions;
+  options?: CliAgentOptions;
   /** Stops the execution: the CLI is stopped and the stream throws the signal's reason. */
   signal?: AbortSignal;
   /** Callbacks into the caller's process: never stored, serialised or logged. */
@@ -44,8 +44,8 @@ export type ExecutorSpecificationVersion = 'v1';
  *
  * The stream yields every message of the turn and ends after its `result`. When no result can come (the process
  * crashed, timed out, was aborted), it yields a failed `result` written by ccflow (`raw.ccflow_synthetic`) and then
- * throws the typed error (`CLIExecutionError`, `CLITimeoutError`, or the abort reason). Errors before the first
- * message (`CLINotFoundError`, `ConfigurationError`) are thrown without any message. Breaking out of the loop stops
+ * throws the typed error (`CliExecutionError`, `CliTimeoutError`, or the abort reason). Errors before the first
+ * message (`CliNotFoundError`, `ConfigurationError`) are thrown without any message. Breaking out of the loop stops
  * the execution.
  *
  * An executor that owns resources beyond one execution (live processes, connections) is async-disposable; a

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLINotFoundError } from './errors.ts';
+import { CliNotFoundError } from './errors.ts';
 import { findCli } from './find-cli.ts';
 
 let dir: string;
@@ -33,14 +33,14 @@ function project(binBytes: number): string {
   return root;
 }
 
-function notFound(f: () => unknown): CLINotFoundError {
+function notFound(f: () => unknown): CliNotFoundError {
   try {
     f();
   } catch (error) {
-    expect(CLINotFoundError.isInstance(error)).toBe(true);
-    return error as CLINotFoundError;
+    expect(CliNotFoundError.isInstance(error)).toBe(true);
+    return error as CliNotFoundError;
   }
-  throw new Error('expected CLINotFoundError');
+  throw new Error('expected CliNotFoundError');
 }
 
 describe('findCli', () => {

@@ -2,7 +2,7 @@ import { accessSync, constants, readFileSync, realpathSync, statSync } from 'nod
 import { createRequire } from 'node:module';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
-import { CLINotFoundError } from './errors.ts';
+import { CliNotFoundError } from './errors.ts';
 import { runtime } from './runtime.ts';
 
 /**
@@ -25,7 +25,7 @@ export interface FindCliOptions {
 
 /**
  * Finds the Claude Code CLI: the explicit path, then `CCFLOW_CLAUDE_CLI_PATH`, then `claude` on `PATH`, then the
- * project's installed `@anthropic-ai/claude-code`. Throws `CLINotFoundError` listing every place it looked.
+ * project's installed `@anthropic-ai/claude-code`. Throws `CliNotFoundError` listing every place it looked.
  */
 export function findCli(options: FindCliOptions = {}): string {
   const env = options.env ?? process.env;
@@ -35,7 +35,7 @@ export function findCli(options: FindCliOptions = {}): string {
     const from = options.cliPath !== undefined ? 'cliPath' : 'CCFLOW_CLAUDE_CLI_PATH';
     const problem = unusable(explicit);
     if (problem)
-      throw new CLINotFoundError({
+      throw new CliNotFoundError({
         message: `claude CLI not usable: ${from} ${explicit} ${problem}`,
         searched: [explicit],
       });
@@ -54,7 +54,7 @@ export function findCli(options: FindCliOptions = {}): string {
   searched.push(fromPackage.where);
   if (fromPackage.path && !unusable(fromPackage.path)) return fromPackage.path;
 
-  throw new CLINotFoundError({
+  throw new CliNotFoundError({
     message:
       `claude CLI not found (looked in: ${searched.join(', ') || 'nowhere: PATH is empty'}). ` +
       `Install ${PACKAGE} (allowing its postinstall), put claude on PATH, or set CCFLOW_CLAUDE_CLI_PATH.`,

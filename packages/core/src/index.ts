@@ -1,11 +1,11 @@
-export { CLIExecutor, type CLIExecutorOptions } from './cli-executor.ts';
+export { CliExecutor, type CliExecutorOptions } from './cli-executor.ts';
 export { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 export type {
   Connection,
   ConnectionLease,
   ConnectionProvider,
   ConnectionSpecificationVersion,
-  ControlInit,
+  ControlOptions,
   ControlRequest,
   ControlResponse,
   OpenRequest,
@@ -33,12 +33,12 @@ export { type FindCliOptions, findCli } from './find-cli.ts';
 export type { McpServerFailure } from './mcp-status.ts';
 export {
   AgentDefinitionSchema,
-  type CLIAgentOptions,
-  CLIAgentOptionsSchema,
+  type CliAgentOptions,
+  CliAgentOptionsSchema,
   EFFORT_LEVELS,
   type EffortLevel,
-  type MCPServerConfig,
-  MCPServerConfigSchema,
+  type McpServerConfig,
+  McpServerConfigSchema,
   PERMISSION_MODES,
   type PermissionMode,
   type ResolvedOptions,
@@ -58,7 +58,14 @@ export {
   type TextInput,
   type UserContentBlock,
 } from './prompt.ts';
-export { type BatchInit, batchQuery, type QueryInit, query, querySimple, streamToCallback } from './query.ts';
+export {
+  type BatchOptions,
+  batchQuery,
+  type QueryOptions,
+  query,
+  querySimple,
+  streamToCallback,
+} from './query.ts';
 export { collectQueryResult, errorFromResult, type QueryResult, type QueryUsage } from './query-result.ts';
 export {
   MAX_DEPTH,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from './errors.ts';
 import {
-  type CLIAgentOptions,
-  CLIAgentOptionsSchema,
+  type CliAgentOptions,
+  CliAgentOptionsSchema,
   PERMISSION_MODES,
   resolveOptions,
   withoutRemovedOptions,
@@ -11,7 +11,7 @@ import {
 /** The error `resolveOptions` throws for these options. */
 function refusal(options: unknown): ConfigurationError {
   try {
-    resolveOptions(options as CLIAgentOptions);
+    resolveOptions(options as CliAgentOptions);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigurationError);
     return error as ConfigurationError;
@@ -234,10 +234,10 @@ describe('resolveOptions: unknown names are refused, with the nearest known one'
 describe('withoutRemovedOptions', () => {
   it('drops the removed names from stored options, so they resolve again', () => {
     const stored = { model: 'opus', verbose: false, toon: { delimiter: '|', encodeToolResults: true } };
-    expect(() => resolveOptions(stored as CLIAgentOptions)).toThrow(ConfigurationError);
+    expect(() => resolveOptions(stored as CliAgentOptions)).toThrow(ConfigurationError);
     const upgraded = withoutRemovedOptions(stored);
     expect(upgraded).toEqual({ model: 'opus', toon: { delimiter: '|' } });
-    expect(resolveOptions(upgraded as CLIAgentOptions).toon.delimiter).toBe('|');
+    expect(resolveOptions(upgraded as CliAgentOptions).toon.delimiter).toBe('|');
     expect(stored.verbose).toBe(false); // a copy
   });
 
@@ -273,7 +273,7 @@ describe('extraArgs', () => {
   });
 
   it('is the schema that the error comes from', () => {
-    expect(CLIAgentOptionsSchema.safeParse({ model: '' }).success).toBe(false);
+    expect(CliAgentOptionsSchema.safeParse({ model: '' }).success).toBe(false);
   });
 });
 

@@ -29,7 +29,7 @@ const stringMap = z.record(z.string(), z.string());
 const nonEmpty = z.string().min(1, 'must not be empty');
 
 /** An MCP server for `--mcp-config`: a local command (stdio) or a remote endpoint (sse, http). */
-export const MCPServerConfigSchema = z.discriminatedUnion('transport', [
+export const McpServerConfigSchema = z.discriminatedUnion('transport', [
   z.strictObject({
     transport: z.literal('stdio').default('stdio'),
     command: nonEmpty,
@@ -39,7 +39,7 @@ export const MCPServerConfigSchema = z.discriminatedUnion('transport', [
   z.strictObject({ transport: z.literal('sse'), url: z.url(), headers: stringMap.default({}) }),
   z.strictObject({ transport: z.literal('http'), url: z.url(), headers: stringMap.default({}) }),
 ]);
-export type MCPServerConfig = z.input<typeof MCPServerConfigSchema>;
+export type McpServerConfig = z.input<typeof McpServerConfigSchema>;
 
 /**
  * How a turn's `context` object is encoded into the prompt (see `withContext`). The reference's
@@ -114,7 +114,7 @@ export const StorableOptionsSchema = z.strictObject({
   tools: z.array(toolPattern).optional(),
   agent: nonEmpty.optional(),
   agents: z.record(z.string(), AgentDefinitionSchema).optional(),
-  mcpServers: z.record(nonEmpty, MCPServerConfigSchema).optional(),
+  mcpServers: z.record(nonEmpty, McpServerConfigSchema).optional(),
   strictMcp: z.boolean().default(false),
   /** End the run with `PermissionDeniedError` when the CLI refuses a tool call, instead of letting the turn go on. */
   strictPermissions: z.boolean().optional(),
@@ -183,20 +183,20 @@ const localShape = {
   redaction: RedactionConfigSchema.optional(),
 };
 
-export const CLIAgentOptionsSchema = StorableOptionsSchema.extend({ ...sessionControlShape, ...localShape });
+export const CliAgentOptionsSchema = StorableOptionsSchema.extend({ ...sessionControlShape, ...localShape });
 
 /** Options that are plain data, kept by stores (see `StorableOptionsSchema`). */
 export type StorableOptions = z.input<typeof StorableOptionsSchema>;
 
-/** The names of the options a `Session` sets per turn (see `CLIAgentOptionsSchema`). */
+/** The names of the options a `Session` sets per turn (see `CliAgentOptionsSchema`). */
 export const SESSION_CONTROL_OPTIONS = Object.freeze(
   Object.keys(sessionControlShape) as (keyof typeof sessionControlShape)[],
 );
 
 /** Options as a caller writes them: everything optional. */
-export type CLIAgentOptions = z.input<typeof CLIAgentOptionsSchema>;
+export type CliAgentOptions = z.input<typeof CliAgentOptionsSchema>;
 /** Options after validation, defaults applied. */
-export type ResolvedOptions = z.output<typeof CLIAgentOptionsSchema>;
+export type ResolvedOptions = z.output<typeof CliAgentOptionsSchema>;
 
 /** Names ccflow does not have (the reference's, or dropped ones) with what to do instead. */
 const REPLACED: Record<string, string> = {
@@ -213,10 +213,10 @@ const DROPPED = ['verbose', 'toon.encodeToolResults'] as const;
 
 /** The names an object at `path` may have, for suggestions. */
 function knownKeys(path: readonly PropertyKey[]): string[] {
-  if (path.length === 0) return Object.keys(CLIAgentOptionsSchema.shape);
+  if (path.length === 0) return Object.keys(CliAgentOptionsSchema.shape);
   if (path.length === 1 && path[0] === 'toon') return Object.keys(ToonConfigSchema.shape);
   if (path.length === 2 && path[0] === 'mcpServers') {
-    return [...new Set(MCPServerConfigSchema.options.flatMap((o) => Object.keys(o.shape)))];
+    return [...new Set(McpServerConfigSchema.options.flatMap((o) => Object.keys(o.shape)))];
   }
   return [];
 }
@@ -236,7 +236,7 @@ function unknownKey(path: readonly PropertyKey[], key: string, cause: unknown): 
 }
 
 /** Throws `ConfigurationError` unless `value` is an options object (or `undefined`: no options). */
-export function checkOptionsObject(value: unknown): asserts value is CLIAgentOptions | undefined {
+export function checkOptionsObject(value: unknown): asserts value is CliAgentOptions | undefined {
   if (value === undefined) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
@@ -266,9 +266,9 @@ export function withoutRemovedOptions<T extends object>(options: T): T {
  * (e.g. `mcpServers.db.url`); an unknown name is refused with the option that replaced it or the nearest known one
  * (`maxBudgetUSD` → `maxBudgetUsd`). Resolved options pass through unchanged.
  */
-export function resolveOptions(options: CLIAgentOptions = {}): ResolvedOptions {
+export function resolveOptions(options: CliAgentOptions = {}): ResolvedOptions {
   checkOptionsObject(options);
-  const parsed = CLIAgentOptionsSchema.safeParse(options);
+  const parsed = CliAgentOptionsSchema.safeParse(options);
   if (parsed.success) {
     const o = parsed.data;
     if (o.resumeSessionAt !== undefined && o.resume === undefined) {

@@ -6,7 +6,7 @@ import { checkPrompt, type Prompt, type UserContentBlock } from './prompt.ts';
 /**
  * What the CLI is given for a request: `prompt` with `options.context` attached (see `withContext`; TOON unless
  * `toon.enabled` is false or, unset, `toonEnabled` (`CCFLOW_TOON_ENABLED`) is): after the text, or as a last text
- * block after content blocks. The one place a context becomes prompt text: `CLIExecutor` applies it to every
+ * block after content blocks. The one place a context becomes prompt text: `CliExecutor` applies it to every
  * request, so every route gets it; `Session` applies it itself (it counts the savings) and passes no context on, so
  * nothing is attached twice.
  *

@@ -2,8 +2,8 @@ import { collectText, type Message, type ResultMessage } from '@ccflow/parser';
 import {
   AbortedError,
   CCFlowError,
-  CLIAuthenticationError,
-  CLIExecutionError,
+  CliAuthenticationError,
+  CliExecutionError,
   SessionNotFoundError,
   UsageLimitError,
 } from './errors.ts';
@@ -42,7 +42,7 @@ export interface QueryResult {
   result: ResultMessage | undefined;
   /**
    * MCP servers the CLI could not start, reach or authenticate (its `init` said `failed` or `needs-auth`): the
-   * turn ran without their tools. With `strictMcp` the query fails with `MCPServerError` instead.
+   * turn ran without their tools. With `strictMcp` the query fails with `McpServerError` instead.
    */
   unavailableMcpServers: McpServerFailure[];
 }
@@ -52,12 +52,12 @@ const NOTHING_TO_CONTINUE = /^No conversation found to continue/;
 
 /**
  * The typed error for a failed result:
- * - `CLIAuthenticationError` for a 401/403, or when the CLI's error notice said `authentication_failed` (no
+ * - `CliAuthenticationError` for a 401/403, or when the CLI's error notice said `authentication_failed` (no
  *   credentials at all: the result then carries no status);
  * - `UsageLimitError` when the account's usage limit stopped the turn (the turn's `rate_limit_event` said
  *   `rejected`, or the result `usage_limit_reached`), with the reset time;
  * - `SessionNotFoundError` when the CLI had no conversation to resume (`--resume <id>`) or continue;
- * - else `CLIExecutionError`.
+ * - else `CliExecutionError`.
  * `notice` is the `error` of the CLI's API-error `assistant` line of the turn, when there was one.
  */
 export function errorFromResult(result: ResultMessage, notice?: string): CCFlowError {
@@ -65,7 +65,7 @@ export function errorFromResult(result: ResultMessage, notice?: string): CCFlowE
     result.result || result.errors.join('; ') || `the CLI ended the turn with ${result.subtype}`;
   const status = result.apiErrorStatus;
   if (status === 401 || status === 403 || notice === 'authentication_failed') {
-    return new CLIAuthenticationError({ message });
+    return new CliAuthenticationError({ message });
   }
   const details = { subtype: result.subtype, apiErrorStatus: status, sessionId: result.sessionId };
   const limit = result.rateLimit;
@@ -82,7 +82,7 @@ export function errorFromResult(result: ResultMessage, notice?: string): CCFlowE
     if (missing) return new SessionNotFoundError({ sessionId: missing[1] as string, message: error });
     if (NOTHING_TO_CONTINUE.test(error)) return new SessionNotFoundError({ sessionId: '', message: error });
   }
-  return new CLIExecutionError({ message, ...details });
+  return new CliExecutionError({ message, ...details });
 }
 
 /** Runs a message stream to its end and sums it up. Never throws: a failure is a failed `QueryResult`. */
@@ -142,5 +142,5 @@ function toCCFlowError(e: unknown): CCFlowError {
   if (e instanceof Error && e.name === 'AbortError')
     return new AbortedError({ message: e.message, cause: e });
   const message = e instanceof Error ? e.message : String(e);
-  return new CLIExecutionError({ message, cause: e });
+  return new CliExecutionError({ message, cause: e });
 }

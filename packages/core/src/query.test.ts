@@ -2,9 +2,9 @@ import { MockExecutor, type MockRequest, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import {
   AbortedError,
-  CLIAuthenticationError,
-  CLIExecutionError,
-  CLITimeoutError,
+  CliAuthenticationError,
+  CliExecutionError,
+  CliTimeoutError,
   ConfigurationError,
 } from './errors.ts';
 import { batchQuery, query, querySimple, streamToCallback } from './query.ts';
@@ -59,10 +59,10 @@ describe('querySimple', () => {
       ],
     ]);
     const auth = (await querySimple('x', {}, { executor }).catch((e) => e)) as Error;
-    expect(CLIAuthenticationError.isInstance(auth)).toBe(true);
+    expect(CliAuthenticationError.isInstance(auth)).toBe(true);
     expect(auth.message).toBe('Invalid API key');
     const overloaded = await querySimple('x', {}, { executor }).catch((e) => e);
-    expect(overloaded).toBeInstanceOf(CLIExecutionError);
+    expect(overloaded).toBeInstanceOf(CliExecutionError);
     expect(overloaded).toMatchObject({ apiErrorStatus: 529, isRetryable: true });
     const turns = await querySimple('x', {}, { executor }).catch((e) => e);
     expect(turns).toMatchObject({
@@ -86,12 +86,12 @@ describe('querySimple', () => {
       ],
     ]);
     const error = (await querySimple('x', {}, { executor }).catch((e) => e)) as Error;
-    expect(error).toBeInstanceOf(CLIAuthenticationError);
+    expect(error).toBeInstanceOf(CliAuthenticationError);
     expect(error.message).toBe('Not logged in · Please run /login');
   });
 
   it('rethrows the executor error when the CLI gave no result', async () => {
-    const timeout = new CLITimeoutError({ message: 'timed out', timeoutMs: 100, kind: 'idle' });
+    const timeout = new CliTimeoutError({ message: 'timed out', timeoutMs: 100, kind: 'idle' });
     const executor = new MockExecutor([{ lines: [mockLines.init()], thenThrow: timeout }]);
     await expect(querySimple('x', {}, { executor })).rejects.toBe(timeout);
   });
@@ -165,7 +165,7 @@ describe('batchQuery', () => {
             peak = Math.max(peak, running);
             await new Promise((r) => setTimeout(r, 30 - i * 3));
             running--;
-            if (req.prompt === 'p3') throw new CLIExecutionError({ message: 'boom', exitCode: 1 });
+            if (req.prompt === 'p3') throw new CliExecutionError({ message: 'boom', exitCode: 1 });
             yield* new MockExecutor([ok(`answer ${String(req.prompt)}`)]).execute({ prompt: req.prompt });
           },
       ),
@@ -182,7 +182,7 @@ describe('batchQuery', () => {
       'answer p5',
       'answer p6',
     ]);
-    expect(results[3]).toMatchObject({ isError: true, error: expect.any(CLIExecutionError) });
+    expect(results[3]).toMatchObject({ isError: true, error: expect.any(CliExecutionError) });
     expect(results.filter((r) => r.isError)).toHaveLength(1);
   });
 

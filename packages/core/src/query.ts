@@ -2,12 +2,12 @@ import type { Message } from '@ccflow/parser';
 import { EXECUTOR } from './default-executor.ts';
 import { ConfigurationError } from './errors.ts';
 import type { ExecutionHost, Executor } from './executor.ts';
-import type { CLIAgentOptions } from './options.ts';
+import type { CliAgentOptions } from './options.ts';
 import type { Prompt } from './prompt.ts';
 import { collectQueryResult, type QueryResult } from './query-result.ts';
 import { runtime } from './runtime.ts';
 
-export interface QueryInit {
+export interface QueryOptions {
   signal?: AbortSignal;
   /** Callbacks for the run (`onStderr`); see `ExecutionHost`. */
   host?: ExecutionHost;
@@ -18,8 +18,8 @@ export interface QueryInit {
 /** Streams the messages of one prompt. See `Executor` for how failures end the stream. */
 export function query(
   prompt: Prompt,
-  options: CLIAgentOptions = {},
-  init: QueryInit = {},
+  options: CliAgentOptions = {},
+  init: QueryOptions = {},
 ): AsyncIterable<Message> {
   return (init.executor ?? runtime.get(EXECUTOR)).execute({
     prompt,
@@ -35,8 +35,8 @@ export function query(
  */
 export async function querySimple(
   prompt: Prompt,
-  options: CLIAgentOptions = {},
-  init: QueryInit = {},
+  options: CliAgentOptions = {},
+  init: QueryOptions = {},
 ): Promise<unknown> {
   const r = await collectQueryResult(query(prompt, options, init));
   if (r.error) throw r.error;
@@ -47,13 +47,13 @@ export async function querySimple(
 export function streamToCallback(
   prompt: Prompt,
   callback: (message: Message) => void | Promise<void>,
-  options: CLIAgentOptions = {},
-  init: QueryInit = {},
+  options: CliAgentOptions = {},
+  init: QueryOptions = {},
 ): Promise<QueryResult> {
   return collectQueryResult(query(prompt, options, init), callback);
 }
 
-export interface BatchInit extends QueryInit {
+export interface BatchOptions extends QueryOptions {
   /** How many prompts run at once. Default 5. */
   concurrency?: number;
 }
@@ -64,8 +64,8 @@ export interface BatchInit extends QueryInit {
  */
 export async function batchQuery(
   prompts: readonly Prompt[],
-  options: CLIAgentOptions = {},
-  init: BatchInit = {},
+  options: CliAgentOptions = {},
+  init: BatchOptions = {},
 ): Promise<QueryResult[]> {
   const concurrency = init.concurrency ?? 5;
   if (!Number.isInteger(concurrency) || concurrency < 1) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CLIAgentOptions } from './options.ts';
+import type { CliAgentOptions } from './options.ts';
 
 /** What a secret becomes: the text around it (a variable's name, a URL's user and host) stays. */
 export const REDACTED = '[redacted]';
@@ -101,7 +101,7 @@ export class Redactor {
   readonly #extra: readonly RegExp[];
 
   /** `options`: the execution's (their secrets become known); `env`: the process environment to take credentials from. */
-  constructor(options: CLIAgentOptions = {}, env: Record<string, string | undefined> = process.env) {
+  constructor(options: CliAgentOptions = {}, env: Record<string, string | undefined> = process.env) {
     const config = RedactionConfigSchema.safeParse(options.redaction ?? {});
     const redaction = config.success ? config.data : {};
     this.enabled = redaction.enabled !== false;
@@ -147,7 +147,7 @@ export class Redactor {
    * `mask` keeps the keys of `env`, `headers` and credential fields with `[redacted]` values, so a reader sees what
    * was configured; `drop` leaves them out, so the options can be used again (pass the secrets anew).
    */
-  options(options: CLIAgentOptions, form: 'mask' | 'drop' = 'mask'): Record<string, unknown> {
+  options(options: CliAgentOptions, form: 'mask' | 'drop' = 'mask'): Record<string, unknown> {
     const { redaction: _redaction, settings, jsonSchema, ...rest } = options;
     const out = this.#walk(rest, false, form, new WeakSet()) as Record<string, unknown>;
     if (jsonSchema !== undefined) out.jsonSchema = this.#walk(jsonSchema, false, 'text', new WeakSet());

@@ -1,6 +1,6 @@
 import { MockExecutor } from '@ccflow/testing';
 import { afterEach, expect, it, vi } from 'vitest';
-import { CLIExecutor } from './cli-executor.ts';
+import { CliExecutor } from './cli-executor.ts';
 import { EXECUTOR, EXECUTOR_FACTORY } from './default-executor.ts';
 import { runtime, runtimeKey } from './runtime.ts';
 import { TracingExecutor } from './tracing-executor.ts';
@@ -74,7 +74,7 @@ it('is shared by two copies of @ccflow/core in one process', async () => {
   const made = runtime.get(EXECUTOR);
   // Made by the factory of the copy that registered it first: this one's classes, not the copy's.
   const cli = (made as unknown as { inner: unknown }).inner;
-  expect(cli).toBeInstanceOf(CLIExecutor);
-  expect(cli).not.toBeInstanceOf(copy.CLIExecutor);
+  expect(cli).toBeInstanceOf(CliExecutor);
+  expect(cli).not.toBeInstanceOf(copy.CliExecutor);
   expect(copy.runtime.get(copy.EXECUTOR)).toBe(made);
 });

@@ -42,8 +42,8 @@ export interface SpawnedCli {
  * never go on argv), in its own process group, ended with its tree however it ends. Every way of running the CLI
  * (one turn, a live connection) starts it here.
  *
- * Throws `CLINotFoundError` and `ConfigurationError` (a `cwd` that is not a directory, options the CLI cannot take)
- * before anything starts, and `CLIExecutionError` when the process cannot be started.
+ * Throws `CliNotFoundError` and `ConfigurationError` (a `cwd` that is not a directory, options the CLI cannot take)
+ * before anything starts, and `CliExecutionError` when the process cannot be started.
  */
 export async function spawnCli(request: SpawnCliRequest): Promise<SpawnedCli> {
   const { options, config } = request;

@@ -7,7 +7,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLIExecutionError } from './errors.ts';
+import { CliExecutionError } from './errors.ts';
 import { withTracing } from './tracing-executor.ts';
 
 const exporter = new InMemorySpanExporter();
@@ -36,7 +36,7 @@ it('span statuses and exception events show no secret of the execution', async (
     ],
     {
       lines: [mockLines.init()],
-      thenThrow: new CLIExecutionError({
+      thenThrow: new CliExecutionError({
         message: 'stderr: key sk-ant-api03-thrown-key refused',
         exitCode: 1,
       }),
@@ -46,7 +46,7 @@ it('span statuses and exception events show no secret of the execution', async (
   for await (const _ of executor.execute({ prompt: 'p', options }));
   await expect(async () => {
     for await (const _ of executor.execute({ prompt: 'p', options }));
-  }).rejects.toThrow(CLIExecutionError);
+  }).rejects.toThrow(CliExecutionError);
 
   const spans = exporter.getFinishedSpans();
   const text = JSON.stringify(spans.map((s) => [s.status, s.events.map((e) => e.attributes)]));

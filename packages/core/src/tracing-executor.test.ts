@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withCorrelationId } from './correlation.ts';
-import { CLITimeoutError } from './errors.ts';
+import { CliTimeoutError } from './errors.ts';
 import { CLI_CAPABILITIES, type ExecuteRequest, type Executor } from './executor.ts';
 import { withTracing } from './tracing-executor.ts';
 
@@ -120,12 +120,12 @@ describe('TracingExecutor', () => {
       [mockLines.init(), mockLines.result({ isError: true, apiErrorStatus: 529, result: 'Overloaded' })],
       {
         lines: [mockLines.init(), mockLines.toolUse('Bash', { command: 'sleep 9' })],
-        thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 10 }),
+        thenThrow: new CliTimeoutError({ message: 't', timeoutMs: 10 }),
       },
     ]);
     const traced = withTracing(mock, tracer);
     await drain(traced.execute({ prompt: 'a' }));
-    await expect(drain(traced.execute({ prompt: 'b' }))).rejects.toBeInstanceOf(CLITimeoutError);
+    await expect(drain(traced.execute({ prompt: 'b' }))).rejects.toBeInstanceOf(CliTimeoutError);
     const spans = exporter.getFinishedSpans();
     const [first, tool, second] = [spans[0]!, spans[1]!, spans[2]!];
     expect(first.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'Overloaded' });

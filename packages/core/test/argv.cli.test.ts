@@ -3,8 +3,8 @@ import type { Message } from '@ccflow/parser';
 import { reply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { expect, it } from 'vitest';
-import { CLIExecutor } from '../src/cli-executor.ts';
-import type { CLIAgentOptions } from '../src/options.ts';
+import { CliExecutor } from '../src/cli-executor.ts';
+import type { CliAgentOptions } from '../src/options.ts';
 import { descendantsOf } from './processes.ts';
 
 // Secrets never appear in the CLI's argv, which any local user can read in /proc/<pid>/cmdline for the whole run,
@@ -22,8 +22,8 @@ const cmdlines = () =>
     }
   });
 
-async function run(options: CLIAgentOptions, onRequest: () => void): Promise<Message[]> {
-  const executor = new CLIExecutor(sandbox.executorOptions);
+async function run(options: CliAgentOptions, onRequest: () => void): Promise<Message[]> {
+  const executor = new CliExecutor(sandbox.executorOptions);
   sandbox.api.enqueue(() => {
     onRequest();
     return options.jsonSchema ? reply.structured({ ok: true }) : reply.text('done');
@@ -35,7 +35,7 @@ async function run(options: CLIAgentOptions, onRequest: () => void): Promise<Mes
 
 it('system prompts, MCP servers, settings, agents and the schema reach the CLI but never its argv', async () => {
   const secret = (name: string) => `sk-ant-${name}-0123456789abcdef`;
-  const options: CLIAgentOptions = {
+  const options: CliAgentOptions = {
     systemPrompt: `You know ${secret('system')}.`,
     appendSystemPrompt: `Also ${secret('append')}.`,
     mcpServers: {

@@ -1,9 +1,9 @@
 import type { Message } from '@ccflow/parser';
 import { ClaudeSandbox, MessagesApiStandIn, reply } from '@ccflow/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLIExecutor } from '../src/cli-executor.ts';
-import { CLITimeoutError } from '../src/errors.ts';
-import type { CLIAgentOptions } from '../src/options.ts';
+import { CliExecutor } from '../src/cli-executor.ts';
+import { CliTimeoutError } from '../src/errors.ts';
+import type { CliAgentOptions } from '../src/options.ts';
 import {
   childWithEnv,
   commOf,
@@ -22,13 +22,13 @@ import {
 
 let api: MessagesApiStandIn;
 let box: ClaudeSandbox;
-let executor: CLIExecutor;
+let executor: CliExecutor;
 
 beforeAll(async () => {
   api = await MessagesApiStandIn.start();
   box = new ClaudeSandbox({ baseUrl: api.url });
   // CLAUDECODE as inherited from a parent Claude Code session: ccflow drops it.
-  executor = new CLIExecutor({ cliPath: box.cliPath, env: { ...box.env, CLAUDECODE: '1' } });
+  executor = new CliExecutor({ cliPath: box.cliPath, env: { ...box.env, CLAUDECODE: '1' } });
 });
 
 afterAll(async () => {
@@ -47,7 +47,7 @@ interface Outcome {
 
 async function run(
   prompt: string,
-  options: CLIAgentOptions = {},
+  options: CliAgentOptions = {},
   init: { signal?: AbortSignal; onMessage?: (m: Message) => unknown } = {},
 ): Promise<Outcome> {
   const started = performance.now();
@@ -76,7 +76,7 @@ function lastUserTexts(): string[] {
   return (content as { type: string; text?: string }[]).filter((b) => b.type === 'text').map((b) => b.text!);
 }
 
-describe('CLIExecutor with the real CLI', () => {
+describe('CliExecutor with the real CLI', () => {
   it('the prompt reaches the model exactly: several MB, a leading "-", quotes, newlines, $(), unicode', async () => {
     api.enqueue(reply.text('received'));
     const tricky = `-p --help "double" 'single' $(touch pwned) \`id\` \\n \n\n\ttab\r\n😀 日本語 \u2028 {"type":"result"}`;
@@ -154,9 +154,9 @@ describe('CLIExecutor with the real CLI', () => {
       expect(ms).toBeLessThan(15_000);
     });
 
-    it('timeout: CLITimeoutError, and no process of the tree left', async () => {
+    it('timeout: CliTimeoutError, and no process of the tree left', async () => {
       const { error, pids } = await stopDuringTool('timeout');
-      expect(error).toBeInstanceOf(CLITimeoutError);
+      expect(error).toBeInstanceOf(CliTimeoutError);
       expectTreeGone(pids);
     });
 

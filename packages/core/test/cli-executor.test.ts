@@ -8,11 +8,11 @@ import { FAULT_CLI_PATH, type FaultScript, type FixtureName, faultEnv, fixturePa
 import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLIExecutor, type CLIExecutorOptions } from '../src/cli-executor.ts';
+import { CliExecutor, type CliExecutorOptions } from '../src/cli-executor.ts';
 import {
-  CLIExecutionError,
-  CLINotFoundError,
-  CLITimeoutError,
+  CliExecutionError,
+  CliNotFoundError,
+  CliTimeoutError,
   ConfigurationError,
   ParseError,
 } from '../src/errors.ts';
@@ -46,9 +46,9 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A CLIExecutor running the fault CLI with `script`; every process it starts carries `dir` in its environment. */
-function executor(script: FaultScript, options: CLIExecutorOptions = {}): CLIExecutor {
-  return new CLIExecutor({
+/** A CliExecutor running the fault CLI with `script`; every process it starts carries `dir` in its environment. */
+function executor(script: FaultScript, options: CliExecutorOptions = {}): CliExecutor {
+  return new CliExecutor({
     cliPath: FAULT_CLI_PATH,
     stopGraceMs: GRACE_MS,
     ...options,
@@ -63,7 +63,7 @@ interface Outcome {
 }
 
 async function run(
-  ex: CLIExecutor,
+  ex: CliExecutor,
   request: Partial<ExecuteRequest> = {},
   onMessage?: (m: Message, i: number) => unknown,
 ): Promise<Outcome> {
@@ -114,7 +114,7 @@ const sessionOf = (name: FixtureName) => {
 };
 const TEXT_SESSION = sessionOf('text');
 
-describe('CLIExecutor: the happy path', () => {
+describe('CliExecutor: the happy path', () => {
   it('streams a recorded transcript, closes stdin after the result (one-shot) and reaps the CLI', async () => {
     const record = join(dir, 'record.json');
     const ex = executor({ steps: [{ replay: fixture('tool-bash') }, { waitStdin: 'end' }], record });
@@ -144,7 +144,7 @@ describe('CLIExecutor: the happy path', () => {
   });
 
   it('finds the CLI through CCFLOW_CLAUDE_CLI_PATH', async () => {
-    const ex = new CLIExecutor({
+    const ex = new CliExecutor({
       env: {
         PATH: '',
         CCFLOW_CLAUDE_CLI_PATH: FAULT_CLI_PATH,
@@ -157,15 +157,15 @@ describe('CLIExecutor: the happy path', () => {
     expect(messages.at(-1)?.type).toBe('result');
   });
 
-  it('throws CLINotFoundError, without any message, when the CLI is missing', async () => {
+  it('throws CliNotFoundError, without any message, when the CLI is missing', async () => {
     const { messages, error } = await run(executor({ steps: [] }, { cliPath: join(dir, 'no-such-claude') }));
     expect(messages).toEqual([]);
-    expect(CLINotFoundError.isInstance(error)).toBe(true);
-    expect((error as CLINotFoundError).searched).toEqual([join(dir, 'no-such-claude')]);
+    expect(CliNotFoundError.isInstance(error)).toBe(true);
+    expect((error as CliNotFoundError).searched).toEqual([join(dir, 'no-such-claude')]);
   });
 });
 
-describe('CLIExecutor: what the CLI receives', () => {
+describe('CliExecutor: what the CLI receives', () => {
   it('options.cwd: a directory is used; anything else is a ConfigurationError before anything starts', async () => {
     const record = join(dir, 'record.json');
     const ok = await run(executor({ steps: [{ replay: fixture('text') }], record }), {
@@ -278,8 +278,8 @@ describe('CLIExecutor: what the CLI receives', () => {
   });
 });
 
-describe('CLIExecutor: faults', () => {
-  it('a crash mid-stream: the messages so far, a failed result, then CLIExecutionError with the signal', async () => {
+describe('CliExecutor: faults', () => {
+  it('a crash mid-stream: the messages so far, a failed result, then CliExecutionError with the signal', async () => {
     const ex = executor({
       steps: [
         { replay: fixture('tool-bash'), lines: [0, 5] },
@@ -290,8 +290,8 @@ describe('CLIExecutor: faults', () => {
     const { messages, error } = await run(ex);
     expect(messages.slice(0, -1)).toEqual(transcript('tool-bash', 0, 5));
     const result = expectSynthetic(messages, sessionOf('tool-bash'));
-    expect(CLIExecutionError.isInstance(error)).toBe(true);
-    const e = error as CLIExecutionError;
+    expect(CliExecutionError.isInstance(error)).toBe(true);
+    const e = error as CliExecutionError;
     expect(e).toMatchObject({ exitCode: null, signal: 'SIGKILL', sessionId: result.sessionId });
     expect(e.stderr).toContain('panic: boom');
     expect(e.message).toContain('SIGKILL');
@@ -299,11 +299,11 @@ describe('CLIExecutor: faults', () => {
     expect(zombieChildren()).toEqual([]);
   });
 
-  it('an exit code without a result: CLIExecutionError with the code and the end of stderr', async () => {
+  it('an exit code without a result: CliExecutionError with the code and the end of stderr', async () => {
     const { messages, error } = await run(executor({ steps: [{ stderr: 'fatal: bad flag' }, { exit: 3 }] }));
     expect(messages).toHaveLength(1);
     expectSynthetic(messages);
-    expect(error).toBeInstanceOf(CLIExecutionError);
+    expect(error).toBeInstanceOf(CliExecutionError);
     expect(error).toMatchObject({ exitCode: 3, signal: null, stderr: 'fatal: bad flag\n' });
     expect((error as Error).message).toBe('claude exited with code 3 without a result: fatal: bad flag');
   });
@@ -321,7 +321,7 @@ describe('CLIExecutor: faults', () => {
 
   it('a CLI that exits before reading a large prompt (EPIPE) fails cleanly', async () => {
     const { error } = await run(executor({ steps: [{ exit: 1 }] }), { prompt: 'p'.repeat(8 * 1024 * 1024) });
-    expect(error).toBeInstanceOf(CLIExecutionError);
+    expect(error).toBeInstanceOf(CliExecutionError);
     expect(error).toMatchObject({ exitCode: 1 });
   });
 
@@ -386,7 +386,7 @@ describe('CLIExecutor: faults', () => {
     expect(seen).toBe(10 * 1024 * 1024);
 
     const failed = await run(executor({ steps: [flood, { stderr: 'last words' }, { exit: 2 }] }));
-    const e = failed.error as CLIExecutionError;
+    const e = failed.error as CliExecutionError;
     expect(e.stderr.length).toBeLessThanOrEqual(64 * 1024);
     expect(e.stderr.endsWith('e\nlast words\n')).toBe(true);
     expect(e.message).toContain('last words');
@@ -438,13 +438,13 @@ describe('CLIExecutor: faults', () => {
   });
 });
 
-describe('CLIExecutor: limits and abort', () => {
-  it('timeoutMs: a hanging CLI is stopped, then a failed result and CLITimeoutError (total)', async () => {
+describe('CliExecutor: limits and abort', () => {
+  it('timeoutMs: a hanging CLI is stopped, then a failed result and CliTimeoutError (total)', async () => {
     const ex = executor({ steps: [{ replay: fixture('text'), lines: [0, 1] }, { hang: true }] });
     const { messages, error, ms } = await run(ex, { options: { timeoutMs: 300 } });
     expect(messages.map((m) => m.type)).toEqual(['system', 'result']);
     const result = expectSynthetic(messages, TEXT_SESSION);
-    expect(error).toBeInstanceOf(CLITimeoutError);
+    expect(error).toBeInstanceOf(CliTimeoutError);
     expect(error).toMatchObject({ kind: 'total', timeoutMs: 300 });
     expect(result.errors).toEqual([(error as Error).message]);
     expect(ms).toBeGreaterThanOrEqual(290);
@@ -457,7 +457,7 @@ describe('CLIExecutor: limits and abort', () => {
     expect(error).toMatchObject({ kind: 'total', timeoutMs: 200 });
   });
 
-  it('idleTimeoutMs: a CLI silent for that long is stopped with CLITimeoutError (idle)', async () => {
+  it('idleTimeoutMs: a CLI silent for that long is stopped with CliTimeoutError (idle)', async () => {
     const ex = executor({ steps: [{ replay: fixture('text'), lines: [0, 1] }, { sleep: 20_000 }] });
     const { messages, error, ms } = await run(ex, { options: { idleTimeoutMs: 300 } });
     expectSynthetic(messages, TEXT_SESSION);
@@ -502,7 +502,7 @@ describe('CLIExecutor: limits and abort', () => {
   });
 });
 
-describe('CLIExecutor: stopping ends the whole process tree', () => {
+describe('CliExecutor: stopping ends the whole process tree', () => {
   /** Runs `script` (which starts a sleeper) and stops it as `stop` says; returns every pid seen and the outcome. */
   async function stopWithSleeper(
     script: Omit<FaultScript, 'steps'>,
@@ -550,7 +550,7 @@ describe('CLIExecutor: stopping ends the whole process tree', () => {
 
   it('a CLI that ignores SIGINT and SIGTERM: SIGKILL ends it and its sleeper', async () => {
     const { error, pids, ms } = await stopWithSleeper({ onSigint: 'ignore', ignoreSigterm: true }, 'timeout');
-    expect(error).toBeInstanceOf(CLITimeoutError);
+    expect(error).toBeInstanceOf(CliTimeoutError);
     expectAllGone(pids);
     expect(ms).toBeGreaterThanOrEqual(1000 + GRACE_MS);
   });

@@ -3,27 +3,27 @@ import type { RateLimitEventMessage } from '@ccflow/parser';
 import { GATEWAY_ENV, reply, usageLimitReply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLIExecutor } from '../src/cli-executor.ts';
+import { CliExecutor } from '../src/cli-executor.ts';
 import { PermissionDeniedError, SessionNotFoundError, UsageLimitError } from '../src/errors.ts';
-import type { CLIAgentOptions } from '../src/options.ts';
+import type { CliAgentOptions } from '../src/options.ts';
 import { streamToCallback } from '../src/query.ts';
 
-const ask = (prompt: string, options: CLIAgentOptions, executor: CLIExecutor) =>
+const ask = (prompt: string, options: CliAgentOptions, executor: CliExecutor) =>
   streamToCallback(prompt, () => {}, options, { executor });
 
 // What the CLI says, typed, against the real CLI: a usage limit, an unknown session, a refused tool. Six CLI runs.
 
 const sandbox = useClaudeSandbox();
-let executor: CLIExecutor;
+let executor: CliExecutor;
 
 beforeAll(() => {
-  executor = new CLIExecutor(sandbox.executorOptions);
+  executor = new CliExecutor(sandbox.executorOptions);
 });
 
 describe('a usage limit', () => {
   it('is UsageLimitError carrying the reset time the CLI printed in its rate_limit_event', async () => {
     // The CLI reads the rate-limit headers only for a subscription or a gateway login.
-    const gateway = new CLIExecutor({
+    const gateway = new CliExecutor({
       ...sandbox.executorOptions,
       env: { ...sandbox.executorOptions.env, ...GATEWAY_ENV },
     });

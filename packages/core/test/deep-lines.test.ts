@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Message } from '@ccflow/parser';
 import { FAULT_CLI_PATH, faultEnv, fixturePath } from '@ccflow/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { CLIExecutor } from '../src/cli-executor.ts';
+import { CliExecutor } from '../src/cli-executor.ts';
 import { killAll, processesWithEnv } from './processes.ts';
 
 // The real CLI does not print JSON nested thousands deep; the fault CLI prints what a broken or hostile one could.
@@ -25,7 +25,7 @@ it('lines nested 5,000 deep, bare and in a tool result, reach the caller as mess
     type: 'user',
     message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: '@' }] },
   }).replace('"@"', deep(5000));
-  const executor = new CLIExecutor({
+  const executor = new CliExecutor({
     cliPath: FAULT_CLI_PATH,
     env: {
       PATH: process.env.PATH,

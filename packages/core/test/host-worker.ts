@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FAULT_CLI_PATH, type FaultScript, faultEnv } from '@ccflow/testing';
-import { CLIExecutor } from '../src/cli-executor.ts';
+import { CliExecutor } from '../src/cli-executor.ts';
 
 // A host process for host-exit.test.ts: runs one execution of the fault CLI (which starts a sleeper in its own
 // session, then hangs), prints the pids once both run, then ends the way it is told to.
@@ -17,7 +17,7 @@ const script: FaultScript = {
     { hang: true },
   ],
 };
-const executor = new CLIExecutor({
+const executor = new CliExecutor({
   cliPath: FAULT_CLI_PATH,
   env: { PATH: process.env.PATH, CCFLOW_TEST_DIR: dir, ...faultEnv(script) },
 });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { Message } from '@ccflow/parser';
 import { FAULT_CLI_PATH, type FaultScript, faultEnv, fixturePath, seededRandom } from '@ccflow/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLIExecutor } from '../src/cli-executor.ts';
-import { CLITimeoutError } from '../src/errors.ts';
+import { CliExecutor } from '../src/cli-executor.ts';
+import { CliTimeoutError } from '../src/errors.ts';
 import {
   descendantsOf,
   fdCount,
@@ -63,7 +63,7 @@ it(`${RUNS} aborted and timed-out executions leave no process, zombie, descripto
         ? { onSigint: 'ignore', ignoreSigterm: true }
         : { onSigint: rand() < 0.5 ? 'result' : 'exit' }),
     };
-    const ex = new CLIExecutor({
+    const ex = new CliExecutor({
       cliPath: FAULT_CLI_PATH,
       stopGraceMs: 100,
       env: { PATH: process.env.PATH, CCFLOW_TEST_DIR: dir, ...faultEnv(script) },
@@ -90,7 +90,7 @@ it(`${RUNS} aborted and timed-out executions leave no process, zombie, descripto
     clearTimeout(timer);
     clearInterval(timer);
     if (abort) expect(error).toBe(reason);
-    else expect(error).toBeInstanceOf(CLITimeoutError);
+    else expect(error).toBeInstanceOf(CliTimeoutError);
     if (messages.length === 0) outcomes.beforeStart++;
     else {
       expect(messages.at(-1)).toMatchObject({ type: 'result', raw: { ccflow_synthetic: true } });

@@ -10,10 +10,10 @@ import {
 } from '@ccflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCliEnv, buildCliLaunch } from '../src/cli-args.ts';
-import { type CLIAgentOptions, resolveOptions } from '../src/options.ts';
+import { type CliAgentOptions, resolveOptions } from '../src/options.ts';
 import { PrivateFiles } from '../src/private-files.ts';
 
-// Every CLIAgentOptions field, checked against the real `claude` (2.1.331) and what it sent to the Messages API
+// Every CliAgentOptions field, checked against the real `claude` (2.1.331) and what it sent to the Messages API
 // stand-in. 13 runs of the CLI, one per describe block's beforeAll (session runs share a sandbox on purpose).
 // The sandbox holds user and project settings, CLAUDE.md files and MCP servers that a run only sees when it asks
 // for those setting sources: every other run proves that the default is none.
@@ -75,7 +75,7 @@ interface CliRun {
  * `buildCliEnv` for the environment (with an empty parent: the sandbox supplies the isolated base), `cwd`.
  */
 async function runCli(
-  options: CLIAgentOptions,
+  options: CliAgentOptions,
   replies: Responder[],
   extra: { prompt?: string; parentEnv?: Record<string, string>; rawEnv?: Record<string, string> } = {},
 ): Promise<CliRun> {

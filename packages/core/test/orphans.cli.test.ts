@@ -4,7 +4,7 @@ import type { Message } from '@ccflow/parser';
 import { reply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { expect, it } from 'vitest';
-import { CLIExecutor } from '../src/cli-executor.ts';
+import { CliExecutor } from '../src/cli-executor.ts';
 import { isGone } from './processes.ts';
 
 // A run that ends normally leaves no process either: tools the CLI ran that put sleepers in the background, in its
@@ -14,7 +14,7 @@ const sandbox = useClaudeSandbox();
 const bash = (command: string) => reply.toolUse('Bash', { command, description: 'start a sleeper' });
 
 it('sleepers a Bash tool leaves in the background are gone when a successful execution ends', async () => {
-  const executor = new CLIExecutor(sandbox.executorOptions);
+  const executor = new CliExecutor(sandbox.executorOptions);
   const pidFile = (name: string) => join(sandbox.box.cwd, `${name}.pid`);
   const commands = {
     subshell: `(sleep 300 > /dev/null 2>&1 & echo $! > ${pidFile('subshell')})`,

@@ -1,19 +1,19 @@
 import { type MessagesApiStandIn, reply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLIExecutor } from '../src/cli-executor.ts';
-import { CLIAuthenticationError, CLIExecutionError } from '../src/errors.ts';
+import { CliExecutor } from '../src/cli-executor.ts';
+import { CliAuthenticationError, CliExecutionError } from '../src/errors.ts';
 import { batchQuery, query, querySimple } from '../src/query.ts';
 
 // The query functions end to end: the real CLI, the stand-in, the parser. Six CLI runs.
 
 const sandbox = useClaudeSandbox();
-let executor: CLIExecutor;
+let executor: CliExecutor;
 let api: MessagesApiStandIn;
 
 beforeAll(() => {
   ({ api } = sandbox);
-  executor = new CLIExecutor(sandbox.executorOptions);
+  executor = new CliExecutor(sandbox.executorOptions);
 });
 
 describe('the query functions with the real CLI', () => {
@@ -78,10 +78,10 @@ describe('the query functions with the real CLI', () => {
     expect(texts.some((t) => t.includes('<context format='))).toBe(true);
   });
 
-  it('a 401 through the CLI is a CLIAuthenticationError', async () => {
+  it('a 401 through the CLI is a CliAuthenticationError', async () => {
     api.enqueue(reply.error(401, { message: 'invalid x-api-key' }));
     const error = await querySimple('hi', {}, { executor }).catch((e) => e);
-    expect(CLIAuthenticationError.isInstance(error)).toBe(true);
+    expect(CliAuthenticationError.isInstance(error)).toBe(true);
   });
 
   it('batchQuery keeps order and turns one failure into one failed result', async () => {
@@ -98,7 +98,7 @@ describe('the query functions with the real CLI', () => {
       totalTokens: 59,
     });
     expect(results[0]?.costUsd).toBeGreaterThan(0);
-    expect(results[1]?.error).toBeInstanceOf(CLIExecutionError);
+    expect(results[1]?.error).toBeInstanceOf(CliExecutionError);
     expect(results[1]?.error).toMatchObject({ apiErrorStatus: 500, isRetryable: true });
   });
 });

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAULT_CLI_PATH, faultEnv, fixturePath } from '@ccflow/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLIExecutor } from '../src/cli-executor.ts';
+import { CliExecutor } from '../src/cli-executor.ts';
 import { decodeContextBlock } from '../src/context-block.ts';
 import { ConfigurationError } from '../src/errors.ts';
 import type { ExecuteRequest } from '../src/executor.ts';
 import { batchQuery } from '../src/query.ts';
 
-// What CLIExecutor refuses before starting anything, and what it sends instead of ignoring: the fault CLI records
+// What CliExecutor refuses before starting anything, and what it sends instead of ignoring: the fault CLI records
 // its stdin and argv to a file when it runs at all.
 
 const TEXT = fixturePath('text');
@@ -23,7 +23,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const executor = (env: Record<string, string> = {}) =>
-  new CLIExecutor({
+  new CliExecutor({
     cliPath: FAULT_CLI_PATH,
     env: {
       PATH: process.env.PATH,
@@ -32,7 +32,7 @@ const executor = (env: Record<string, string> = {}) =>
     },
   });
 
-async function run(ex: CLIExecutor, request: ExecuteRequest): Promise<{ count: number; error: unknown }> {
+async function run(ex: CliExecutor, request: ExecuteRequest): Promise<{ count: number; error: unknown }> {
   let count = 0;
   try {
     for await (const _ of ex.execute(request)) count++;

@@ -10,9 +10,9 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLIExecutor } from '../src/cli-executor.ts';
-import { ConfigurationError, MCPServerError } from '../src/errors.ts';
-import type { CLIAgentOptions } from '../src/options.ts';
+import { CliExecutor } from '../src/cli-executor.ts';
+import { ConfigurationError, McpServerError } from '../src/errors.ts';
+import type { CliAgentOptions } from '../src/options.ts';
 import { query, querySimple, streamToCallback } from '../src/query.ts';
 import { withTracing } from '../src/tracing-executor.ts';
 import { processesWithEnv, until } from './processes.ts';
@@ -21,12 +21,12 @@ import { processesWithEnv, until } from './processes.ts';
 // with and without strictMcp. Five CLI runs.
 
 const sandbox = useClaudeSandbox();
-let executor: CLIExecutor;
+let executor: CliExecutor;
 let api: MessagesApiStandIn;
 
 beforeAll(() => {
   ({ api } = sandbox);
-  executor = new CLIExecutor(sandbox.executorOptions);
+  executor = new CliExecutor(sandbox.executorOptions);
 });
 
 async function collect(stream: AsyncIterable<Message>): Promise<{ messages: Message[]; error: unknown }> {
@@ -94,20 +94,20 @@ describe('an MCP server whose command does not exist', () => {
   });
   beforeEach(() => exporter.reset());
 
-  const options = (tag: string, strictMcp: boolean): CLIAgentOptions => ({
+  const options = (tag: string, strictMcp: boolean): CliAgentOptions => ({
     mcpServers: { broken: { command: '/nonexistent/mcp-server' } },
     strictMcp,
     env: { CCFLOW_TEST_TAG: tag },
   });
   const traced = () => withTracing(executor, provider.getTracer('test'));
 
-  it('with strictMcp: MCPServerError naming it, after the init that says so; no process is left', async () => {
+  it('with strictMcp: McpServerError naming it, after the init that says so; no process is left', async () => {
     api.enqueue(reply.text('should not matter'));
     const tag = randomUUID();
     const { messages, error } = await collect(
       traced().execute({ prompt: 'hi', options: options(tag, true) }),
     );
-    expect(MCPServerError.isInstance(error)).toBe(true);
+    expect(McpServerError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({
       code: 'MCP_SERVER_FAILED',
       servers: [{ name: 'broken', status: 'failed' }],

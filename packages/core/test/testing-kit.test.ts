@@ -6,7 +6,7 @@ import {
   type SandboxExecutorOptions,
 } from '@ccflow/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { CLIExecutorOptions } from '../src/cli-executor.ts';
+import type { CliExecutorOptions } from '../src/cli-executor.ts';
 import { CLI_CAPABILITIES, type ExecuteRequest, type Executor } from '../src/executor.ts';
 import { querySimple } from '../src/query.ts';
 
@@ -19,8 +19,8 @@ describe('@ccflow/testing fits core', () => {
     expectTypeOf<MockExecutor['capabilities']>().toEqualTypeOf<Executor['capabilities']>();
   });
 
-  it("its sandbox's executorOptions are CLIExecutorOptions", () => {
-    expectTypeOf<SandboxExecutorOptions>().toExtend<CLIExecutorOptions>();
+  it("its sandbox's executorOptions are CliExecutorOptions", () => {
+    expectTypeOf<SandboxExecutorOptions>().toExtend<CliExecutorOptions>();
   });
 
   it('its MockExecutor claims what the CLI can do by default, and runs under the query functions', async () => {

@@ -5,10 +5,10 @@ export { type ModelIdParts, modelKey, normalizeModelName, parseModelId } from '.
 export {
   checkUsage,
   ModelPricing,
-  type ModelPricingInit,
+  type ModelPricingOptions,
   type Price,
   type PricingOptions,
-  type RatesInit,
+  type RatesOptions,
   type TokenUsage,
   tokenUsage,
 } from './model-pricing.ts';

@@ -6,7 +6,7 @@ import { Money, parseDecimal } from './money.ts';
 export type Price = number | string;
 
 /** Token rates in US dollars per million tokens. */
-export interface RatesInit {
+export interface RatesOptions {
   input: Price;
   output: Price;
   /** 5-minute cache writes. Default 1.25 × input, Anthropic's rule. */
@@ -17,7 +17,7 @@ export interface RatesInit {
   cacheRead?: Price;
 }
 
-export interface ModelPricingInit extends RatesInit {
+export interface ModelPricingOptions extends RatesOptions {
   /** The fraction taken off every token price in the Message Batches API. Default 0.5. */
   batchDiscount?: Price;
   /** Dollars per web search request. Default 0.01 ($10 per thousand searches). */
@@ -26,9 +26,9 @@ export interface ModelPricingInit extends RatesInit {
    * Rates for every token of a request whose prompt (input, cache reads and cache writes) is longer than
    * `abovePromptTokens`, e.g. Haiku 5.5 above 100k, Sonnet 4.5 with the 1M context above 200k.
    */
-  longPrompt?: RatesInit & { abovePromptTokens: number };
+  longPrompt?: RatesOptions & { abovePromptTokens: number };
   /** Rates in fast mode (`speed: 'fast'`); a model without them is priced at its standard rates, as the CLI does. */
-  fast?: RatesInit;
+  fast?: RatesOptions;
   /** Price multipliers by where inference ran (`inferenceGeo`). Default `{ us: 1.1 }` (US-only inference). */
   inferenceGeoMultipliers?: Readonly<Record<string, Price>>;
 }
@@ -83,9 +83,9 @@ export class ModelPricing {
   readonly #webSearch: bigint;
   readonly #geo: ReadonlyMap<string, Ratio>;
   readonly #effective = new Map<string, Rates>();
-  readonly #init: ModelPricingInit;
+  readonly #init: ModelPricingOptions;
 
-  constructor(init: ModelPricingInit) {
+  constructor(init: ModelPricingOptions) {
     this.#standard = rates(init, 'rates');
     this.#fast = init.fast ? rates(init.fast, 'fast') : undefined;
     if (init.longPrompt) {
@@ -250,7 +250,7 @@ export class ModelPricing {
   }
 }
 
-function rates(init: RatesInit, field: string): Rates {
+function rates(init: RatesOptions, field: string): Rates {
   const input = picos(init.input, `${field}.input`);
   const derived = (value: Price | undefined, name: string, times: Ratio) => {
     if (value !== undefined) return picos(value, `${field}.${name}`);

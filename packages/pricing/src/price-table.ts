@@ -1,7 +1,7 @@
 import { ConfigurationError, runtimeKey } from '@ccflow/core';
 import { UnknownModelError } from './errors.ts';
 import { modelKey, normalizeModelName, parseModelId } from './model-id.ts';
-import { ModelPricing, type ModelPricingInit } from './model-pricing.ts';
+import { ModelPricing, type ModelPricingOptions } from './model-pricing.ts';
 import { PRICE_TABLE_DATA, type PriceTableData, type RatesData } from './price-table-data.ts';
 
 /** One model of a table. */
@@ -22,7 +22,7 @@ export interface ResolvedModel extends PriceTableEntry {
 }
 
 /** A model to add or replace: its prices, and optionally a display name and more names that mean it. */
-export type ModelOverride = (ModelPricingInit | ModelPricing) & {
+export type ModelOverride = (ModelPricingOptions | ModelPricing) & {
   name?: string;
   aliases?: readonly string[];
 };
@@ -149,7 +149,7 @@ export class PriceTable {
     for (const [k, v] of this.#keys) next.#keys.set(k, v);
     Object.assign(next.#aliases, this.#aliases);
     for (const [model, override] of Object.entries(overrides.models ?? {})) {
-      const { name, aliases, ...prices } = override as ModelPricingInit & {
+      const { name, aliases, ...prices } = override as ModelPricingOptions & {
         name?: string;
         aliases?: string[];
       };
@@ -204,7 +204,7 @@ export class PriceTable {
   }
 }
 
-function init(rates: RatesData): ModelPricingInit {
+function init(rates: RatesData): ModelPricingOptions {
   return {
     input: rates.input,
     output: rates.output,

@@ -1,4 +1,4 @@
-import { CLIExecutor } from '@ccflow/core';
+import { CliExecutor } from '@ccflow/core';
 import type { Message, ResultMessage } from '@ccflow/parser';
 import { ClaudeSandbox, MessagesApiStandIn, reply, type UsageSpec } from '@ccflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -233,7 +233,7 @@ describe('withUsageTracking on the real CLI', () => {
       reply.text('done', { usage: apiUsage(second) }),
     );
     const tracker = new UsageStats();
-    const executor = withUsageTracking(new CLIExecutor({ cliPath: box.cliPath, env: box.env }), tracker, {
+    const executor = withUsageTracking(new CliExecutor({ cliPath: box.cliPath, env: box.env }), tracker, {
       metrics: false,
     });
     const messages: Message[] = [];

@@ -25,7 +25,7 @@ export const LIMITER = runtimeKey('@ccflow/reliability:limiter', () => {
   });
 });
 
-/** The process-wide breaker for the CLI, named `cli`, with the default `CircuitBreakerConfig`. */
+/** The process-wide breaker for the CLI, named `cli`, with the default `CircuitBreakerOptions`. */
 export const CLI_CIRCUIT_BREAKER = runtimeKey(
   '@ccflow/reliability:cliCircuitBreaker',
   () => new MemoryCircuitBreaker({}, 'cli'),

@@ -1,4 +1,4 @@
-import { CCFlowError, type CCFlowErrorInit } from '@ccflow/core';
+import { CCFlowError, type CCFlowErrorOptions } from '@ccflow/core';
 
 /** The codes of `@ccflow/reliability`'s errors. */
 export type ReliabilityErrorCode =
@@ -13,7 +13,7 @@ export class RateLimitExceededError extends CCFlowError {
   declare readonly code: 'RATE_LIMIT_EXCEEDED';
   /** Milliseconds until a slot is expected, when known. */
   readonly retryAfterMs: number | undefined;
-  constructor(init: CCFlowErrorInit & { retryAfterMs?: number }) {
+  constructor(init: CCFlowErrorOptions & { retryAfterMs?: number }) {
     super(init);
     this.retryAfterMs = init.retryAfterMs;
   }
@@ -38,7 +38,7 @@ export class CircuitBreakerError extends CCFlowError {
   readonly circuit: string;
   /** Milliseconds until the circuit lets a trial call through. */
   readonly retryAfterMs: number | undefined;
-  constructor(init: CCFlowErrorInit & { circuit: string; retryAfterMs?: number }) {
+  constructor(init: CCFlowErrorOptions & { circuit: string; retryAfterMs?: number }) {
     super(init);
     this.circuit = init.circuit;
     this.retryAfterMs = init.retryAfterMs;

@@ -1,10 +1,10 @@
 import {
   AbortedError,
   CCFlowError,
-  CLIAuthenticationError,
-  CLIExecutionError,
-  CLINotFoundError,
-  CLITimeoutError,
+  CliAuthenticationError,
+  CliExecutionError,
+  CliNotFoundError,
+  CliTimeoutError,
   ConfigurationError,
 } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ class TransientError extends CCFlowError {
   }
 }
 
-const status = (s: number) => new CLIExecutionError({ message: `API Error: ${s}`, apiErrorStatus: s });
+const status = (s: number) => new CliExecutionError({ message: `API Error: ${s}`, apiErrorStatus: s });
 
 describe('failure policy', () => {
   it('aborts: AbortedError and anything named AbortError', () => {
@@ -34,15 +34,15 @@ describe('failure policy', () => {
       status(429),
       status(529),
       status(500),
-      new CLITimeoutError({ message: 't', timeoutMs: 1 }),
+      new CliTimeoutError({ message: 't', timeoutMs: 1 }),
       new RateLimitExceededError({ message: 'r' }),
     ]) {
       expect(isRetryableError(e)).toBe(true);
     }
     for (const e of [
       status(400),
-      new CLIExecutionError({ message: 'crashed', exitCode: 1 }),
-      new CLIAuthenticationError({ message: '401' }),
+      new CliExecutionError({ message: 'crashed', exitCode: 1 }),
+      new CliAuthenticationError({ message: '401' }),
       new CircuitBreakerError({ message: 'open', circuit: 'cli' }),
       new AbortedError({ message: 'stop' }),
       new Error('plain'),
@@ -56,9 +56,9 @@ describe('failure policy', () => {
       status(529),
       status(429),
       status(503),
-      new CLIExecutionError({ message: 'claude exited with code 1 without a result', exitCode: 1 }),
-      new CLIExecutionError({ message: 'ended', subtype: 'error_during_execution' }),
-      new CLITimeoutError({ message: 'slow', timeoutMs: 10 }),
+      new CliExecutionError({ message: 'claude exited with code 1 without a result', exitCode: 1 }),
+      new CliExecutionError({ message: 'ended', subtype: 'error_during_execution' }),
+      new CliTimeoutError({ message: 'slow', timeoutMs: 10 }),
       new TransientError({ message: 'bad gateway' }),
     ]) {
       expect(isCircuitFailure(e), e.message).toBe(true);
@@ -66,10 +66,10 @@ describe('failure policy', () => {
     for (const e of [
       status(400),
       status(413),
-      new CLIExecutionError({ message: 'max turns', subtype: 'error_max_turns' }),
-      new CLIExecutionError({ message: 'budget', subtype: 'error_max_budget_usd' }),
-      new CLIAuthenticationError({ message: '401' }),
-      new CLINotFoundError({ message: 'no claude' }),
+      new CliExecutionError({ message: 'max turns', subtype: 'error_max_turns' }),
+      new CliExecutionError({ message: 'budget', subtype: 'error_max_budget_usd' }),
+      new CliAuthenticationError({ message: '401' }),
+      new CliNotFoundError({ message: 'no claude' }),
       new ConfigurationError({ field: 'model', problem: 'bad' }),
       new RateLimitExceededError({ message: 'local' }),
       new ConcurrencyLimitExceededError({ message: 'local' }),

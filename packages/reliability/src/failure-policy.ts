@@ -1,4 +1,4 @@
-import { AbortedError, CCFlowError, CLIExecutionError, CLITimeoutError, UsageLimitError } from '@ccflow/core';
+import { AbortedError, CCFlowError, CliExecutionError, CliTimeoutError, UsageLimitError } from '@ccflow/core';
 import { ConcurrencyLimitExceededError, RateLimitExceededError } from './errors.ts';
 
 /**
@@ -12,7 +12,7 @@ export function isAbortError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 }
 
-/** The default of `RetryConfig.retryableErrors`: a ccflow error that says another try may succeed. */
+/** The default of `RetryOptions.retryableErrors`: a ccflow error that says another try may succeed. */
 export function isRetryableError(error: unknown): boolean {
   if (isAbortError(error) || !CCFlowError.isInstance(error)) return false;
   return (error as CCFlowError).isRetryable;
@@ -22,27 +22,27 @@ export function isRetryableError(error: unknown): boolean {
 const CALLER_LIMITS = new Set(['error_max_turns', 'error_max_budget_usd']);
 
 /**
- * The default of `CircuitBreakerConfig.isFailure`: does this error say the CLI or the API is unwell?
- * - `CLIExecutionError`: yes for a transient API status (429, 5xx, 529) and for a CLI that crashed or ended without
+ * The default of `CircuitBreakerOptions.isFailure`: does this error say the CLI or the API is unwell?
+ * - `CliExecutionError`: yes for a transient API status (429, 5xx, 529) and for a CLI that crashed or ended without
  *   a result (no status); no for other API statuses (400, 413: the request's fault) and for the caller's own limits
  *   (`error_max_turns`, `error_max_budget_usd`).
  * - `UsageLimitError`: no. The account's usage limit says nothing of the CLI's health (and an open circuit would
  *   only add its own wait to the reset).
- * - `CLITimeoutError`: yes.
+ * - `CliTimeoutError`: yes.
  * - Other ccflow errors: when retryable (an API client's 5xx, say), except this package's own
  *   `RateLimitExceededError` / `ConcurrencyLimitExceededError`, which are local back-pressure.
- * - No for aborts, `ConfigurationError`, `CLINotFoundError`, `CLIAuthenticationError` (not transient: an open
+ * - No for aborts, `ConfigurationError`, `CliNotFoundError`, `CliAuthenticationError` (not transient: an open
  *   circuit would not help) and for anything that is not a ccflow error (a bug in the caller's code).
  */
 export function isCircuitFailure(error: unknown): boolean {
   if (isAbortError(error) || !CCFlowError.isInstance(error)) return false;
   if (UsageLimitError.isInstance(error)) return false;
-  if (CLIExecutionError.isInstance(error)) {
-    const e = error as CLIExecutionError;
+  if (CliExecutionError.isInstance(error)) {
+    const e = error as CliExecutionError;
     if (e.apiErrorStatus !== null) return e.isRetryable;
     return e.subtype === undefined || !CALLER_LIMITS.has(e.subtype);
   }
-  if (CLITimeoutError.isInstance(error)) return true;
+  if (CliTimeoutError.isInstance(error)) return true;
   if (RateLimitExceededError.isInstance(error) || ConcurrencyLimitExceededError.isInstance(error))
     return false;
   return (error as CCFlowError).isRetryable;

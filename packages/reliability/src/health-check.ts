@@ -1,7 +1,7 @@
 import {
-  type CLIAgentOptions,
-  CLIAuthenticationError,
-  CLIExecutor,
+  type CliAgentOptions,
+  CliAuthenticationError,
+  CliExecutor,
   collectQueryResult,
   type Executor,
   findCli,
@@ -70,10 +70,10 @@ export interface HealthCheckerOptions {
   timeoutMs?: number;
   /** Default `status`. */
   authProbe?: AuthProbe;
-  /** For `authProbe: 'model'`. Default a `CLIExecutor` with `cliPath` and `env`. */
+  /** For `authProbe: 'model'`. Default a `CliExecutor` with `cliPath` and `env`. */
   probeExecutor?: Executor;
   /** For `authProbe: 'model'`. Default `{ model: 'haiku', maxTurns: 1, tools: [] }`. */
-  probeOptions?: CLIAgentOptions;
+  probeOptions?: CliAgentOptions;
   clock?: Clock;
 }
 
@@ -218,8 +218,8 @@ export class HealthChecker {
   async #modelProbe(cliPath: string): Promise<AuthCheck> {
     const started = performance.now();
     const executor =
-      this.#options.probeExecutor ?? new CLIExecutor({ cliPath, env: this.#options.env ?? process.env });
-    const options: CLIAgentOptions = this.#options.probeOptions ?? { model: 'haiku', maxTurns: 1, tools: [] };
+      this.#options.probeExecutor ?? new CliExecutor({ cliPath, env: this.#options.env ?? process.env });
+    const options: CliAgentOptions = this.#options.probeOptions ?? { model: 'haiku', maxTurns: 1, tools: [] };
     const result = await collectQueryResult(
       executor.execute({
         prompt: 'Reply with the single word: ok',
@@ -228,7 +228,7 @@ export class HealthChecker {
     );
     const durationMs = performance.now() - started;
     if (!result.error) return { ok: true, durationMs, probe: 'model' };
-    const why = CLIAuthenticationError.isInstance(result.error)
+    const why = CliAuthenticationError.isInstance(result.error)
       ? 'authentication failed'
       : 'the probe query failed';
     return { ok: false, durationMs, probe: 'model', error: `${why}: ${result.error.message}` };

@@ -37,7 +37,7 @@ export {
   type WaitHealthyOptions,
 } from './health-check.ts';
 export type { AcquireOptions, Lease, Limiter, LimiterStats } from './limiter.ts';
-export { type CircuitBreakerConfig, MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
+export { type CircuitBreakerOptions, MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
 export type { Provider } from './provider.ts';
 export {
   createReliableExecutor,
@@ -46,8 +46,8 @@ export {
 export {
   type ErrorClass,
   type RetryAttempt,
-  type RetryConfig,
   type RetryEvent,
+  type RetryOptions,
   type RetryRunOptions,
   retryWithBackoff,
 } from './retry.ts';

@@ -1,14 +1,14 @@
-import { AbortedError, CLIExecutionError, CLITimeoutError, ConfigurationError } from '@ccflow/core';
+import { AbortedError, CliExecutionError, CliTimeoutError, ConfigurationError } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
 import type { CircuitStateChange } from './circuit-breaker.ts';
 import { CircuitBreakerError } from './errors.ts';
-import { type CircuitBreakerConfig, MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
+import { type CircuitBreakerOptions, MemoryCircuitBreaker } from './memory-circuit-breaker.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 
-const overloaded = () => new CLIExecutionError({ message: 'API Error: 529', apiErrorStatus: 529 });
-const badRequest = () => new CLIExecutionError({ message: 'API Error: 400', apiErrorStatus: 400 });
+const overloaded = () => new CliExecutionError({ message: 'API Error: 529', apiErrorStatus: 529 });
+const badRequest = () => new CliExecutionError({ message: 'API Error: 400', apiErrorStatus: 400 });
 
-function breaker(config: CircuitBreakerConfig = {}) {
+function breaker(config: CircuitBreakerOptions = {}) {
   const clock = new FakeClock();
   const changes: string[] = [];
   const onStateChange = (c: CircuitStateChange) => changes.push(`${c.from}->${c.to}@${c.at}`);
@@ -92,7 +92,7 @@ describe('CircuitBreaker', () => {
     await clock.advance(1000);
     succeed(cb);
     await clock.advance(50);
-    fail(cb, new CLITimeoutError({ message: 'slow', timeoutMs: 10 }));
+    fail(cb, new CliTimeoutError({ message: 'slow', timeoutMs: 10 }));
     expect(cb.state).toBe('open');
     expect(cb.getStats().openedAt).toBe(1050);
     await clock.advance(999);
@@ -179,7 +179,7 @@ describe('CircuitBreaker', () => {
     expect(cb.getStats()).toMatchObject({ state: 'closed', totalSuccesses: 1, totalIgnored: 1 });
     await expect(cb.run(() => Promise.reject(overloaded()))).rejects.toThrow('529');
     expect(cb.state).toBe('open');
-    expect(cb.getStats().lastFailure).toBeInstanceOf(CLIExecutionError);
+    expect(cb.getStats().lastFailure).toBeInstanceOf(CliExecutionError);
   });
 
   it('`using` a permit frees a half-open slot when the block ends without a report', async () => {

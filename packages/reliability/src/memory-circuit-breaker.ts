@@ -11,7 +11,7 @@ import { CircuitBreakerError } from './errors.ts';
 import { isAbortError, isCircuitFailure } from './failure-policy.ts';
 import { positiveInteger, positiveNumber } from './validate.ts';
 
-export interface CircuitBreakerConfig {
+export interface CircuitBreakerOptions {
   /** Consecutive failures, while closed, that open the circuit. Default 5. */
   failureThreshold?: number;
   /** Successful trial calls, while half-open, that close it. Default 2. */
@@ -57,7 +57,7 @@ export class MemoryCircuitBreaker implements CircuitBreaker {
   #lastFailure: unknown;
   #totals = { totalCalls: 0, totalSuccesses: 0, totalFailures: 0, totalRejected: 0, totalIgnored: 0 };
 
-  constructor(config: CircuitBreakerConfig = {}, name = 'default') {
+  constructor(config: CircuitBreakerOptions = {}, name = 'default') {
     this.name = name;
     this.failureThreshold = positiveInteger('failureThreshold', config.failureThreshold ?? 5);
     this.successThreshold = positiveInteger('successThreshold', config.successThreshold ?? 2);

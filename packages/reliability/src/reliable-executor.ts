@@ -1,22 +1,22 @@
-import { CLIExecutor, type Executor, runtime, withTracing } from '@ccflow/core';
+import { CliExecutor, type Executor, runtime, withTracing } from '@ccflow/core';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { CLI_CIRCUIT_BREAKER, LIMITER } from './defaults.ts';
 import type { Limiter } from './limiter.ts';
 import type { Provider } from './provider.ts';
-import type { RetryConfig } from './retry.ts';
+import type { RetryOptions } from './retry.ts';
 import { withCircuitBreaker } from './with-circuit-breaker.ts';
 import { withRateLimit } from './with-rate-limit.ts';
 import { withRetry } from './with-retry.ts';
 
 export interface ReliableExecutorOptions {
-  /** Default a `CLIExecutor` with its defaults. */
+  /** Default a `CliExecutor` with its defaults. */
   inner?: Executor;
   /** Default the process-wide `LIMITER`, read on each call. */
   limiter?: Provider<Limiter>;
   /** Default the process-wide `CLI_CIRCUIT_BREAKER`, read on each call. */
   breaker?: Provider<CircuitBreaker>;
-  /** Default `RetryConfig` defaults. */
-  retry?: RetryConfig;
+  /** Default `RetryOptions` defaults. */
+  retry?: RetryOptions;
   /** Wrap in `withTracing` (outermost). Default true. */
   tracing?: boolean;
 }
@@ -29,7 +29,7 @@ export interface ReliableExecutorOptions {
  */
 export function createReliableExecutor(options: ReliableExecutorOptions = {}): Executor {
   const limited = withRateLimit(
-    options.inner ?? new CLIExecutor(),
+    options.inner ?? new CliExecutor(),
     options.limiter ?? (() => runtime.get(LIMITER)),
   );
   const guarded = withCircuitBreaker(limited, options.breaker ?? (() => runtime.get(CLI_CIRCUIT_BREAKER)));

@@ -1,15 +1,15 @@
-import { AbortedError, CLIExecutionError, CLITimeoutError, ConfigurationError } from '@ccflow/core';
+import { AbortedError, CliExecutionError, CliTimeoutError, ConfigurationError } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
 import { RateLimitExceededError, RetryExhaustedError } from './errors.ts';
-import { decideRetry, type RetryConfig, type RetryEvent, retryPolicy, retryWithBackoff } from './retry.ts';
+import { decideRetry, type RetryEvent, type RetryOptions, retryPolicy, retryWithBackoff } from './retry.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 
-const overloaded = (n = 0) => new CLIExecutionError({ message: `API Error: 529 #${n}`, apiErrorStatus: 529 });
+const overloaded = (n = 0) => new CliExecutionError({ message: `API Error: 529 #${n}`, apiErrorStatus: 529 });
 
 /** Runs `retryWithBackoff` on a fake clock; returns its outcome, the attempts' start times and the retry events. */
 async function play<T>(
   outcomes: (() => T)[],
-  config: RetryConfig = {},
+  config: RetryOptions = {},
   signal?: AbortSignal,
 ): Promise<{ value?: T; error?: unknown; starts: number[]; events: RetryEvent[] }> {
   const clock = new FakeClock();
@@ -74,7 +74,7 @@ describe('retryWithBackoff', () => {
   });
 
   it('ends in RetryExhaustedError carrying every attempt’s error, the last as cause', async () => {
-    const errors = [overloaded(1), new CLITimeoutError({ message: 'slow', timeoutMs: 5 }), overloaded(3)];
+    const errors = [overloaded(1), new CliTimeoutError({ message: 'slow', timeoutMs: 5 }), overloaded(3)];
     const r = await play(errors.map(throws), { maxRetries: 2, baseDelayMs: 10 });
     expect(RetryExhaustedError.isInstance(r.error)).toBe(true);
     const error = r.error as RetryExhaustedError;
@@ -86,7 +86,7 @@ describe('retryWithBackoff', () => {
   });
 
   it('only errors marked retryable are retried by default: others are thrown as they are, at once', async () => {
-    const auth = new CLIExecutionError({ message: 'API Error: 400', apiErrorStatus: 400 });
+    const auth = new CliExecutionError({ message: 'API Error: 400', apiErrorStatus: 400 });
     const r = await play([throws(overloaded()), throws(auth)], { baseDelayMs: 10 });
     expect(r.error).toBe(auth);
     expect(r.starts).toHaveLength(2);
@@ -98,14 +98,14 @@ describe('retryWithBackoff', () => {
   it('retryableErrors: error classes (ccflow ones by code, others by instanceof) or a predicate; never aborts', async () => {
     class Flaky extends Error {}
     const byClass = await play([throws(new Flaky()), throws(overloaded()), () => 'ok'], {
-      retryableErrors: [Flaky, CLIExecutionError],
+      retryableErrors: [Flaky, CliExecutionError],
       baseDelayMs: 1,
     });
     expect(byClass.value).toBe('ok');
-    const notListed = await play([throws(new CLITimeoutError({ message: 't', timeoutMs: 1 }))], {
+    const notListed = await play([throws(new CliTimeoutError({ message: 't', timeoutMs: 1 }))], {
       retryableErrors: [Flaky],
     });
-    expect(notListed.error).toBeInstanceOf(CLITimeoutError);
+    expect(notListed.error).toBeInstanceOf(CliTimeoutError);
     const predicate = await play([throws(new AbortedError({ message: 'stop' }))], {
       retryableErrors: () => true,
     });

@@ -8,7 +8,7 @@ import { nonNegativeInteger, positiveNumber } from './validate.ts';
 // biome-ignore lint/suspicious/noExplicitAny: any constructor, whatever its parameters
 export type ErrorClass = abstract new (...args: any[]) => unknown;
 
-export interface RetryConfig {
+export interface RetryOptions {
   /** Retries after the first attempt. Default 3. */
   maxRetries?: number;
   /** The backoff cap of the first retry. Default 1000 ms. */
@@ -57,7 +57,7 @@ export interface RetryRunOptions {
   signal?: AbortSignal;
 }
 
-/** Resolved `RetryConfig`: what `retryWithBackoff` and `withRetry` work from. */
+/** Resolved `RetryOptions`: what `retryWithBackoff` and `withRetry` work from. */
 export interface RetryPolicy {
   maxRetries: number;
   baseDelayMs: number;
@@ -71,8 +71,8 @@ export interface RetryPolicy {
   clock: Clock;
 }
 
-/** Validates a `RetryConfig` and fills in its defaults. */
-export function retryPolicy(config: RetryConfig = {}): RetryPolicy {
+/** Validates a `RetryOptions` and fills in its defaults. */
+export function retryPolicy(config: RetryOptions = {}): RetryPolicy {
   const retryable = config.retryableErrors;
   let isRetryable: (error: unknown) => boolean;
   if (typeof retryable === 'function') isRetryable = retryable;
@@ -151,7 +151,7 @@ export function exhaustedError(errors: readonly unknown[], reason: string): Retr
  */
 export async function retryWithBackoff<T>(
   fn: (attempt: RetryAttempt) => T | Promise<T>,
-  config: RetryConfig = {},
+  config: RetryOptions = {},
   options: RetryRunOptions = {},
 ): Promise<T> {
   const policy = retryPolicy(config);

@@ -1,4 +1,4 @@
-import { CLIExecutionError, UsageLimitError } from '@ccflow/core';
+import { CliExecutionError, UsageLimitError } from '@ccflow/core';
 import { MessageParser } from '@ccflow/parser';
 import { MockExecutor, mockLines, readFixture } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ describe('a usage limit and the retry decorator', () => {
     expect(
       decideRetry(
         patient,
-        Object.assign(new CLIExecutionError({ message: '429', apiErrorStatus: 429 }), {
+        Object.assign(new CliExecutionError({ message: '429', apiErrorStatus: 429 }), {
           retryAfterMs: 60_000,
         }),
         1,
@@ -87,7 +87,7 @@ describe('a usage limit and the retry decorator', () => {
 describe('a usage limit and the circuit breaker', () => {
   it('is not a failure of the CLI: the circuit stays closed, where a 429 without it would open it', async () => {
     expect(isCircuitFailure(limit(1000))).toBe(false);
-    expect(isCircuitFailure(new CLIExecutionError({ message: '429', apiErrorStatus: 429 }))).toBe(true);
+    expect(isCircuitFailure(new CliExecutionError({ message: '429', apiErrorStatus: 429 }))).toBe(true);
     const breaker = new MemoryCircuitBreaker({ failureThreshold: 1, clock: new FakeClock() }, 'cli');
     const executor = withCircuitBreaker(
       new MockExecutor([usageLimitRun(1000), usageLimitRun(1000)]),

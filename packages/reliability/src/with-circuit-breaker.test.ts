@@ -1,4 +1,4 @@
-import { CLIExecutionError, CLITimeoutError } from '@ccflow/core';
+import { CliExecutionError, CliTimeoutError } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../test/collect.ts';
@@ -61,12 +61,12 @@ describe('withCircuitBreaker', () => {
     const { breaker, inner, executor } = setup(1);
     inner.enqueue({
       lines: [mockLines.init(), lines.syntheticResult()],
-      thenThrow: new CLITimeoutError({ message: 'slow', timeoutMs: 5 }),
+      thenThrow: new CliTimeoutError({ message: 'slow', timeoutMs: 5 }),
     });
     const r = await collect(executor.execute({ prompt: 'p' }));
-    expect(r.error).toBeInstanceOf(CLITimeoutError);
+    expect(r.error).toBeInstanceOf(CliTimeoutError);
     expect(breaker.getStats()).toMatchObject({ state: 'open', totalFailures: 1 });
-    expect(breaker.getStats().lastFailure).toBeInstanceOf(CLITimeoutError);
+    expect(breaker.getStats().lastFailure).toBeInstanceOf(CliTimeoutError);
   });
 
   it('a successful result is a success as it arrives: a consumer may stop at the result and still heal the circuit', async () => {
@@ -85,7 +85,7 @@ describe('withCircuitBreaker', () => {
     ac.abort();
     inner.enqueue(ok(), ok(), [mockLines.init(), lines.apiErrorNotice(400), lines.apiErrorResult(400)], {
       lines: [mockLines.init(), lines.syntheticResult()],
-      thenThrow: new CLIExecutionError({ message: 'max turns', subtype: 'error_max_turns' }),
+      thenThrow: new CliExecutionError({ message: 'max turns', subtype: 'error_max_turns' }),
     });
     expect((await collect(executor.execute({ prompt: 'p', signal: ac.signal }))).error).toMatchObject({
       name: 'AbortError',

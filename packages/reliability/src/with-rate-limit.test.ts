@@ -1,4 +1,4 @@
-import { CLI_CAPABILITIES, CLITimeoutError, type ExecuteRequest, type Executor } from '@ccflow/core';
+import { CLI_CAPABILITIES, CliTimeoutError, type ExecuteRequest, type Executor } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
@@ -50,11 +50,11 @@ describe('withRateLimit', () => {
   it('the lease is released however the stream ends: an error, a consumer leaving, an abort while waiting', async () => {
     const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
     const failing = new MockExecutor([
-      { lines: [mockLines.init()], thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 1 }) },
+      { lines: [mockLines.init()], thenThrow: new CliTimeoutError({ message: 't', timeoutMs: 1 }) },
       ok(),
     ]);
     expect((await collect(withRateLimit(failing, limiter).execute({ prompt: 'p' }))).error).toBeInstanceOf(
-      CLITimeoutError,
+      CliTimeoutError,
     );
     expect(limiter.active).toBe(0);
     await collect(withRateLimit(failing, limiter).execute({ prompt: 'p' }), (m) => m.type === 'text');

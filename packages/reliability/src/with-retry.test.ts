@@ -1,10 +1,10 @@
-import { CLIExecutionError, CLITimeoutError, type ExecuteRequest } from '@ccflow/core';
+import { CliExecutionError, CliTimeoutError, type ExecuteRequest } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { collect, shape } from '../test/collect.ts';
 import { lines } from '../test/lines.ts';
 import { RateLimitExceededError, RetryExhaustedError } from './errors.ts';
-import type { RetryConfig } from './retry.ts';
+import type { RetryOptions } from './retry.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 import { isPreamble, withRetry } from './with-retry.ts';
 
@@ -13,7 +13,7 @@ const SESSION = '11111111-2222-4333-8444-555555555555';
 /** A retrying executor over scripted runs, on a fake clock that is run to the end. */
 async function play(
   runs: ConstructorParameters<typeof MockExecutor>[0],
-  config: RetryConfig = {},
+  config: RetryOptions = {},
   request?: Partial<ExecuteRequest>,
 ) {
   const clock = new FakeClock();
@@ -38,7 +38,7 @@ describe('withRetry: retries only what the caller has not seen', () => {
       { lines: [], thenThrow: new RateLimitExceededError({ message: 'limiter', retryAfterMs: 0 }) },
       {
         lines: [mockLines.init(), lines.syntheticResult()],
-        thenThrow: new CLITimeoutError({ message: 'idle', timeoutMs: 5, kind: 'idle' }),
+        thenThrow: new CliTimeoutError({ message: 'idle', timeoutMs: 5, kind: 'idle' }),
       },
       ok(),
     ]);
@@ -48,7 +48,7 @@ describe('withRetry: retries only what the caller has not seen', () => {
   });
 
   it('(b) a failure after a text message reached the caller is not retried: the error propagates as it is', async () => {
-    const timeout = new CLITimeoutError({ message: 'claude did not finish within 5 ms', timeoutMs: 5 });
+    const timeout = new CliTimeoutError({ message: 'claude did not finish within 5 ms', timeoutMs: 5 });
     const r = await play([
       {
         lines: [mockLines.init(), mockLines.text('partial answer'), lines.syntheticResult()],
@@ -66,16 +66,16 @@ describe('withRetry: retries only what the caller has not seen', () => {
     const tool = await play([
       {
         lines: [mockLines.init(), mockLines.toolUse('Bash', { command: 'rm x' }), lines.syntheticResult()],
-        thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 5 }),
+        thenThrow: new CliTimeoutError({ message: 't', timeoutMs: 5 }),
       },
       ok(),
     ]);
     expect(tool.mock.requests).toHaveLength(1);
-    expect(tool.error).toBeInstanceOf(CLITimeoutError);
+    expect(tool.error).toBeInstanceOf(CliTimeoutError);
     const streamed = await play([
       {
         lines: [mockLines.init(), lines.streamEvent(), lines.syntheticResult()],
-        thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 5 }),
+        thenThrow: new CliTimeoutError({ message: 't', timeoutMs: 5 }),
       },
       ok(),
     ]);
@@ -123,7 +123,7 @@ describe('withRetry: retries only what the caller has not seen', () => {
   });
 
   it('a thrown error that is not retryable (a crash) is thrown after the held messages', async () => {
-    const crash = new CLIExecutionError({
+    const crash = new CliExecutionError({
       message: 'claude exited with code 1 without a result',
       exitCode: 1,
     });
@@ -141,12 +141,12 @@ describe('withRetry: retries only what the caller has not seen', () => {
     const errors = (r.error as RetryExhaustedError).errors;
     expect(errors).toHaveLength(3);
     expect(
-      errors.every((e) => CLIExecutionError.isInstance(e) && (e as CLIExecutionError).apiErrorStatus === 529),
+      errors.every((e) => CliExecutionError.isInstance(e) && (e as CliExecutionError).apiErrorStatus === 529),
     ).toBe(true);
   });
 
-  it('backs off with the RetryConfig (full jitter, exponential)', async () => {
-    const fail = { lines: [], thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 1 }) };
+  it('backs off with the RetryOptions (full jitter, exponential)', async () => {
+    const fail = { lines: [], thenThrow: new CliTimeoutError({ message: 't', timeoutMs: 1 }) };
     const r = await play([fail, fail, fail, ok()], {
       random: () => 1 - 1e-9,
       jitter: true,
@@ -212,12 +212,12 @@ describe('withRetry: retries only what the caller has not seen', () => {
     const ac = new AbortController();
     ac.abort();
     const r = await play(
-      [{ lines: [], thenThrow: new CLITimeoutError({ message: 't', timeoutMs: 1 }) }, ok()],
+      [{ lines: [], thenThrow: new CliTimeoutError({ message: 't', timeoutMs: 1 }) }, ok()],
       {},
       { signal: ac.signal },
     );
     expect(r.mock.requests).toHaveLength(1);
-    expect(r.error).toBeInstanceOf(CLITimeoutError);
+    expect(r.error).toBeInstanceOf(CliTimeoutError);
   });
 
   it('a consumer leaving the loop stops the inner execution', async () => {

@@ -1,6 +1,6 @@
 import { type ExecuteRequest, type Executor, ExecutorDecorator, errorFromResult } from '@ccflow/core';
 import type { Message, ResultMessage } from '@ccflow/parser';
-import { decideRetry, exhaustedError, type RetryConfig, type RetryDecision, retryPolicy } from './retry.ts';
+import { decideRetry, exhaustedError, type RetryDecision, type RetryOptions, retryPolicy } from './retry.ts';
 import { activeSpan, errorType, RELIABILITY_ATTR, RETRY_EVENT } from './span-attributes.ts';
 
 /**
@@ -36,7 +36,7 @@ function retryWouldTouchSession(request: ExecuteRequest): boolean {
  * 2. A failed `result` before any such message is held too: it is the turn failing before any output (e.g. 529
  *    after the CLI's own retries).
  * 3. An attempt that ends uncommitted with an error (thrown, or else the held result's `errorFromResult`) is retried
- *    when the `RetryConfig` says the error is retryable (default: ccflow errors with `isRetryable`), retries are
+ *    when the `RetryOptions` says the error is retryable (default: ccflow errors with `isRetryable`), retries are
  *    left, the request's signal has not aborted, and {@link retryWouldTouchSession} is false or the attempt never
  *    printed `init`. Its held messages are dropped: the caller sees one clean run.
  * 4. Otherwise the held messages are yielded and the attempt ends as the inner stream did (its error rethrown, or a
@@ -44,14 +44,14 @@ function retryWouldTouchSession(request: ExecuteRequest): boolean {
  *    thrown after them.
  * 5. After a commit nothing is retried: an error propagates as it is.
  *
- * The backoff is `RetryConfig`'s (full jitter, `retryAfterMs` honoured); the request's signal ends it, with the last
+ * The backoff is `RetryOptions`'s (full jitter, `retryAfterMs` honoured); the request's signal ends it, with the last
  * attempt's held messages yielded first. Sets `ccflow.retry.attempt` on the active span and adds a `ccflow.retry`
  * event per retry.
  */
 class RetryingExecutor extends ExecutorDecorator {
   readonly #policy: ReturnType<typeof retryPolicy>;
 
-  constructor(inner: Executor, config: RetryConfig = {}) {
+  constructor(inner: Executor, config: RetryOptions = {}) {
     super(inner);
     this.#policy = retryPolicy(config);
   }
@@ -132,6 +132,6 @@ class RetryingExecutor extends ExecutorDecorator {
 }
 
 /** See {@link RetryingExecutor}. */
-export function withRetry(executor: Executor, config?: RetryConfig): Executor {
+export function withRetry(executor: Executor, config?: RetryOptions): Executor {
   return new RetryingExecutor(executor, config);
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLIExecutor } from '@ccflow/core';
+import { CliExecutor } from '@ccflow/core';
 import {
   ClaudeSandbox,
   MessagesApiStandIn,
@@ -66,7 +66,7 @@ describe('the reliable executor over the real CLI', () => {
     const breaker = new MemoryCircuitBreaker({}, 'cli');
     const limiter = new CombinedLimiter({ rate: 10, maxConcurrent: 1 });
     const executor = createReliableExecutor({
-      inner: new CLIExecutor({ cliPath: box.cliPath, env: box.env }),
+      inner: new CliExecutor({ cliPath: box.cliPath, env: box.env }),
       limiter,
       breaker,
       retry: { baseDelayMs: 50, maxDelayMs: 200 },

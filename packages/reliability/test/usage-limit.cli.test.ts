@@ -1,4 +1,4 @@
-import { CLIExecutor, UsageLimitError } from '@ccflow/core';
+import { CliExecutor, UsageLimitError } from '@ccflow/core';
 import { GATEWAY_ENV, reply, usageLimitReply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { beforeAll, expect, it } from 'vitest';
@@ -12,10 +12,10 @@ import { collect, shape } from './collect.ts';
 // decorator and the circuit breaker. Three CLI runs.
 
 const sandbox = useClaudeSandbox();
-let cli: CLIExecutor;
+let cli: CliExecutor;
 
 beforeAll(() => {
-  cli = new CLIExecutor({
+  cli = new CliExecutor({
     ...sandbox.executorOptions,
     env: { ...sandbox.executorOptions.env, ...GATEWAY_ENV },
   });

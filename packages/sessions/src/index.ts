@@ -1,9 +1,9 @@
 export { SESSION_MANAGER } from './default-manager.ts';
 export { SessionBusyError, SessionClosedError, type SessionsErrorCode } from './errors.ts';
-export { type LoadInit, loadSession, resumeSession } from './load-session.ts';
+export { type LoadSessionOptions, loadSession, resumeSession } from './load-session.ts';
 export { MemorySessionStore } from './memory-session-store.ts';
-export { type SendOptions, Session, type SessionInit, type SessionStats } from './session.ts';
-export { type CreateSessionInit, SessionManager, type SessionManagerInit } from './session-manager.ts';
+export { type SendOptions, Session, type SessionOptions, type SessionStats } from './session.ts';
+export { type CreateSessionOptions, SessionManager, type SessionManagerOptions } from './session-manager.ts';
 export {
   SESSION_STATUSES,
   type SessionFilter,

@@ -1,11 +1,11 @@
-import { type CLIAgentOptions, type Executor, SessionNotFoundError } from '@ccflow/core';
+import { type CliAgentOptions, type Executor, SessionNotFoundError } from '@ccflow/core';
 import { withoutRemovedOptions } from '@ccflow/core/internal';
 import { Session } from './session.ts';
 import type { SessionStore } from './session-store.ts';
 
-export interface LoadInit {
+export interface LoadSessionOptions {
   /** Over the stored options; give `env` and other secrets here, they are never stored. */
-  options?: CLIAgentOptions;
+  options?: CliAgentOptions;
   executor?: Executor;
 }
 
@@ -13,7 +13,7 @@ export interface LoadInit {
 export async function loadSession(
   sessionId: string,
   store: SessionStore,
-  init: LoadInit = {},
+  init: LoadSessionOptions = {},
 ): Promise<Session | undefined> {
   const state = await store.load(sessionId);
   if (state === undefined) return undefined;
@@ -27,7 +27,7 @@ export async function loadSession(
  */
 export async function resumeSession(
   sessionId: string,
-  options: CLIAgentOptions = {},
+  options: CliAgentOptions = {},
   store?: SessionStore,
   executor?: Executor,
 ): Promise<Session> {

@@ -1,15 +1,15 @@
-import type { CLIAgentOptions, Executor } from '@ccflow/core';
+import type { CliAgentOptions, Executor } from '@ccflow/core';
 import { loadSession } from './load-session.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
 import { lifecycle, Session } from './session.ts';
 import type { SessionFilter, SessionMetadata, SessionStore } from './session-store.ts';
 
-export interface SessionManagerInit {
+export interface SessionManagerOptions {
   /** Default: a new `MemorySessionStore`, closed by `stop()`. */
   store?: SessionStore;
   executor?: Executor;
   /** Under every session's own options. */
-  defaultOptions?: CLIAgentOptions;
+  defaultOptions?: CliAgentOptions;
   /** Expire idle sessions on a timer that does not keep the process alive. Default true. */
   autoCleanup?: boolean;
   /** Default 5 minutes. */
@@ -20,9 +20,9 @@ export interface SessionManagerInit {
   now?: () => number;
 }
 
-export interface CreateSessionInit {
+export interface CreateSessionOptions {
   sessionId?: string;
-  options?: CLIAgentOptions;
+  options?: CliAgentOptions;
   tags?: string[];
   metadata?: Record<string, unknown>;
 }
@@ -32,13 +32,13 @@ export class SessionManager implements AsyncDisposable {
   readonly store: SessionStore;
   readonly #ownsStore: boolean;
   readonly #executor: Executor | undefined;
-  readonly #defaults: CLIAgentOptions;
+  readonly #defaults: CliAgentOptions;
   readonly #ttlMs: number;
   readonly #now: () => number;
   readonly #open = new Map<string, Session>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(init: SessionManagerInit = {}) {
+  constructor(init: SessionManagerOptions = {}) {
     this.store = init.store ?? new MemorySessionStore();
     this.#ownsStore = init.store === undefined;
     this.#executor = init.executor;
@@ -55,7 +55,7 @@ export class SessionManager implements AsyncDisposable {
   }
 
   /** A new session, saved at once so it can be found before its first turn. */
-  async createSession(init: CreateSessionInit = {}): Promise<Session> {
+  async createSession(init: CreateSessionOptions = {}): Promise<Session> {
     const session = new Session({
       sessionId: init.sessionId,
       options: { ...this.#defaults, ...init.options },

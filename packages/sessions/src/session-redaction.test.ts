@@ -1,4 +1,4 @@
-import { CLIExecutionError } from '@ccflow/core';
+import { CliExecutionError } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { loadSession } from './load-session.ts';
@@ -24,14 +24,14 @@ describe('Session: what the store keeps holds no secret', () => {
     });
     executor.enqueue({
       lines: [mockLines.init({ sessionId: session.sessionId })],
-      thenThrow: new CLIExecutionError({
+      thenThrow: new CliExecutionError({
         message: 'CLI exited 1: MY_SECRET=options-env-secret rejected',
         exitCode: 1,
       }),
     });
     await expect(async () => {
       for await (const _ of session.sendMessage('hi'));
-    }).rejects.toThrow(CLIExecutionError);
+    }).rejects.toThrow(CliExecutionError);
 
     const stored = await store.load(session.sessionId);
     expect(JSON.stringify(stored)).not.toMatch(

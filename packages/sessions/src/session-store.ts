@@ -1,4 +1,4 @@
-import type { CLIAgentOptions } from '@ccflow/core';
+import type { CliAgentOptions } from '@ccflow/core';
 
 export const SESSION_STATUSES = ['active', 'closed', 'error', 'expired'] as const;
 /** `error`: the last turn failed (the session is still usable); `expired`: unused past the manager's TTL. */
@@ -8,7 +8,7 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
  * The options a session keeps so another process can continue it: options are JSON data (callbacks travel in the
  * request's `host`), kept without `env` (it may hold secrets) and `redaction`. See `storableOptions`.
  */
-export type StoredOptions = Omit<CLIAgentOptions, 'env' | 'redaction'>;
+export type StoredOptions = Omit<CliAgentOptions, 'env' | 'redaction'>;
 
 /** Everything a store keeps about one session. */
 export interface SessionState {

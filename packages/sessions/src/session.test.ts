@@ -1,4 +1,4 @@
-import { CLIExecutionError, ConfigurationError, decodeContextBlock } from '@ccflow/core';
+import { CliExecutionError, ConfigurationError, decodeContextBlock } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
@@ -108,7 +108,7 @@ describe('Session', () => {
     executor.enqueue(turn(id, 'ok'));
     executor.enqueue({
       lines: [mockLines.init({ sessionId: id })],
-      thenThrow: new CLIExecutionError({ message: 'crashed', exitCode: 1 }),
+      thenThrow: new CliExecutionError({ message: 'crashed', exitCode: 1 }),
     });
     executor.enqueue([
       mockLines.result({ sessionId: id, isError: true, apiErrorStatus: 529, result: 'Overloaded' }),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type CLIAgentOptions,
+  type CliAgentOptions,
   CONFIG,
   EXECUTOR,
   type ExecutionHost,
@@ -42,10 +42,10 @@ const tracer = trace.getTracer('@ccflow/sessions');
 /** How many times a save refused as stale is rebased on the stored state and tried again before it throws. */
 const SAVE_ATTEMPTS = 10;
 
-export interface SessionInit {
+export interface SessionOptions {
   /** A UUID; default: a new one, chosen before the first turn so a crash mid-turn leaves a findable session. */
   sessionId?: string;
-  options?: CLIAgentOptions;
+  options?: CliAgentOptions;
   /** Default: the process-wide executor (`runtime.get(EXECUTOR)`, read when the session is made). */
   executor?: Executor;
   /** Callbacks for every turn (`onStderr`); never stored. */
@@ -95,7 +95,7 @@ interface Restore {
  * CLI has the session on disk, so the next turn resumes it.
  */
 export class Session implements AsyncDisposable {
-  readonly #options: CLIAgentOptions;
+  readonly #options: CliAgentOptions;
   /** The context encoding, resolved once with the options. */
   readonly #toon: ResolvedOptions['toon'];
   readonly #executor: Executor;
@@ -115,7 +115,7 @@ export class Session implements AsyncDisposable {
   /** The session's trace: every turn and lifecycle step is a span in it (see `traceContext`). */
   readonly #traceContext: Context;
 
-  constructor(init: SessionInit = {}, restore?: Restore) {
+  constructor(init: SessionOptions = {}, restore?: Restore) {
     // Stored options may carry names an earlier version accepted.
     const options = withoutOwned(init.options ?? withoutRemovedOptions(restore?.state?.options ?? {}));
     this.#toon = resolveOptions(options).toon;
@@ -215,7 +215,7 @@ export class Session implements AsyncDisposable {
   get tags(): readonly string[] {
     return this.#state.tags;
   }
-  get options(): CLIAgentOptions {
+  get options(): CliAgentOptions {
     return { ...this.#options };
   }
   /** Characters of the last context block over its compact JSON form (see `ToonSavings`). */
@@ -339,7 +339,7 @@ export class Session implements AsyncDisposable {
     await this.close();
   }
 
-  #turnOptions(): CLIAgentOptions {
+  #turnOptions(): CliAgentOptions {
     switch (this.#start.kind) {
       case 'resume':
         return { ...this.#options, resume: this.sessionId };
@@ -420,7 +420,7 @@ export class Session implements AsyncDisposable {
    */
   static fromState(
     state: SessionState,
-    init: Omit<SessionInit, 'sessionId'> = {},
+    init: Omit<SessionOptions, 'sessionId'> = {},
     resume = state.turnCount > 0,
   ): Session {
     const session = new Session(init, {
@@ -435,7 +435,7 @@ export class Session implements AsyncDisposable {
    * A new session branching from session `from` (any session the CLI knows, live or not): its first turn carries
    * `from`'s conversation, up to message `at` (a `uuid` from the stream) when given, else all of it.
    */
-  static async branch(from: string, init: SessionInit & { at?: string } = {}): Promise<Session> {
+  static async branch(from: string, init: SessionOptions & { at?: string } = {}): Promise<Session> {
     const { at, ...rest } = init;
     const session = new Session(rest, { start: { kind: 'fork', from, at } });
     await session.#save();
@@ -455,7 +455,7 @@ export class Session implements AsyncDisposable {
   }
 }
 
-function withoutOwned(options: CLIAgentOptions): CLIAgentOptions {
+function withoutOwned(options: CliAgentOptions): CliAgentOptions {
   const out = { ...options };
   // A session chooses and resumes its CLI session itself.
   for (const key of SESSION_CONTROL_OPTIONS) delete out[key];

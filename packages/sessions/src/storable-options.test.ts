@@ -1,4 +1,4 @@
-import { CLIAgentOptionsSchema, SESSION_CONTROL_OPTIONS, StorableOptionsSchema } from '@ccflow/core';
+import { CliAgentOptionsSchema, SESSION_CONTROL_OPTIONS, StorableOptionsSchema } from '@ccflow/core';
 import { describe, expect, it } from 'vitest';
 import { storableOptions } from './storable-options.ts';
 
@@ -19,7 +19,7 @@ describe('storableOptions', () => {
   });
 
   it('every option is in exactly one group: data, session control, or local (env, redaction)', () => {
-    const all = Object.keys(CLIAgentOptionsSchema.shape).sort();
+    const all = Object.keys(CliAgentOptionsSchema.shape).sort();
     const data = Object.keys(StorableOptionsSchema.shape);
     const control: string[] = [...SESSION_CONTROL_OPTIONS];
     const local = all.filter((k) => !data.includes(k) && !control.includes(k));

@@ -1,4 +1,4 @@
-import { type CLIAgentOptions, Redactor, StorableOptionsSchema } from '@ccflow/core';
+import { type CliAgentOptions, Redactor, StorableOptionsSchema } from '@ccflow/core';
 import type { StoredOptions } from './session-store.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { StoredOptions } from './session-store.ts';
  * secrets in text, e.g. a `--api-key=` argument or an `sk-ant-` key in a system prompt).
  */
 export function storableOptions(
-  options: CLIAgentOptions,
+  options: CliAgentOptions,
   redactor: Redactor = new Redactor(options),
 ): StoredOptions {
   // Structural: only the options the schema says are data; the session's own and this process's are left out.

@@ -1,5 +1,5 @@
 import {
-  CLIExecutor,
+  CliExecutor,
   decodeContextBlock,
   query,
   querySimple,
@@ -16,12 +16,12 @@ import { Session } from '../src/session.ts';
 // `Session`): what the stand-in recorded holds the block once and decodes back to the original. Four CLI runs.
 
 const sandbox = useClaudeSandbox();
-let executor: CLIExecutor;
+let executor: CliExecutor;
 let api: MessagesApiStandIn;
 
 beforeAll(() => {
   ({ api } = sandbox);
-  executor = new CLIExecutor(sandbox.executorOptions);
+  executor = new CliExecutor(sandbox.executorOptions);
 });
 
 const context = {

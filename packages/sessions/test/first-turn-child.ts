@@ -2,13 +2,13 @@
  * Runs in a separate process for `sessions.cli.test.ts`: one turn of a new session with the real CLI, then prints
  * the stored state. Argument: JSON `{ cliPath, env, cwd }` of the parent's sandbox.
  */
-import { CLIExecutor } from '@ccflow/core';
+import { CliExecutor } from '@ccflow/core';
 import { MemorySessionStore, Session } from '@ccflow/sessions';
 
 const { cliPath, env, cwd } = JSON.parse(process.argv[2]!);
 const store = new MemorySessionStore();
 const session = new Session({
-  executor: new CLIExecutor({ cliPath, env }),
+  executor: new CliExecutor({ cliPath, env }),
   store,
   options: { cwd, systemPrompt: 'You are a test.' },
   tags: ['cross-process'],

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { CLIExecutor } from '@ccflow/core';
+import { CliExecutor } from '@ccflow/core';
 import { type ClaudeSandbox, type MessagesApiStandIn, type RecordedRequest, reply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +12,13 @@ import type { SessionState } from '../src/session-store.ts';
 // Sessions with the real CLI: resume, fork, and a session continued in another process. Eight CLI runs.
 
 const sandbox = useClaudeSandbox();
-let executor: CLIExecutor;
+let executor: CliExecutor;
 let api: MessagesApiStandIn;
 let box: ClaudeSandbox;
 
 beforeAll(() => {
   ({ api, box } = sandbox);
-  executor = new CLIExecutor(sandbox.executorOptions);
+  executor = new CliExecutor(sandbox.executorOptions);
 });
 
 /** Everything the model was shown in one request, as text. */

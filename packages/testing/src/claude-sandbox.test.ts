@@ -113,7 +113,7 @@ describe('ClaudeSandbox', () => {
     );
   });
 
-  it('gives a CLIExecutor its CLI, its whole environment and its project directory, as plain data', () => {
+  it('gives a CliExecutor its CLI, its whole environment and its project directory, as plain data', () => {
     const box = shellSandbox({ EXTRA: '1' });
     const options = box.executorOptions;
     expect(options).toEqual({ cliPath: '/bin/sh', env: box.env, defaultOptions: { cwd: box.cwd } });

@@ -26,8 +26,8 @@ export interface RunOptions {
 }
 
 /**
- * What `@ccflow/core`'s `CLIExecutor` takes to run the sandboxed CLI: plain data, so this kit needs no core
- * (core's tests check that it stays a `CLIExecutorOptions`). `new CLIExecutor(box.executorOptions)`.
+ * What `@ccflow/core`'s `CliExecutor` takes to run the sandboxed CLI: plain data, so this kit needs no core
+ * (core's tests check that it stays a `CliExecutorOptions`). `new CliExecutor(box.executorOptions)`.
  */
 export interface SandboxExecutorOptions {
   cliPath: string;
@@ -94,7 +94,7 @@ export class ClaudeSandbox implements AsyncDisposable {
     };
   }
 
-  /** Options for a `CLIExecutor` that runs this sandbox's CLI, in its project directory. */
+  /** Options for a `CliExecutor` that runs this sandbox's CLI, in its project directory. */
   get executorOptions(): SandboxExecutorOptions {
     return { cliPath: this.cliPath, env: { ...this.env }, defaultOptions: { cwd: this.cwd } };
   }

@@ -19,7 +19,7 @@ export interface MockCapabilities {
   readonly host: boolean;
 }
 
-/** What the CLI can do, as core's `CLIExecutor` declares it: everything. */
+/** What the CLI can do, as core's `CliExecutor` declares it: everything. */
 const CLI_CAPABILITIES: MockCapabilities = Object.freeze({ resume: true, tools: true, host: true });
 
 /**

@@ -5,7 +5,7 @@ import { MessagesApiStandIn } from './messages-api-stand-in.ts';
 export interface ClaudeSandboxFixture {
   readonly api: MessagesApiStandIn;
   readonly box: ClaudeSandbox;
-  /** `box.executorOptions`: `new CLIExecutor(sandbox.executorOptions)`. */
+  /** `box.executorOptions`: `new CliExecutor(sandbox.executorOptions)`. */
   readonly executorOptions: SandboxExecutorOptions;
 }
 

@@ -3,7 +3,7 @@ export { MemoryTraceStore } from './memory-trace-store.ts';
 export {
   Project,
   type ProjectEnv,
-  type ProjectInit,
+  type ProjectOptions,
   type ProjectSessionOptions,
   type Replay,
   type ReplayOptions,
@@ -24,5 +24,5 @@ export {
   TRACE_ID_ATTRIBUTE,
   type TracingSendOptions,
   TracingSession,
-  type TracingSessionInit,
+  type TracingSessionOptions,
 } from './tracing-session.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CLIAgentOptions, type Executor, REDACTED } from '@ccflow/core';
+import { type CliAgentOptions, type Executor, REDACTED } from '@ccflow/core';
 import type { SessionStore } from '@ccflow/sessions';
 import type { ProjectData, ProjectStore } from './project-store.ts';
 import { TraceNotFoundError } from './trace-not-found-error.ts';
@@ -17,7 +17,7 @@ export interface ProjectEnv {
   executor?: Executor;
 }
 
-export interface ProjectInit extends ProjectEnv {
+export interface ProjectOptions extends ProjectEnv {
   /** Default: a new UUID. */
   projectId?: string;
   name: string;
@@ -36,7 +36,7 @@ export interface ProjectSessionOptions {
 
 export interface ReplayOptions {
   /** Laid over the original turn's options (e.g. `{ model: 'opus' }`). Secrets were never stored: pass them here. */
-  optionsOverride?: CLIAgentOptions;
+  optionsOverride?: CliAgentOptions;
   detailed?: boolean;
   signal?: AbortSignal;
 }
@@ -66,7 +66,7 @@ export class Project {
   #version: number;
   readonly #env: ProjectEnv;
 
-  constructor(init: ProjectInit, stored?: { createdAt: Date; updatedAt: Date; version: number }) {
+  constructor(init: ProjectOptions, stored?: { createdAt: Date; updatedAt: Date; version: number }) {
     const { store, traceStore, sessionStore, executor } = init;
     this.#env = { store, traceStore, sessionStore, executor };
     this.projectId = init.projectId ?? randomUUID();
@@ -138,7 +138,7 @@ export class Project {
   }
 
   /** A traced session in this project. */
-  createSession(options: CLIAgentOptions = {}, init: ProjectSessionOptions = {}): TracingSession {
+  createSession(options: CliAgentOptions = {}, init: ProjectSessionOptions = {}): TracingSession {
     return new TracingSession({ ...this.#sessionInit(init.detailed), ...init, options });
   }
 
@@ -251,8 +251,8 @@ export class Project {
  * The original turn's options as stored (secrets were redacted, so every redacted value is left out), with the
  * override on top.
  */
-function replayOptions(original: TraceData, override: CLIAgentOptions = {}): CLIAgentOptions {
-  return { ...(withoutRedacted(original.optionsSnapshot) as CLIAgentOptions), ...override };
+function replayOptions(original: TraceData, override: CliAgentOptions = {}): CliAgentOptions {
+  return { ...(withoutRedacted(original.optionsSnapshot) as CliAgentOptions), ...override };
 }
 
 function withoutRedacted(value: unknown): unknown {

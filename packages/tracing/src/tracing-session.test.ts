@@ -1,4 +1,4 @@
-import { AbortedError, CLIExecutionError, withTracing } from '@ccflow/core';
+import { AbortedError, CliExecutionError, withTracing } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import { MemorySessionStore, SessionBusyError } from '@ccflow/sessions';
 import { MockExecutor, mockLines } from '@ccflow/testing';
@@ -210,7 +210,7 @@ describe('TracingSession', () => {
     const session = new TracingSession({
       traceStore,
       executor: new MockExecutor([
-        { lines: [mockLines.init()], thenThrow: new CLIExecutionError({ message: 'exit 1' }) },
+        { lines: [mockLines.init()], thenThrow: new CliExecutionError({ message: 'exit 1' }) },
       ]),
     });
     await expect(drain(session.sendMessage('hi'))).rejects.toThrow('exit 1');

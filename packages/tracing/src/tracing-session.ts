@@ -7,7 +7,7 @@ import {
   Session,
   SessionBusyError,
   SessionClosedError,
-  type SessionInit,
+  type SessionOptions,
 } from '@ccflow/sessions';
 import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ToolCallRecord, TraceData, TraceStatus, TraceStore } from './trace-store.ts';
@@ -17,7 +17,7 @@ const tracer = trace.getTracer('@ccflow/tracing');
 /** The span attribute that names the stored trace of a turn: search your backend for it. */
 export const TRACE_ID_ATTRIBUTE = 'ccflow.trace_id';
 
-export interface TracingSessionInit extends SessionInit {
+export interface TracingSessionOptions extends SessionOptions {
   /** Where each turn's `TraceData` is written. */
   traceStore: TraceStore;
   /** Keep every message of each turn in `messageStream` (larger traces). Default false. */
@@ -45,7 +45,7 @@ type Restore = NonNullable<ConstructorParameters<typeof Session>[1]>;
 export class TracingSession extends Session {
   readonly #traceStore: TraceStore;
   readonly #detailed: boolean;
-  readonly #init: TracingSessionInit;
+  readonly #init: TracingSessionOptions;
   /** Hides secrets in every trace before it is written (see `Redactor`). */
   readonly #redactor: Redactor;
   #parentTraceId: string | undefined;
@@ -58,7 +58,7 @@ export class TracingSession extends Session {
   #lastSequence = 0;
   #lastTrace: TraceData | undefined;
 
-  constructor(init: TracingSessionInit, restore?: Restore & { resumeAt?: string }) {
+  constructor(init: TracingSessionOptions, restore?: Restore & { resumeAt?: string }) {
     const { traceStore, detailed, parentTraceId, ...sessionInit } = init;
     super(sessionInit, restore);
     this.#traceStore = traceStore;
@@ -205,7 +205,7 @@ export class TracingSession extends Session {
    */
   static override async branch(
     from: string,
-    init: TracingSessionInit & { at?: string },
+    init: TracingSessionOptions & { at?: string },
   ): Promise<TracingSession> {
     const { at, ...rest } = init;
     return new TracingSession(rest, { start: { kind: 'fork', from, at }, resumeAt: at });
@@ -339,6 +339,6 @@ function jsonSafe<T>(value: T): T {
 }
 
 /** A traced session; see {@link TracingSession}. */
-export function createTracingSession(init: TracingSessionInit): TracingSession {
+export function createTracingSession(init: TracingSessionOptions): TracingSession {
   return new TracingSession(init);
 }

@@ -1,4 +1,4 @@
-import { CLIExecutor, collectQueryResult, query } from '@ccflow/core';
+import { CliExecutor, collectQueryResult, query } from '@ccflow/core';
 import type { ResultMessage } from '@ccflow/parser';
 import { MemorySessionStore } from '@ccflow/sessions';
 import { reply } from '@ccflow/testing';
@@ -15,7 +15,7 @@ const sandbox = useClaudeSandbox();
 const usage = (i: number) => ({ input_tokens: 1000 * i, output_tokens: 100 * i });
 
 it('a session of four turns (reloaded between turns, then forked): totals are the CLI running totals, each trace its turn', async () => {
-  const executor = new CLIExecutor(sandbox.executorOptions);
+  const executor = new CliExecutor(sandbox.executorOptions);
   const traceStore = new MemoryTraceStore();
   const store = new MemorySessionStore();
   const init = { traceStore, store, executor, options: { model: 'claude-sonnet-4-5' } };
@@ -58,7 +58,7 @@ it('a session of four turns (reloaded between turns, then forked): totals are th
 });
 
 it('a resumed query reports its own turn in costUsd and the CLI running total in sessionCostUsd', async () => {
-  const executor = new CLIExecutor(sandbox.executorOptions);
+  const executor = new CliExecutor(sandbox.executorOptions);
   const run = async (i: number, options: { resume?: string } = {}) => {
     sandbox.api.enqueue(reply.text(`answer ${i}`, { usage: usage(i) }));
     let result: ResultMessage | undefined;

@@ -1,4 +1,4 @@
-import { CLIExecutor } from '@ccflow/core';
+import { CliExecutor } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import { MemorySessionStore } from '@ccflow/sessions';
 import { ClaudeSandbox, MessagesApiStandIn, type RecordedRequest, reply } from '@ccflow/testing';
@@ -13,7 +13,7 @@ import type { TracingSession } from '../src/tracing-session.ts';
 
 let api: MessagesApiStandIn;
 let box: ClaudeSandbox;
-let executor: CLIExecutor;
+let executor: CliExecutor;
 const traceStore = new MemoryTraceStore();
 const sessionStore = new MemorySessionStore();
 let project: Project;
@@ -21,7 +21,7 @@ let project: Project;
 beforeAll(async () => {
   api = await MessagesApiStandIn.start();
   box = new ClaudeSandbox({ baseUrl: api.url });
-  executor = new CLIExecutor({ cliPath: box.cliPath, env: box.env, defaultOptions: { cwd: box.cwd } });
+  executor = new CliExecutor({ cliPath: box.cliPath, env: box.env, defaultOptions: { cwd: box.cwd } });
   project = new Project({
     name: 'cli',
     store: new MemoryProjectStore({ sessionStore }),
