@@ -61,6 +61,7 @@ export function extractApiReport(entry: ApiEntry, update: boolean): { report: st
     const config = ExtractorConfig.prepare({
       configObject: {
         projectFolder: entry.dir,
+        newlineKind: 'lf',
         mainEntryPointFilePath: join(entry.dir, types),
         compiler: {
           overrideTsconfig: {
