@@ -1,5 +1,5 @@
 import { MockExecutor, type MockRequest, mockLines } from '@ccflow/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   AbortedError,
   CliAuthenticationError,
@@ -28,6 +28,14 @@ describe('query', () => {
 });
 
 describe('querySimple', () => {
+  it('is typed string without a JSON schema, unknown with one', () => {
+    // Never called: only their types are checked.
+    const text = () => querySimple('hi', { model: 'haiku' });
+    const structured = () => querySimple('hi', { jsonSchema: { type: 'object' } });
+    expectTypeOf(text).returns.toEqualTypeOf<Promise<string>>();
+    expectTypeOf(structured).returns.toEqualTypeOf<Promise<unknown>>();
+  });
+
   it('returns the final text, not intermediate text before tool calls', async () => {
     const executor = new MockExecutor([
       [

@@ -30,9 +30,16 @@ export function query(
 }
 
 /**
- * The answer to one prompt: its text, or its structured output when `options.jsonSchema` is given.
- * Throws the typed error when the query fails, including an error result from the CLI.
+ * The answer to one prompt: its text, or its structured output when `options.jsonSchema` is given (typed `unknown`:
+ * validate it against your schema). Throws the typed error when the query fails, including an error result from the
+ * CLI.
  */
+export function querySimple(
+  prompt: Prompt,
+  options?: CliAgentOptions & { jsonSchema?: undefined },
+  init?: QueryOptions,
+): Promise<string>;
+export function querySimple(prompt: Prompt, options: CliAgentOptions, init?: QueryOptions): Promise<unknown>;
 export async function querySimple(
   prompt: Prompt,
   options: CliAgentOptions = {},
