@@ -19,7 +19,7 @@ import {
   preparePrompt,
   withoutRemovedOptions,
 } from '@ccflow/core/internal';
-import type { Message } from '@ccflow/parser';
+import type { Message, ResultMessage } from '@ccflow/parser';
 import {
   type Context,
   isSpanContextValid,
@@ -36,6 +36,7 @@ import type { SessionState, SessionStore } from './session-store.ts';
 import { storableOptions } from './storable-options.ts';
 import { StoreConflictError } from './store-errors.ts';
 import { ToonSavings } from './toon-savings.ts';
+import type { TurnObserver, TurnWatch } from './turn-observer.ts';
 
 const tracer = trace.getTracer('@ccflow/sessions');
 
@@ -56,12 +57,16 @@ export interface SessionOptions {
   metadata?: Record<string, unknown>;
   /** The project the session belongs to (set by `@ccflow/tracing`). */
   projectId?: string;
+  /** See every turn (tracing's `TraceRecorder`, your own); forks keep them. */
+  observers?: readonly TurnObserver[];
 }
 
 export interface SendOptions {
   /** Data for this turn, attached to the prompt as a TOON (or JSON) block; default `options.context`. */
   context?: Record<string, unknown>;
   signal?: AbortSignal;
+  /** About this turn, for its observers (tracing stores it on the turn's trace). */
+  metadata?: Record<string, unknown>;
 }
 
 /** What a session cost, returned by `close()`. */
@@ -100,6 +105,7 @@ export class Session implements AsyncDisposable {
   readonly #toon: ResolvedOptions['toon'];
   readonly #executor: Executor;
   readonly #host: ExecutionHost | undefined;
+  readonly #observers: readonly TurnObserver[];
   readonly #store: SessionStore | undefined;
   /** Hides secrets in the state before it is stored or put on a span. */
   readonly #redactor: Redactor;
@@ -122,6 +128,7 @@ export class Session implements AsyncDisposable {
     this.#options = options;
     this.#executor = init.executor ?? runtime.get(EXECUTOR);
     this.#host = init.host;
+    this.#observers = [...(init.observers ?? [])];
     this.#store = init.store;
     this.#redactor = new Redactor(options);
     this.#start = restore?.start ?? { kind: (restore?.state?.turnCount ?? 0) > 0 ? 'resume' : 'new' };
@@ -246,9 +253,16 @@ export class Session implements AsyncDisposable {
       inTrace(this.#traceContext),
     );
     let failure: unknown;
+    let threw = false;
+    let result: ResultMessage | undefined;
     let resultSeen = false;
+    const watches: TurnWatch[] = [];
     try {
       if (!this.#persisted) await this.#save();
+      for (const observer of this.#observers) {
+        const watch = await observer.startTurn({ session: this, prompt: content, send, span });
+        if (watch) watches.push(watch);
+      }
       // Attached here rather than by the executor, to count the savings; the request then carries no context.
       const toon = this.#toon;
       const context = send.context ?? this.#options.context;
@@ -262,15 +276,19 @@ export class Session implements AsyncDisposable {
         if (m.type === 'system' && m.subtype === 'init') await this.#started(m.model);
         if (m.type === 'result') {
           resultSeen = true;
+          result = m;
           this.#account(m);
           if (m.isError) failure = errorFromResult(m);
         }
+        for (const watch of watches) watch.message?.(m);
         yield m;
       }
     } catch (error) {
       failure = error;
+      threw = true;
       throw error;
     } finally {
+      for (const watch of watches) await watch.end({ result, threw, error: threw ? failure : undefined });
       this.#busy = false;
       this.#state.lastError = failure === undefined ? undefined : this.#redactor.text(messageOf(failure));
       if (!this.isClosed) this.#state.status = failure === undefined ? 'active' : 'error';
@@ -306,7 +324,13 @@ export class Session implements AsyncDisposable {
     const start: CliStart =
       this.#start.kind === 'resume' ? { kind: 'fork', from: this.sessionId } : this.#start;
     const child = new Session(
-      { options: this.#options, executor: this.#executor, host: this.#host, store: this.#store },
+      {
+        options: this.#options,
+        executor: this.#executor,
+        host: this.#host,
+        store: this.#store,
+        observers: this.#observers,
+      },
       { state, start },
     );
     await child.#save();

@@ -80,7 +80,7 @@ describe('TracingSession: traces hold no secret', () => {
     expect(t.optionsSnapshot).toEqual({ env: { MY_SECRET: '[redacted]' } });
   });
 
-  it('an error message is redacted in the trace and on the ccflow.trace span', async () => {
+  it('an error message is redacted in the trace and on the turn span', async () => {
     exporter.reset();
     const traceStore = new MemoryTraceStore();
     const executor = new MockExecutor();
@@ -93,7 +93,7 @@ describe('TracingSession: traces hold no secret', () => {
     for await (const _ of session.sendMessage('go'));
     expect(session.lastTrace?.status).toBe('error');
     expect(session.lastTrace?.errorMessage).toContain('failed with [redacted]');
-    const span = exporter.getFinishedSpans().find((s) => s.name === 'ccflow.trace');
+    const span = exporter.getFinishedSpans().find((s) => s.name === 'session.turn 1');
     expect(span?.status.message).toContain('failed with [redacted]');
   });
 

@@ -329,7 +329,7 @@ describe('TracingSession with OpenTelemetry', () => {
     context.disable();
   });
 
-  it('links the trace and its span both ways; the span parents the turn and the execution', async () => {
+  it('links the trace and its turn span both ways; the turn span parents the execution', async () => {
     const traceStore = new MemoryTraceStore();
     const executor = new MockExecutor();
     const session = new TracingSession({ traceStore, executor: withTracing(executor) });
@@ -337,13 +337,13 @@ describe('TracingSession with OpenTelemetry', () => {
     await drain(session.sendMessage('hi'));
     const stored = session.lastTrace!;
     const spans = exporter.getFinishedSpans();
-    const root = spans.find((s) => s.name === 'ccflow.trace')!;
-    expect(root.attributes[TRACE_ID_ATTRIBUTE]).toBe(stored.traceId);
-    expect(stored.otelTraceId).toBe(root.spanContext().traceId);
-    expect(stored.otelSpanId).toBe(root.spanContext().spanId);
     const turn = spans.find((s) => s.name === 'session.turn 1')!;
+    expect(turn.attributes[TRACE_ID_ATTRIBUTE]).toBe(stored.traceId);
+    expect(turn.attributes['ccflow.trace.status']).toBe('success');
+    expect(stored.otelTraceId).toBe(turn.spanContext().traceId);
+    expect(stored.otelSpanId).toBe(turn.spanContext().spanId);
     const agent = spans.find((s) => s.name.startsWith('invoke_agent'))!;
-    expect(turn.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
     expect(agent.parentSpanContext?.spanId).toBe(turn.spanContext().spanId);
+    expect(spans.some((s) => s.name === 'ccflow.trace')).toBe(false);
   });
 });

@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { AbortedError, errorFromResult, type Prompt, promptText, Redactor } from '@ccflow/core';
-import { iterateInContext } from '@ccflow/core/internal';
 import type { Message } from '@ccflow/parser';
 import {
   type SendOptions,
   Session,
-  SessionBusyError,
-  SessionClosedError,
   type SessionOptions,
+  type TurnObserver,
+  type TurnStart,
+  type TurnWatch,
 } from '@ccflow/sessions';
-import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { isSpanContextValid } from '@opentelemetry/api';
 import type { ToolCallRecord, TraceData, TraceStatus, TraceStore } from './trace-store.ts';
-
-const tracer = trace.getTracer('@ccflow/tracing');
 
 /** The span attribute that names the stored trace of a turn: search your backend for it. */
 export const TRACE_ID_ATTRIBUTE = 'ccflow.trace_id';
@@ -27,8 +25,6 @@ export interface TracingSessionOptions extends SessionOptions {
 }
 
 export interface TracingSendOptions extends SendOptions {
-  /** Stored on this turn's trace. */
-  metadata?: Record<string, unknown>;
   /** The trace this turn replays or follows from; default: the session's `parentTraceId` for its first turn. */
   parentTraceId?: string;
 }
@@ -36,11 +32,11 @@ export interface TracingSendOptions extends SendOptions {
 type Restore = NonNullable<ConstructorParameters<typeof Session>[1]>;
 
 /**
- * A `Session` that records a `TraceData` per `sendMessage`: written as `pending` before the CLI starts (a crash
- * leaves evidence) and completed when the turn ends, however it ends (`success`, `error` with the message, or
- * `cancelled` on abort or when the caller stops reading). Each turn runs inside a `ccflow.trace` span, the parent of
- * the session's `session.turn` span and of the executor's `invoke_agent`; the span carries `ccflow.trace_id` and the
- * trace records the span's ids, so either leads to the other.
+ * A `Session` that records a `TraceData` per `sendMessage`, through the session's turn observers (no turn logic of
+ * its own): written as `pending` before the CLI starts (a crash leaves evidence) and completed when the turn ends,
+ * however it ends (`success`, `error` with the message, or `cancelled` on abort or when the caller stops reading).
+ * The turn's span (`session.turn N`, the parent of the executor's `invoke_agent`) carries `ccflow.trace_id` and
+ * `ccflow.trace.status`, and the trace records the span's ids, so either leads to the other.
  */
 export class TracingSession extends Session {
   readonly #traceStore: TraceStore;
@@ -53,14 +49,15 @@ export class TracingSession extends Session {
   #lastUuid: string | undefined;
   /** How this session first reaches the CLI, for a fork taken before its first turn. */
   readonly #origin: Restore['start'];
-  #running = false;
   #traceCount = 0;
   #lastSequence = 0;
   #lastTrace: TraceData | undefined;
 
   constructor(init: TracingSessionOptions, restore?: Restore & { resumeAt?: string }) {
     const { traceStore, detailed, parentTraceId, ...sessionInit } = init;
-    super(sessionInit, restore);
+    // The session calls this object's turn observer; `this` exists once `super` returns, before any turn.
+    const observer: TurnObserver = { startTurn: (turn) => this.#startTurn(turn) };
+    super({ ...sessionInit, observers: [...(sessionInit.observers ?? []), observer] }, restore);
     this.#traceStore = traceStore;
     this.#detailed = detailed ?? false;
     this.#init = init;
@@ -90,28 +87,22 @@ export class TracingSession extends Session {
     return this.#traceStore.getSessionTraces(this.sessionId, limit);
   }
 
-  override async *sendMessage(content: Prompt, send: TracingSendOptions = {}): AsyncGenerator<Message> {
-    // Refused calls are not turns: no trace for them.
-    if (this.isClosed) throw new SessionClosedError({ sessionId: this.sessionId });
-    if (this.#running) throw new SessionBusyError({ sessionId: this.sessionId });
-    this.#running = true;
+  /** Sends one message and streams the turn's messages (see `Session.sendMessage`); `send` may name the trace's parent. */
+  override sendMessage(content: Prompt, send: TracingSendOptions = {}): AsyncGenerator<Message> {
+    return super.sendMessage(content, send);
+  }
+
+  /** Starts this session's trace of a turn (the session's turn observer): written `pending` before the CLI starts. */
+  async #startTurn(turn: TurnStart): Promise<TurnWatch | undefined> {
+    // Forks made by the plain `Session.fork` carry the observers; only this session's turns are this one's to trace.
+    if (turn.session !== this) return undefined;
+    const send = turn.send as TracingSendOptions;
     const traceId = randomUUID();
-    // In the session's trace (see `Session.traceContext`); the caller's active span, if any, is linked.
-    const caller = trace.getSpanContext(context.active());
-    const span = tracer.startSpan(
-      'ccflow.trace',
-      {
-        kind: SpanKind.INTERNAL,
-        attributes: {
-          [TRACE_ID_ATTRIBUTE]: traceId,
-          'gen_ai.conversation.id': this.sessionId,
-          'ccflow.session.turn': this.turnCount + 1,
-          ...(this.projectId ? { 'ccflow.project_id': this.projectId } : {}),
-        },
-        links: caller && isSpanContextValid(caller) ? [{ context: caller }] : [],
-      },
-      this.traceContext,
-    );
+    const { span } = turn;
+    span.setAttributes({
+      [TRACE_ID_ATTRIBUTE]: traceId,
+      ...(this.projectId ? { 'ccflow.project_id': this.projectId } : {}),
+    });
     const spanContext = span.spanContext();
     const linked = isSpanContextValid(spanContext);
     const now = new Date();
@@ -123,7 +114,7 @@ export class TracingSession extends Session {
       projectId: this.projectId,
       parentTraceId: send.parentTraceId ?? (this.#traceCount === 0 ? this.#parentTraceId : undefined),
       sequenceNumber: this.#nextSequence(),
-      prompt: promptText(content),
+      prompt: promptText(turn.prompt),
       context: turnContext === undefined ? undefined : jsonSafe(turnContext),
       response: '',
       thinking: '',
@@ -148,36 +139,23 @@ export class TracingSession extends Session {
       metadata: { ...send.metadata },
     };
     const started = performance.now();
-    const turn = new TurnRecorder(record);
-    let thrown: unknown;
-    let threw = false;
-    try {
-      await this.#write(record);
-      const ctx = trace.setSpan(context.active(), span);
-      for await (const m of iterateInContext(ctx, () => super.sendMessage(content, send))) {
-        turn.observe(m);
+    const recorder = new TurnRecorder(record);
+    await this.#write(record);
+    return {
+      message: (m) => {
+        recorder.observe(m);
         if ((m.type === 'assistant' || m.type === 'user') && m.uuid) this.#lastUuid = m.uuid;
-        yield m;
-      }
-    } catch (error) {
-      threw = true;
-      thrown = error;
-      throw error;
-    } finally {
-      this.#running = false;
-      record.durationMs = Math.round(performance.now() - started);
-      const { status, message } = turn.outcome(threw, thrown, send.signal);
-      record.status = status;
-      record.errorMessage = message;
-      record.updatedAt = new Date();
-      const shown = message === undefined ? undefined : this.#redactor.text(message);
-      if (status === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: shown });
-      else if (status === 'cancelled')
-        span.setStatus({ code: SpanStatusCode.ERROR, message: shown ?? 'cancelled' });
-      span.setAttribute('ccflow.trace.status', status);
-      span.end();
-      await this.#write(record);
-    }
+      },
+      end: async ({ threw, error }) => {
+        record.durationMs = Math.round(performance.now() - started);
+        const { status, message } = recorder.outcome(threw, error, send.signal);
+        record.status = status;
+        record.errorMessage = message;
+        record.updatedAt = new Date();
+        span.setAttribute('ccflow.trace.status', status);
+        await this.#write(record);
+      },
+    };
   }
 
   /**

@@ -114,16 +114,15 @@ it('exports the spans of a turn with a tool call and of a failed turn, linked to
   const spans = resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
   const [ok, failed] = await session.getTraces();
 
-  // Turn 1: ccflow.trace → session.turn 1 → invoke_agent opus → execute_tool Bash, in one OTel trace.
-  const root = spans.find((s) => s.name === 'ccflow.trace' && attr(s, 'ccflow.trace_id') === ok?.traceId)!;
+  // Turn 1: session.turn 1 (carrying the trace id) → invoke_agent opus → execute_tool Bash, in one OTel trace.
+  const root = spans.find((s) => s.name === 'session.turn 1' && attr(s, 'ccflow.trace_id') === ok?.traceId)!;
   expect(root).toBeDefined();
   expect(ok?.otelTraceId).toBe(root.traceId);
   expect(ok?.otelSpanId).toBe(root.spanId);
   const inTrace = spans.filter((s) => s.traceId === root.traceId);
-  const turn = inTrace.find((s) => s.name === 'session.turn 1')!;
+  const turn = root;
   const agent = inTrace.find((s) => s.name === 'invoke_agent opus')!;
   const tool = inTrace.find((s) => s.name === 'execute_tool Bash')!;
-  expect(turn.parentSpanId).toBe(root.spanId);
   expect(agent.parentSpanId).toBe(turn.spanId);
   expect(tool.parentSpanId).toBe(agent.spanId);
   expect(attr(turn, 'gen_ai.conversation.id')).toBe(id);
@@ -145,7 +144,8 @@ it('exports the spans of a turn with a tool call and of a failed turn, linked to
     otelSpanId: failedRoot.spanId,
   });
   expect(failedRoot.status).toMatchObject({ code: 2, message: 'API Error: 500 boom' });
-  const failedTurn = spans.find((s) => s.parentSpanId === failedRoot.spanId && s.name === 'session.turn 2')!;
+  const failedTurn = failedRoot;
+  expect(failedTurn.name).toBe('session.turn 2');
   expect(failedTurn.status?.code).toBe(2);
   const failedAgent = spans.find(
     (s) => s.parentSpanId === failedTurn.spanId && s.name.startsWith('invoke_agent'),

@@ -22,7 +22,7 @@ export interface TracingHandle {
  * `OTEL_EXPORTER_OTLP_PROTOCOL` (`http/protobuf`, `http/json`, `grpc`), `OTEL_EXPORTER_OTLP_HEADERS`,
  * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_SAMPLER`, `OTEL_SDK_DISABLED`, ... from
  * `process.env` itself. ccflow's libraries only use `@opentelemetry/api`: once this runs, their spans
- * (`ccflow.trace`, `session.turn`, `invoke_agent`, `execute_tool`) are exported. Call it once, before the first turn.
+ * (`ccflow.session`, `session.turn`, `invoke_agent`, `execute_tool`) are exported. Call it once, before the first turn.
  */
 export function startTracing(options: StartTracingOptions = {}): TracingHandle {
   const sdk = new NodeSDK(options);

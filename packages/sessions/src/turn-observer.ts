@@ -1,0 +1,38 @@
+import type { Prompt } from '@ccflow/core';
+import type { Message, ResultMessage } from '@ccflow/parser';
+import type { Span } from '@opentelemetry/api';
+import type { SendOptions, Session } from './session.ts';
+
+/** A turn about to run: after the refusal checks, before the CLI starts. */
+export interface TurnStart {
+  readonly session: Session;
+  readonly prompt: Prompt;
+  readonly send: SendOptions;
+  /** The turn's span (`session.turn N`): add attributes to it, or parent your own spans on it. */
+  readonly span: Span;
+}
+
+/** How a turn ended. */
+export interface TurnEnd {
+  /** The turn's `result`, when one came. */
+  readonly result: ResultMessage | undefined;
+  /** True when the turn threw (a failure, an abort); `error` is what it threw. */
+  readonly threw: boolean;
+  readonly error: unknown;
+}
+
+/** What watches one turn: each message as it is yielded, then the end, however the turn ends. */
+export interface TurnWatch {
+  message?(message: Message): void;
+  /** Awaited before the turn's stream ends. */
+  end(end: TurnEnd): void | Promise<void>;
+}
+
+/**
+ * Sees every turn of the sessions it is given to (`SessionOptions.observers`, carried to forks): how tracing, and
+ * your own recorders, compose with a `Session` without subclassing it. `startTurn` is awaited; what it throws fails
+ * the turn before the CLI starts.
+ */
+export interface TurnObserver {
+  startTurn(turn: TurnStart): TurnWatch | undefined | Promise<TurnWatch | undefined>;
+}
