@@ -1,3 +1,4 @@
+import { MemoryRecords } from './memory-records.ts';
 import type {
   SessionFilter,
   SessionMetadata,
@@ -5,16 +6,7 @@ import type {
   SessionStatus,
   SessionStore,
 } from './session-store.ts';
-import {
-  checkAge,
-  checkCount,
-  checkDate,
-  checkId,
-  checkVersion,
-  nextVersion,
-  storedCopy,
-} from './store-checks.ts';
-import { StoreClosedError } from './store-errors.ts';
+import { checkAge, checkCount, checkDate, checkId, checkVersion } from './store-checks.ts';
 
 /**
  * Sessions in a `Map`, gone with the process: for tests, scripts and single-process services. Every state is
@@ -22,102 +14,77 @@ import { StoreClosedError } from './store-errors.ts';
  * the same isolation a database store gives for free.
  */
 export class MemorySessionStore implements SessionStore {
-  readonly #sessions = new Map<string, SessionState>();
-  #closed = false;
+  readonly #sessions = new MemoryRecords<SessionState>({ store: 'memory session', record: 'session state' });
 
   async save(state: SessionState): Promise<number> {
-    this.#open();
+    this.#sessions.assertOpen();
     checkState(state);
-    const stored = storedCopy(state, 'session state');
-    stored.version = nextVersion(
-      state.sessionId,
-      state.version,
-      this.#sessions.get(state.sessionId)?.version,
-    );
-    this.#sessions.set(state.sessionId, stored);
-    return stored.version;
+    return this.#sessions.save(state.sessionId, state);
   }
 
   async load(sessionId: string): Promise<SessionState | undefined> {
-    this.#open();
-    const state = this.#sessions.get(sessionId);
-    return state === undefined ? undefined : storedCopy(state, 'session state');
+    return this.#sessions.load(sessionId);
   }
 
   async delete(sessionId: string): Promise<boolean> {
-    this.#open();
     return this.#sessions.delete(sessionId);
   }
 
   async list(filter: SessionFilter = {}): Promise<SessionMetadata[]> {
-    this.#open();
+    this.#sessions.assertOpen();
     checkFilter(filter);
     const offset = filter.offset ?? 0;
     const end = filter.limit === undefined ? undefined : offset + filter.limit;
     return this.#matching(filter)
       .sort(newestFirst)
       .slice(offset, end)
-      .map(({ options: _, ...metadata }) => storedCopy(metadata, 'session state'));
+      .map(({ options: _, ...metadata }) => this.#sessions.copy(metadata));
   }
 
   async exists(sessionId: string): Promise<boolean> {
-    this.#open();
     return this.#sessions.has(sessionId);
   }
 
   /** Counts every match: `limit` and `offset` page `list`, not the total. */
   async count(filter: SessionFilter = {}): Promise<number> {
-    this.#open();
+    this.#sessions.assertOpen();
     checkFilter(filter);
     return this.#matching(filter).length;
   }
 
   async updateStatus(sessionId: string, status: SessionStatus): Promise<boolean> {
-    this.#open();
-    const state = this.#sessions.get(sessionId);
-    if (state === undefined) return false;
-    state.status = status;
-    state.updatedAt = new Date();
-    state.version += 1;
-    return true;
+    return this.#sessions.update(sessionId, (state) => {
+      state.status = status;
+      state.updatedAt = new Date();
+    });
   }
 
   async cleanup(olderThanMs: number): Promise<number> {
-    this.#open();
+    this.#sessions.assertOpen();
     checkAge(olderThanMs);
     const cutoff = Date.now() - olderThanMs;
-    let deleted = 0;
-    for (const [id, state] of this.#sessions) {
-      if (state.updatedAt.getTime() < cutoff) {
-        this.#sessions.delete(id);
-        deleted += 1;
-      }
-    }
-    return deleted;
+    return this.#sessions.deleteWhere((state) => state.updatedAt.getTime() < cutoff);
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    this.#sessions.clear();
-  }
-
-  #open(): void {
-    if (this.#closed) throw new StoreClosedError({ store: 'memory session' });
+    this.#sessions.close();
   }
 
   #matching(filter: SessionFilter): SessionState[] {
     const after = filter.createdAfter?.getTime();
     const before = filter.createdBefore?.getTime();
     const tags = filter.tags ?? [];
-    return [...this.#sessions.values()].filter(
-      (s) =>
-        (filter.status === undefined || s.status === filter.status) &&
-        (filter.projectId === undefined || s.projectId === filter.projectId) &&
-        (filter.model === undefined || s.model === filter.model) &&
-        (after === undefined || s.createdAt.getTime() >= after) &&
-        (before === undefined || s.createdAt.getTime() <= before) &&
-        tags.every((tag) => s.tags.includes(tag)),
-    );
+    return this.#sessions
+      .values()
+      .filter(
+        (s) =>
+          (filter.status === undefined || s.status === filter.status) &&
+          (filter.projectId === undefined || s.projectId === filter.projectId) &&
+          (filter.model === undefined || s.model === filter.model) &&
+          (after === undefined || s.createdAt.getTime() >= after) &&
+          (before === undefined || s.createdAt.getTime() <= before) &&
+          tags.every((tag) => s.tags.includes(tag)),
+      );
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * For authors of stores: the checks every ccflow store makes, so all refuse the same inputs with the same errors,
- * and the version rule of optimistic concurrency. The conformance suites in `@ccflow/sessions/testing` and
+ * the version rule of optimistic concurrency, and the records of an in-memory store (`MemoryRecords`). The conformance suites in `@ccflow/sessions/testing` and
  * `@ccflow/tracing/testing` hold a store to the contracts.
  */
+
+export { MemoryRecords } from './memory-records.ts';
 export {
   checkAge,
   checkCount,

@@ -1,13 +1,5 @@
 import type { SessionMetadata, SessionStore } from '@ccflow/sessions';
-import { StoreClosedError } from '@ccflow/sessions';
-import {
-  checkCount,
-  checkDate,
-  checkId,
-  checkVersion,
-  nextVersion,
-  storedCopy,
-} from '@ccflow/sessions/store-kit';
+import { checkCount, checkDate, checkId, checkVersion, MemoryRecords } from '@ccflow/sessions/store-kit';
 import type { ProjectData, ProjectFilter, ProjectStore } from './project-store.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -23,90 +15,76 @@ export interface MemoryProjectStoreOptions {
  * Sessions stay in the session store: a project only asks it for those carrying its id.
  */
 export class MemoryProjectStore implements ProjectStore {
-  readonly #projects = new Map<string, ProjectData>();
+  readonly #projects = new MemoryRecords<ProjectData>({ store: 'memory project', record: 'project' });
   readonly #sessionStore: SessionStore | undefined;
-  #closed = false;
 
   constructor(options: MemoryProjectStoreOptions = {}) {
     this.#sessionStore = options.sessionStore;
   }
 
   async save(project: ProjectData): Promise<number> {
-    this.#open();
+    this.#projects.assertOpen();
     checkProject(project);
-    const stored = storedCopy(project, 'project');
-    stored.version = nextVersion(
-      project.projectId,
-      project.version,
-      this.#projects.get(project.projectId)?.version,
-    );
-    this.#projects.set(project.projectId, stored);
-    return stored.version;
+    return this.#projects.save(project.projectId, project);
   }
 
   async load(projectId: string): Promise<ProjectData | undefined> {
-    this.#open();
-    const project = this.#projects.get(projectId);
-    return project === undefined ? undefined : storedCopy(project, 'project');
+    return this.#projects.load(projectId);
   }
 
   /** Only the project record: its sessions, traces and subprojects stay, still carrying its id. */
   async delete(projectId: string): Promise<boolean> {
-    this.#open();
     return this.#projects.delete(projectId);
   }
 
   async list(filter: ProjectFilter = {}): Promise<ProjectData[]> {
-    this.#open();
+    this.#projects.assertOpen();
     checkFilter(filter);
     const offset = filter.offset ?? 0;
     return this.#matching(filter)
       .sort(oldestFirst)
       .slice(offset, offset + (filter.limit ?? DEFAULT_LIMIT))
-      .map((p) => storedCopy(p, 'project'));
+      .map((p) => this.#projects.copy(p));
   }
 
   async getProjectSessions(projectId: string, limit = DEFAULT_LIMIT): Promise<SessionMetadata[]> {
-    this.#open();
+    this.#projects.assertOpen();
     checkCount('limit', limit);
     return this.#sessionStore === undefined ? [] : this.#sessionStore.list({ projectId, limit });
   }
 
   /** Every direct child, not a page: there is no `limit` to ask for the rest. */
   async getSubprojects(projectId: string): Promise<ProjectData[]> {
-    this.#open();
+    this.#projects.assertOpen();
     return this.#matching({ parentProjectId: projectId })
       .sort(oldestFirst)
-      .map((p) => storedCopy(p, 'project'));
+      .map((p) => this.#projects.copy(p));
   }
 
   /** Counts every match: `limit` and `offset` page `list`, not the total. */
   async count(filter: ProjectFilter = {}): Promise<number> {
-    this.#open();
+    this.#projects.assertOpen();
     checkFilter(filter);
     return this.#matching(filter).length;
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    this.#projects.clear();
-  }
-
-  #open(): void {
-    if (this.#closed) throw new StoreClosedError({ store: 'memory project' });
+    this.#projects.close();
   }
 
   #matching(filter: ProjectFilter): ProjectData[] {
     const needle = filter.nameContains?.toLowerCase();
     const after = filter.after?.getTime();
     const before = filter.before?.getTime();
-    return [...this.#projects.values()].filter(
-      (p) =>
-        (needle === undefined || p.name.toLowerCase().includes(needle)) &&
-        (filter.parentProjectId === undefined || p.parentProjectId === filter.parentProjectId) &&
-        (after === undefined || p.createdAt.getTime() >= after) &&
-        (before === undefined || p.createdAt.getTime() <= before),
-    );
+    return this.#projects
+      .values()
+      .filter(
+        (p) =>
+          (needle === undefined || p.name.toLowerCase().includes(needle)) &&
+          (filter.parentProjectId === undefined || p.parentProjectId === filter.parentProjectId) &&
+          (after === undefined || p.createdAt.getTime() >= after) &&
+          (before === undefined || p.createdAt.getTime() <= before),
+      );
   }
 }
 

@@ -1,12 +1,10 @@
-import { StoreClosedError } from '@ccflow/sessions';
 import {
   checkAge,
   checkCount,
   checkDate,
   checkId,
   checkVersion,
-  nextVersion,
-  storedCopy,
+  MemoryRecords,
 } from '@ccflow/sessions/store-kit';
 import type { TraceData, TraceFilter, TraceStore } from './trace-store.ts';
 
@@ -18,37 +16,30 @@ const DEFAULT_LIMIT = 100;
  * the same isolation a database store gives for free.
  */
 export class MemoryTraceStore implements TraceStore {
-  readonly #traces = new Map<string, TraceData>();
-  #closed = false;
+  readonly #traces = new MemoryRecords<TraceData>({ store: 'memory trace', record: 'trace' });
 
   async save(trace: TraceData): Promise<number> {
-    this.#open();
+    this.#traces.assertOpen();
     checkTrace(trace);
-    const stored = storedCopy(trace, 'trace');
-    stored.version = nextVersion(trace.traceId, trace.version, this.#traces.get(trace.traceId)?.version);
-    this.#traces.set(trace.traceId, stored);
-    return stored.version;
+    return this.#traces.save(trace.traceId, trace);
   }
 
   async load(traceId: string): Promise<TraceData | undefined> {
-    this.#open();
-    const trace = this.#traces.get(traceId);
-    return trace === undefined ? undefined : storedCopy(trace, 'trace');
+    return this.#traces.load(traceId);
   }
 
   async delete(traceId: string): Promise<boolean> {
-    this.#open();
     return this.#traces.delete(traceId);
   }
 
   async list(filter: TraceFilter = {}): Promise<TraceData[]> {
-    this.#open();
+    this.#traces.assertOpen();
     checkFilter(filter);
     const offset = filter.offset ?? 0;
     return this.#matching(filter)
       .sort(turnOrder)
       .slice(offset, offset + (filter.limit ?? DEFAULT_LIMIT))
-      .map((t) => storedCopy(t, 'trace'));
+      .map((t) => this.#traces.copy(t));
   }
 
   async getSessionTraces(sessionId: string, limit?: number): Promise<TraceData[]> {
@@ -61,46 +52,36 @@ export class MemoryTraceStore implements TraceStore {
 
   /** Counts every match: `limit` and `offset` page `list`, not the total. */
   async count(filter: TraceFilter = {}): Promise<number> {
-    this.#open();
+    this.#traces.assertOpen();
     checkFilter(filter);
     return this.#matching(filter).length;
   }
 
   async cleanup(olderThanMs: number): Promise<number> {
-    this.#open();
+    this.#traces.assertOpen();
     checkAge(olderThanMs);
     const cutoff = Date.now() - olderThanMs;
-    let deleted = 0;
-    for (const [id, trace] of this.#traces) {
-      if (trace.updatedAt.getTime() < cutoff) {
-        this.#traces.delete(id);
-        deleted += 1;
-      }
-    }
-    return deleted;
+    return this.#traces.deleteWhere((trace) => trace.updatedAt.getTime() < cutoff);
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    this.#traces.clear();
-  }
-
-  #open(): void {
-    if (this.#closed) throw new StoreClosedError({ store: 'memory trace' });
+    this.#traces.close();
   }
 
   #matching(filter: TraceFilter): TraceData[] {
     const after = filter.after?.getTime();
     const before = filter.before?.getTime();
-    return [...this.#traces.values()].filter(
-      (t) =>
-        (filter.sessionId === undefined || t.sessionId === filter.sessionId) &&
-        (filter.projectId === undefined || t.projectId === filter.projectId) &&
-        (filter.status === undefined || t.status === filter.status) &&
-        (filter.parentTraceId === undefined || t.parentTraceId === filter.parentTraceId) &&
-        (after === undefined || t.createdAt.getTime() >= after) &&
-        (before === undefined || t.createdAt.getTime() <= before),
-    );
+    return this.#traces
+      .values()
+      .filter(
+        (t) =>
+          (filter.sessionId === undefined || t.sessionId === filter.sessionId) &&
+          (filter.projectId === undefined || t.projectId === filter.projectId) &&
+          (filter.status === undefined || t.status === filter.status) &&
+          (filter.parentTraceId === undefined || t.parentTraceId === filter.parentTraceId) &&
+          (after === undefined || t.createdAt.getTime() >= after) &&
+          (before === undefined || t.createdAt.getTime() <= before),
+      );
   }
 }
 
