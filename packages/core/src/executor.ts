@@ -1,5 +1,8 @@
 import type { Message } from '@ccflow/parser';
+import type { HookMatchers } from './hooks.ts';
+import type { InProcessMcpServer } from './in-process-mcp.ts';
 import type { CliAgentOptions } from './options.ts';
+import type { CanUseTool } from './permissions.ts';
 import type { Prompt } from './prompt.ts';
 
 /**
@@ -23,6 +26,12 @@ export interface ExecuteRequest {
 export interface ExecutionHost {
   /** The CLI's stderr as it arrives (ccflow always drains it, and keeps the end of it for errors). */
   onStderr?: (chunk: string) => void;
+  /** Decides tool calls the CLI's rules leave open (the CLI asks over the control protocol). */
+  canUseTool?: CanUseTool;
+  /** Hook callbacks by event (`PreToolUse`, `Stop`...), registered with the CLI when it starts. */
+  hooks?: HookMatchers;
+  /** MCP servers that run in this process, by name (see `@ccflow/core/mcp`). */
+  mcpServers?: Record<string, InProcessMcpServer>;
 }
 
 /** What an executor can do beyond running a prompt. Decorators report their inner executor's. */

@@ -1,3 +1,4 @@
+export { CliConnectionProvider } from './cli-connection-provider.ts';
 export { CliExecutor, type CliExecutorOptions } from './cli-executor.ts';
 export { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 export type {
@@ -30,6 +31,8 @@ export {
   type ExecutorSpecificationVersion,
 } from './executor.ts';
 export { type FindCliOptions, findCli } from './find-cli.ts';
+export type { HookCallback, HookMatcher, HookMatchers } from './hooks.ts';
+export type { InProcessMcpServer, JsonRpcMessage } from './in-process-mcp.ts';
 export type { McpServerFailure } from './mcp-status.ts';
 export {
   AgentDefinitionSchema,
@@ -51,6 +54,7 @@ export {
   type ToonConfig,
   ToonConfigSchema,
 } from './options.ts';
+export type { CanUseTool, PermissionResult } from './permissions.ts';
 export {
   type ImageInput,
   type Prompt,
@@ -79,3 +83,4 @@ export {
 export { type Runtime, type RuntimeKey, runtime, runtimeKey } from './runtime.ts';
 export { EXECUTION_ID_ENV } from './spawn-cli.ts';
 export { withTracing } from './tracing-executor.ts';
+export { runTurn, type TurnRequest } from './turn.ts';
