@@ -88,8 +88,14 @@ interface Record {
   pid: number;
 }
 const readRecord = (path: string): Record => JSON.parse(readFileSync(path, 'utf8'));
-const userLine = (prompt: string) =>
-  `${JSON.stringify({ type: 'user', session_id: '', message: { role: 'user', content: prompt }, parent_tool_use_id: null })}\n`;
+/** The user line ccflow writes for `prompt` (its id is new each time). */
+const userLine = (prompt: string) => ({
+  type: 'user',
+  uuid: expect.any(String),
+  session_id: '',
+  message: { role: 'user', content: prompt },
+  parent_tool_use_id: null,
+});
 
 /** What the CLI got on stdin: the `initialize` control request, then the lines after it. */
 function stdinAfterInitialize(stdin: string): string {
@@ -130,7 +136,9 @@ describe('CliExecutor: the happy path', () => {
     expect(error).toBeUndefined();
     expect(messages).toEqual(transcript('tool-bash'));
     const r = readRecord(record);
-    expect(stdinAfterInitialize(r.stdin)).toBe(userLine('hi'));
+    const sent = stdinAfterInitialize(r.stdin);
+    expect(sent.endsWith('\n') && sent.indexOf('\n') === sent.length - 1).toBe(true);
+    expect(JSON.parse(sent)).toEqual(userLine('hi'));
     expectAllGone([r.pid]);
   });
 
@@ -198,8 +206,8 @@ describe('CliExecutor: what the CLI receives', () => {
     expect(error).toBeUndefined();
     const r = readRecord(record);
     const sent = stdinAfterInitialize(r.stdin);
-    expect(sent).toBe(userLine(prompt));
-    expect(JSON.parse(sent).message.content).toBe(prompt);
+    expect(sent.indexOf('\n')).toBe(sent.length - 1);
+    expect(JSON.parse(sent)).toEqual(userLine(prompt));
     expect(r.argv.join(' ')).not.toContain('pwned');
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
   });
