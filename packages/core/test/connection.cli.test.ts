@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectText, type Message, type ResultMessage } from '@ccflow/parser';
@@ -102,39 +102,57 @@ describe('one process, many turns', () => {
 });
 
 describe('the control protocol', () => {
-  it('answers every request ccflow sends, and refuses an unknown one without harm', async () => {
-    const connection = await connect();
-    const init = await connection.initializationResult();
-    expect(init.models.map((m) => m.value)).toContain('haiku');
-    expect(init.commands.length).toBeGreaterThan(0);
-    expect(init.commands[0]).toMatchObject({ name: expect.any(String), description: expect.any(String) });
-    expect(await connection.supportedModels()).toEqual(init.models);
-    expect(await connection.supportedCommands()).toEqual(init.commands);
-    const agents = await connection.supportedAgents();
-    expect(agents.map((a) => a.name)).toContain('Explore');
+  it('answers every request ccflow sends, each with its effect, and refuses an unknown one without harm', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccflow-control-'));
+    const file = join(dir, 'made.txt');
+    const connection = await connect({
+      options: { cwd: dir, mcpServers: { broken: { command: '/nonexistent/mcp-server' } } },
+    });
+    try {
+      const init = await connection.initializationResult();
+      expect(init.models.map((m) => m.value)).toContain('haiku');
+      expect(init.commands.length).toBeGreaterThan(0);
+      expect(init.commands[0]).toMatchObject({ name: expect.any(String), description: expect.any(String) });
+      expect(await connection.supportedModels()).toEqual(init.models);
+      expect(await connection.supportedCommands()).toEqual(init.commands);
+      const agents = await connection.supportedAgents();
+      expect(agents.map((a) => a.name)).toContain('Explore');
+      expect(await connection.mcpServerStatus()).toMatchObject([{ name: 'broken', status: 'failed' }]);
 
-    sandbox.api.enqueue(reply.text('on the default model'), reply.text('on haiku'));
-    await turn(connection, 'first');
-    const before = sandbox.api.messageRequests.at(-1)?.body.model;
-    await connection.setModel('haiku');
-    await connection.setPermissionMode('acceptEdits');
-    await connection.setMaxThinkingTokens(2048);
-    expect(await connection.mcpServerStatus()).toEqual([]);
-    const usage = await connection.getContextUsage({ detail: 'summary' });
-    expect(usage.totalTokens).toBeGreaterThan(0);
-    expect(usage.categories.map((c) => c.name)).toContain('System prompt');
-    // the generic form, for what has no method
-    expect(await connection.request('get_binary_version')).toMatchObject({ version: '2.1.332' });
+      // default mode: a Write is refused (nobody to ask); after setPermissionMode it runs
+      sandbox.api.enqueue(
+        reply.toolUse('Write', { file_path: file, content: 'x' }),
+        reply.text('could not write'),
+        reply.toolUse('Write', { file_path: file, content: 'x' }),
+        reply.text('wrote it on haiku'),
+      );
+      const first = await turn(connection, 'write it');
+      expect(first.result.permissionDenials.map((d) => d.toolName)).toEqual(['Write']);
+      expect(existsSync(file)).toBe(false);
+      const before = sandbox.api.messageRequests.at(-1)?.body;
+      await connection.setModel('haiku');
+      await connection.setPermissionMode('acceptEdits');
+      // accepted; the pinned CLI's models all think adaptively, and their requests do not change (measured)
+      await connection.setMaxThinkingTokens(1024);
+      const usage = await connection.getContextUsage({ detail: 'summary' });
+      expect(usage.totalTokens).toBeGreaterThan(0);
+      expect(usage.categories.map((c) => c.name)).toContain('System prompt');
+      // the generic form, for what has no method
+      expect(await connection.request('get_binary_version')).toMatchObject({ version: '2.1.332' });
+      const refused = await connection.request('no_such_request').catch((e: unknown) => e);
+      expect(ControlRequestError.isInstance(refused)).toBe(true);
+      expect(refused).toMatchObject({ subtype: 'no_such_request', errorCode: 'unsupported_request' });
 
-    const refused = await connection.request('no_such_request').catch((e: unknown) => e);
-    expect(ControlRequestError.isInstance(refused)).toBe(true);
-    expect(refused).toMatchObject({ subtype: 'no_such_request', errorCode: 'unsupported_request' });
-
-    const second = await turn(connection, 'second');
-    expect(textOf(second.messages)).toBe('on haiku');
-    const after = sandbox.api.messageRequests.at(-1)?.body.model;
-    expect(before).not.toMatch(/haiku/);
-    expect(after).toMatch(/^claude-haiku/);
+      const second = await turn(connection, 'write it again');
+      expect(second.result.permissionDenials).toEqual([]);
+      expect(readFileSync(file, 'utf8')).toBe('x');
+      expect(textOf(second.messages)).toBe('wrote it on haiku');
+      const after = sandbox.api.messageRequests.at(-1)?.body;
+      expect(before.model).not.toMatch(/haiku/);
+      expect(after.model).toMatch(/^claude-haiku/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('interrupt ends the running turn with its result, and the next turn runs on the same process', async () => {
