@@ -37,5 +37,5 @@ export async function resumeSession(
     return session;
   }
   const fresh = new Session({ sessionId, options, executor });
-  return Session.fromState(fresh.state, { options, executor }, true);
+  return Session.fromState(fresh.state, { options, executor, resume: true });
 }
