@@ -11,7 +11,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTraceStore } from './memory-trace-store.ts';
-import { createTracingSession, TRACE_ID_ATTRIBUTE, TracingSession } from './tracing-session.ts';
+import { TRACE_ID_ATTRIBUTE } from './trace-recorder.ts';
+import { createTracingSession, TracingSession } from './tracing-session.ts';
 
 const drain = async (it: AsyncIterable<Message>) => {
   for await (const _ of it);
