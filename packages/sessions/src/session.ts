@@ -521,7 +521,7 @@ export function lifecycle(
 
 /**
  * The parent for a span of the session whose trace is `session`: the active context when it is already inside that
- * trace (a `TracingSession` turn wraps the session's), else the session's root.
+ * trace (a span of yours parented on `traceContext`), else the session's root.
  */
 function inTrace(session: Context): Context {
   const active = otelContext.active();

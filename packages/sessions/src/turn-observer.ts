@@ -44,9 +44,11 @@ export interface SessionFork {
  * Sees every turn of the sessions it is given to (`SessionOptions.observers`, carried to forks): how tracing, and
  * your own recorders, compose with a `Session` without subclassing it. One observer may serve many sessions: keep
  * per-session state keyed by the session. `startTurn` is awaited; what it throws fails the turn before the CLI
- * starts. `forked`, when present, is awaited before `fork()` or `Session.branch` returns the new session.
+ * starts; `forked`, when present, is awaited before `fork()` or `Session.branch` saves and returns the new session.
  */
 export interface TurnObserver {
+  /** A turn is about to run; return a watch to see its messages and its end. */
   startTurn(turn: TurnStart): TurnWatch | undefined | Promise<TurnWatch | undefined>;
+  /** A session that carries this observer was made from another. */
   forked?(fork: SessionFork): void | Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { Message } from '@ccflow/parser';
-import { MemorySessionStore, Session } from '@ccflow/sessions';
+import { loadSession, MemorySessionStore, Session } from '@ccflow/sessions';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { MemoryTraceStore } from './memory-trace-store.ts';
@@ -89,5 +89,19 @@ describe('TraceRecorder', () => {
     ]);
     copy.response = 'changed';
     expect(recorder.lastTrace(session)?.response).toBe('Hi.');
+  });
+
+  it('traces a session loaded from its store when given again (observers are never stored)', async () => {
+    const traceStore = new MemoryTraceStore();
+    const store = new MemorySessionStore();
+    const executor = new MockExecutor();
+    const recorder = new TraceRecorder({ traceStore });
+    const first = new Session({ executor, store, observers: [recorder] });
+    executor.enqueue(turn(first.sessionId, 'One.').lines, turn(first.sessionId, 'Two.').lines);
+    await drain(first.sendMessage('one'));
+    const loaded = (await loadSession(first.sessionId, store, { executor, observers: [recorder] }))!;
+    await drain(loaded.sendMessage('two'));
+    expect(recorder.lastTrace(loaded)).toMatchObject({ sessionId: first.sessionId, sequenceNumber: 2 });
+    expect((await traceStore.getSessionTraces(first.sessionId)).map((t) => t.prompt)).toEqual(['one', 'two']);
   });
 });

@@ -73,9 +73,10 @@ export class TraceRecorder implements TurnObserver {
   }
 
   /** A fork's first trace resumes where its parent stood; a branch's where it was cut (`at`). */
-  forked({ session, parent, at }: SessionFork): void {
+  forked(fork: SessionFork): void {
+    const { parent, at } = fork;
     const from = parent === undefined ? undefined : this.#sessions.get(parent)?.lastUuid;
-    this.#of(session).lastUuid = at ?? from;
+    this.#of(fork.session).lastUuid = at ?? from;
   }
 
   /** Starts the trace of a turn: written `pending` before the CLI starts. */
