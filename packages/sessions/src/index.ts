@@ -22,4 +22,4 @@ export {
   StoreInputError,
 } from './store-errors.ts';
 export { ToonSavings } from './toon-savings.ts';
-export type { TurnEnd, TurnObserver, TurnStart, TurnWatch } from './turn-observer.ts';
+export type { SessionFork, TurnEnd, TurnObserver, TurnStart, TurnWatch } from './turn-observer.ts';

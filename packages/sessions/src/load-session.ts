@@ -2,11 +2,14 @@ import { type CliAgentOptions, type Executor, SessionNotFoundError } from '@ccfl
 import { withoutRemovedOptions } from '@ccflow/core/internal';
 import { Session } from './session.ts';
 import type { SessionStore } from './session-store.ts';
+import type { TurnObserver } from './turn-observer.ts';
 
 export interface LoadSessionOptions {
   /** Over the stored options; give `env` and other secrets here, they are never stored. */
   options?: CliAgentOptions;
   executor?: Executor;
+  /** See the loaded session's turns (tracing's `TraceRecorder`, your own); never stored, so give them again. */
+  observers?: readonly TurnObserver[];
 }
 
 /** A stored session, ready to continue (in this or any other process), or `undefined` when there is none. */
@@ -18,7 +21,7 @@ export async function loadSession(
   const state = await store.load(sessionId);
   if (state === undefined) return undefined;
   const options = init.options ? { ...withoutRemovedOptions(state.options), ...init.options } : undefined;
-  return Session.fromState(state, { store, executor: init.executor, options });
+  return Session.fromState(state, { store, executor: init.executor, options, observers: init.observers });
 }
 
 /**
@@ -37,5 +40,5 @@ export async function resumeSession(
     return session;
   }
   const fresh = new Session({ sessionId, options, executor });
-  return Session.fromState(fresh.state, { options, executor }, true);
+  return Session.fromState(fresh.state, { options, executor, resume: true });
 }

@@ -3,6 +3,7 @@ import type { Message } from '@ccflow/parser';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { SessionBusyError, SessionClosedError } from './errors.ts';
+import { resumeSession } from './load-session.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
 import { Session } from './session.ts';
 
@@ -321,5 +322,21 @@ describe('Session.branch', () => {
       },
       { model: 'haiku', resume: branch.sessionId },
     ]);
+  });
+});
+
+describe('resumeSession', () => {
+  it('without a store, resumes a CLI session known only by its id from the first turn', async () => {
+    const executor = new MockExecutor();
+    const id = '00000000-0000-4000-8000-0000000000bb';
+    const session = await resumeSession(id, { model: 'haiku' }, undefined, executor);
+    executor.enqueue(turn(id, 'again'));
+    await drain(session.sendMessage('again'));
+    expect(executor.requests[0]?.options).toEqual({ model: 'haiku', resume: id });
+    // From stored state it resumes only once the CLI has the session.
+    const fresh = Session.fromState(new Session({ executor }).state, { executor });
+    executor.enqueue(turn(fresh.sessionId, 'new'));
+    await drain(fresh.sendMessage('new'));
+    expect(executor.requests[1]?.options).toEqual({ sessionId: fresh.sessionId });
   });
 });

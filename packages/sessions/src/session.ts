@@ -85,11 +85,19 @@ export interface SessionStats {
 /** How the next turn reaches the CLI session: start it under our id, branch from another, or resume it. */
 type CliStart = { kind: 'new' } | { kind: 'fork'; from: string; at?: string } | { kind: 'resume' };
 
+/** A session's stored state and how it reaches the CLI: what a restored, forked or branched session starts from. */
 interface Restore {
   state?: SessionState;
   /** Default: resume when the CLI has started the session (`turnCount > 0`), else start it. */
   start?: CliStart;
 }
+
+/**
+ * The key under which the static factories hand the constructor a `Restore`: not exported, so the public constructor
+ * takes one options object and only this module can restore.
+ */
+const RESTORE = Symbol('ccflow.session.restore');
+type RestoringOptions = SessionOptions & { [RESTORE]?: Restore };
 
 /**
  * A multi-turn conversation with Claude Code. The first turn starts the CLI session under an id ccflow chose;
@@ -121,7 +129,8 @@ export class Session implements AsyncDisposable {
   /** The session's trace: every turn and lifecycle step is a span in it (see `traceContext`). */
   readonly #traceContext: Context;
 
-  constructor(init: SessionOptions = {}, restore?: Restore) {
+  constructor(init: SessionOptions = {}) {
+    const restore = (init as RestoringOptions)[RESTORE];
     // Stored options may carry names an earlier version accepted.
     const options = withoutOwned(init.options ?? withoutRemovedOptions(restore?.state?.options ?? {}));
     this.#toon = resolveOptions(options).toon;
@@ -323,7 +332,7 @@ export class Session implements AsyncDisposable {
     // Branch from this session's conversation; an unstarted fork branches from where it would have.
     const start: CliStart =
       this.#start.kind === 'resume' ? { kind: 'fork', from: this.sessionId } : this.#start;
-    const child = new Session(
+    const child = Session.#restore(
       {
         options: this.#options,
         executor: this.#executor,
@@ -333,6 +342,7 @@ export class Session implements AsyncDisposable {
       },
       { state, start },
     );
+    await child.#forked(this.sessionId, this, undefined);
     await child.#save();
     lifecycle('session.fork', child, { 'ccflow.session.parent_id': this.sessionId });
     return child;
@@ -440,14 +450,14 @@ export class Session implements AsyncDisposable {
 
   /**
    * A session from stored state (see `loadSession`). `resume: true` resumes the CLI session even when the state
-   * counts no turn (a session known only by its id).
+   * counts no turn (a session known only by its id); default: when it counts one.
    */
   static fromState(
     state: SessionState,
-    init: Omit<SessionOptions, 'sessionId'> = {},
-    resume = state.turnCount > 0,
+    init: Omit<SessionOptions, 'sessionId'> & { resume?: boolean } = {},
   ): Session {
-    const session = new Session(init, {
+    const { resume = state.turnCount > 0, ...rest } = init;
+    const session = Session.#restore(rest, {
       state: structuredClone(state),
       start: { kind: resume ? 'resume' : 'new' },
     });
@@ -461,13 +471,25 @@ export class Session implements AsyncDisposable {
    */
   static async branch(from: string, init: SessionOptions & { at?: string } = {}): Promise<Session> {
     const { at, ...rest } = init;
-    const session = new Session(rest, { start: { kind: 'fork', from, at } });
+    const session = Session.#restore(rest, { start: { kind: 'fork', from, at } });
+    await session.#forked(from, undefined, at);
     await session.#save();
     lifecycle('session.fork', session, {
       'ccflow.session.parent_id': from,
       ...(at ? { 'ccflow.session.fork_at': at } : {}),
     });
     return session;
+  }
+
+  /** A session made from `restore` rather than from nothing: the one way to the constructor's restore path. */
+  static #restore(init: SessionOptions, restore: Restore): Session {
+    const restoring: RestoringOptions = { ...init, [RESTORE]: restore };
+    return new Session(restoring);
+  }
+
+  /** Tells this new session's observers what it branches from (see `TurnObserver.forked`). */
+  async #forked(from: string, parent: Session | undefined, at: string | undefined): Promise<void> {
+    for (const observer of this.#observers) await observer.forked?.({ session: this, from, parent, at });
   }
 
   /** Marks the session expired (the manager's TTL); it takes no more messages. */
@@ -499,7 +521,7 @@ export function lifecycle(
 
 /**
  * The parent for a span of the session whose trace is `session`: the active context when it is already inside that
- * trace (a `TracingSession` turn wraps the session's), else the session's root.
+ * trace (a span of yours parented on `traceContext`), else the session's root.
  */
 function inTrace(session: Context): Context {
   const active = otelContext.active();

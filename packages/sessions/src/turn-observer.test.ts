@@ -2,7 +2,7 @@ import type { Message } from '@ccflow/parser';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { Session } from './session.ts';
-import type { TurnEnd, TurnObserver } from './turn-observer.ts';
+import type { SessionFork, TurnEnd, TurnObserver } from './turn-observer.ts';
 
 async function drain(stream: AsyncIterable<Message>): Promise<void> {
   for await (const _ of stream);
@@ -88,5 +88,25 @@ describe('turn observers', () => {
     });
     await expect(drain(session.sendMessage('x'))).rejects.toBe(boom);
     expect(observer.ends[0]).toMatchObject({ threw: true, error: boom, result: undefined });
+  });
+
+  it('are told of each fork and branch: the new session, the one it branches from and where', async () => {
+    const executor = new MockExecutor();
+    const forks: SessionFork[] = [];
+    const observer: TurnObserver = { startTurn: () => undefined, forked: (fork) => void forks.push(fork) };
+    const session = new Session({ executor, observers: [observer] });
+    executor.enqueue(turn(session.sessionId));
+    await drain(session.sendMessage('hello'));
+    const fork = await session.fork();
+    const branch = await Session.branch(session.sessionId, { executor, observers: [observer], at: 'u-3' });
+    // Sessions keep their state in private fields (toEqual would match any two): compare them by identity.
+    expect(forks.map((f) => [f.session === fork, f.parent === session, f.from, f.at])).toEqual([
+      [true, true, session.sessionId, undefined],
+      [false, false, session.sessionId, 'u-3'],
+    ]);
+    expect(forks[1]?.session).toBe(branch);
+    expect(forks[1]?.parent).toBeUndefined();
+    // A plain observer needs no `forked`.
+    await new Session({ executor, observers: [recorder()] }).fork();
   });
 });

@@ -11,6 +11,12 @@ export {
 export type { ProjectData, ProjectFilter, ProjectStore } from './project-store.ts';
 export { TraceNotFoundError, type TracingErrorCode } from './trace-not-found-error.ts';
 export {
+  TRACE_ID_ATTRIBUTE,
+  TraceRecorder,
+  type TraceRecorderOptions,
+  type TracingSendOptions,
+} from './trace-recorder.ts';
+export {
   type ToolCallRecord,
   TRACE_STATUSES,
   type TraceData,
@@ -19,10 +25,4 @@ export {
   type TraceStore,
 } from './trace-store.ts';
 export { type ModelSummary, summarizeTraces, type TraceSummary } from './trace-summary.ts';
-export {
-  createTracingSession,
-  TRACE_ID_ATTRIBUTE,
-  type TracingSendOptions,
-  TracingSession,
-  type TracingSessionOptions,
-} from './tracing-session.ts';
+export { createTracingSession, TracingSession, type TracingSessionOptions } from './tracing-session.ts';

@@ -160,7 +160,7 @@ describe('Project', () => {
       model: 'haiku',
     });
     expect(trace).toMatchObject({ prompt: 'two', parentTraceId: t2!.traceId, resumeAt: t2!.resumeAt });
-    expect(fork.parentSessionId).toBe(session.sessionId);
+    expect(fork.session.parentSessionId).toBe(session.sessionId);
 
     // A first turn has nothing before it: a new session with the same prompt.
     const fresh = await project.replayFork(t1!.traceId);

@@ -60,13 +60,13 @@ export class Project {
   description: string;
   readonly parentProjectId: string | undefined;
   metadata: Record<string, unknown>;
-  readonly createdAt: Date;
+  #createdAt: Date;
   #updatedAt: Date;
   /** The version the store gave this project's last save or load; 0 before the first save. */
   #version: number;
   readonly #env: ProjectEnv;
 
-  constructor(init: ProjectOptions, stored?: { createdAt: Date; updatedAt: Date; version: number }) {
+  constructor(init: ProjectOptions) {
     const { store, traceStore, sessionStore, executor } = init;
     this.#env = { store, traceStore, sessionStore, executor };
     this.projectId = init.projectId ?? randomUUID();
@@ -74,11 +74,14 @@ export class Project {
     this.description = init.description ?? '';
     this.parentProjectId = init.parentProjectId;
     this.metadata = { ...init.metadata };
-    this.createdAt = stored?.createdAt ?? new Date();
-    this.#updatedAt = stored?.updatedAt ?? this.createdAt;
-    this.#version = stored?.version ?? 0;
+    this.#createdAt = new Date();
+    this.#updatedAt = this.#createdAt;
+    this.#version = 0;
   }
 
+  get createdAt(): Date {
+    return this.#createdAt;
+  }
   get updatedAt(): Date {
     return this.#updatedAt;
   }
@@ -92,7 +95,7 @@ export class Project {
       description: this.description,
       parentProjectId: this.parentProjectId,
       metadata: structuredClone(this.metadata),
-      createdAt: this.createdAt,
+      createdAt: this.#createdAt,
       updatedAt: this.#updatedAt,
     };
   }
@@ -112,9 +115,14 @@ export class Project {
     return data === undefined ? undefined : Project.#from(data, env);
   }
 
+  /** A project as stored: its times and version are the record's. */
   static #from(data: ProjectData, env: ProjectEnv): Project {
     const { createdAt, updatedAt, version, ...rest } = data;
-    return new Project({ ...rest, ...env }, { createdAt, updatedAt, version });
+    const project = new Project({ ...rest, ...env });
+    project.#createdAt = createdAt;
+    project.#updatedAt = updatedAt;
+    project.#version = version;
+    return project;
   }
 
   /** A child project, saved, sharing this project's stores and executor. */

@@ -1,6 +1,6 @@
 import { AbortedError, CliExecutionError, withTracing } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
-import { MemorySessionStore, SessionBusyError } from '@ccflow/sessions';
+import { MemorySessionStore, Session, SessionBusyError } from '@ccflow/sessions';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -11,7 +11,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTraceStore } from './memory-trace-store.ts';
-import { createTracingSession, TRACE_ID_ATTRIBUTE, TracingSession } from './tracing-session.ts';
+import { TRACE_ID_ATTRIBUTE } from './trace-recorder.ts';
+import { createTracingSession, TracingSession } from './tracing-session.ts';
 
 const drain = async (it: AsyncIterable<Message>) => {
   for await (const _ of it);
@@ -313,6 +314,38 @@ describe('TracingSession', () => {
     });
     expect(branch.lastTrace?.resumeAt).toBe('u-1');
     expect(await traceStore.count()).toBe(3);
+  });
+
+  it('is a plain Session with a recorder, not a subclass: a fork made on the session is traced too', async () => {
+    const traceStore = new MemoryTraceStore();
+    const executor = new MockExecutor();
+    const traced = new TracingSession({ traceStore, executor, parentTraceId: 'replayed-trace' });
+    expect(traced).not.toBeInstanceOf(Session);
+    expect(traced.session).toBeInstanceOf(Session);
+    const id = traced.sessionId;
+    const line = mockLines.text('One.', { sessionId: id });
+    executor.enqueue(
+      [mockLines.init({ sessionId: id }), line, mockLines.result({ sessionId: id })],
+      [mockLines.init({ sessionId: id }), mockLines.result({ sessionId: id })],
+    );
+    await drain(traced.sendMessage('one'));
+    await drain(traced.sendMessage('two'));
+    // The session's `parentTraceId` is the parent of its first trace only.
+    expect((await traced.getTraces()).map((t) => t.parentTraceId)).toEqual(['replayed-trace', undefined]);
+    expect(traced.turnCount).toBe(2);
+
+    const fork = await traced.session.fork();
+    executor.enqueue([mockLines.init({ sessionId: fork.sessionId }), mockLines.result()]);
+    await drain(fork.sendMessage('three'));
+    expect(traced.recorder.lastTrace(fork)).toMatchObject({
+      sessionId: fork.sessionId,
+      sequenceNumber: 3,
+      parentTraceId: undefined,
+      resumeAt: line.uuid,
+    });
+    expect(traced.traceCount).toBe(2);
+    await traced.close();
+    expect(traced.isClosed).toBe(true);
   });
 });
 

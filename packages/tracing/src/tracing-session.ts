@@ -1,19 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { AbortedError, errorFromResult, type Prompt, promptText, Redactor } from '@ccflow/core';
+import type { Prompt } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
-import {
-  type SendOptions,
-  Session,
-  type SessionOptions,
-  type TurnObserver,
-  type TurnStart,
-  type TurnWatch,
-} from '@ccflow/sessions';
-import { isSpanContextValid } from '@opentelemetry/api';
-import type { ToolCallRecord, TraceData, TraceStatus, TraceStore } from './trace-store.ts';
-
-/** The span attribute that names the stored trace of a turn: search your backend for it. */
-export const TRACE_ID_ATTRIBUTE = 'ccflow.trace_id';
+import { Session, type SessionOptions, type SessionStats } from '@ccflow/sessions';
+import { TraceRecorder, type TracingSendOptions } from './trace-recorder.ts';
+import type { TraceData, TraceStore } from './trace-store.ts';
 
 export interface TracingSessionOptions extends SessionOptions {
   /** Where each turn's `TraceData` is written. */
@@ -24,156 +13,100 @@ export interface TracingSessionOptions extends SessionOptions {
   parentTraceId?: string;
 }
 
-export interface TracingSendOptions extends SendOptions {
-  /** The trace this turn replays or follows from; default: the session's `parentTraceId` for its first turn. */
-  parentTraceId?: string;
-}
-
-type Restore = NonNullable<ConstructorParameters<typeof Session>[1]>;
+/** The key under which `TracingSession.#of` hands the constructor a session and recorder it made: not exported. */
+const PARTS = Symbol('ccflow.tracing-session.parts');
+type Parts = { session: Session; recorder: TraceRecorder; parentTraceId: string | undefined };
+type WrappingOptions = TracingSessionOptions & { [PARTS]?: Parts };
 
 /**
- * A `Session` that records a `TraceData` per `sendMessage`, through the session's turn observers (no turn logic of
- * its own): written as `pending` before the CLI starts (a crash leaves evidence) and completed when the turn ends,
- * however it ends (`success`, `error` with the message, or `cancelled` on abort or when the caller stops reading).
- * The turn's span (`session.turn N`, the parent of the executor's `invoke_agent`) carries `ccflow.trace_id` and
- * `ccflow.trace.status`, and the trace records the span's ids, so either leads to the other.
+ * A `Session` with a `TraceRecorder`, and the recorder's view of it typed on one object: `lastTrace`, `traceCount`,
+ * `getTraces`. It is no `Session` subclass and adds no turn logic: `session` is a plain `Session` whose observers
+ * include `recorder`, and its forks and branches keep that recorder. The conversation verbs and the reference's
+ * session properties are here; everything else a `Session` has is on `session`.
  */
-export class TracingSession extends Session {
-  readonly #traceStore: TraceStore;
-  readonly #detailed: boolean;
-  readonly #init: TracingSessionOptions;
-  /** Hides secrets in every trace before it is written (see `Redactor`). */
-  readonly #redactor: Redactor;
-  #parentTraceId: string | undefined;
-  /** The uuid of the last transcript line (assistant or user) seen: where `--resume-session-at` can cut. */
-  #lastUuid: string | undefined;
-  /** How this session first reaches the CLI, for a fork taken before its first turn. */
-  readonly #origin: Restore['start'];
-  #traceCount = 0;
-  #lastSequence = 0;
-  #lastTrace: TraceData | undefined;
+export class TracingSession implements AsyncDisposable {
+  /** The session itself: its state, totals, trace context, and anything else a `Session` offers. */
+  readonly session: Session;
+  /** Writes this session's traces, and its forks' and branches'. */
+  readonly recorder: TraceRecorder;
+  /** The parent of the first trace, when it follows another. */
+  readonly #parentTraceId: string | undefined;
 
-  constructor(init: TracingSessionOptions, restore?: Restore & { resumeAt?: string }) {
-    const { traceStore, detailed, parentTraceId, ...sessionInit } = init;
-    // The session calls this object's turn observer; `this` exists once `super` returns, before any turn.
-    const observer: TurnObserver = { startTurn: (turn) => this.#startTurn(turn) };
-    super({ ...sessionInit, observers: [...(sessionInit.observers ?? []), observer] }, restore);
-    this.#traceStore = traceStore;
-    this.#detailed = detailed ?? false;
-    this.#init = init;
-    this.#redactor = new Redactor(this.options);
-    this.#parentTraceId = parentTraceId;
-    this.#lastUuid = restore?.resumeAt;
-    this.#origin = restore?.start;
+  constructor(init: TracingSessionOptions) {
+    let parts = (init as WrappingOptions)[PARTS];
+    if (parts === undefined) {
+      const { options, recorder, parentTraceId } = withRecorder(init);
+      parts = { session: new Session(options), recorder, parentTraceId };
+    }
+    this.session = parts.session;
+    this.recorder = parts.recorder;
+    this.#parentTraceId = parts.parentTraceId;
   }
 
+  get sessionId(): string {
+    return this.session.sessionId;
+  }
+  get projectId(): string | undefined {
+    return this.session.projectId;
+  }
+  get turnCount(): number {
+    return this.session.turnCount;
+  }
+  get isClosed(): boolean {
+    return this.session.isClosed;
+  }
+  get totalInputTokens(): number {
+    return this.session.totalInputTokens;
+  }
+  get totalOutputTokens(): number {
+    return this.session.totalOutputTokens;
+  }
   get detailed(): boolean {
-    return this.#detailed;
+    return this.recorder.detailed;
   }
   get traceStore(): TraceStore {
-    return this.#traceStore;
+    return this.recorder.traceStore;
   }
-  /** Traces this object has written (one per `sendMessage`), refused calls excluded. */
+  /** Traces written for this session (one per `sendMessage`), refused calls excluded. */
   get traceCount(): number {
-    return this.#traceCount;
+    return this.recorder.traceCount(this.session);
   }
   /** A copy of the latest trace, as stored when it was last written (pending while its turn runs). */
   get lastTrace(): TraceData | undefined {
-    return this.#lastTrace === undefined ? undefined : structuredClone(this.#lastTrace);
+    return this.recorder.lastTrace(this.session);
   }
 
   /** This session's traces from the store, in turn order. */
   async getTraces(limit?: number): Promise<TraceData[]> {
-    return this.#traceStore.getSessionTraces(this.sessionId, limit);
-  }
-
-  /** Sends one message and streams the turn's messages (see `Session.sendMessage`); `send` may name the trace's parent. */
-  override sendMessage(content: Prompt, send: TracingSendOptions = {}): AsyncGenerator<Message> {
-    return super.sendMessage(content, send);
-  }
-
-  /** Starts this session's trace of a turn (the session's turn observer): written `pending` before the CLI starts. */
-  async #startTurn(turn: TurnStart): Promise<TurnWatch | undefined> {
-    // Forks made by the plain `Session.fork` carry the observers; only this session's turns are this one's to trace.
-    if (turn.session !== this) return undefined;
-    const send = turn.send as TracingSendOptions;
-    const traceId = randomUUID();
-    const { span } = turn;
-    span.setAttributes({
-      [TRACE_ID_ATTRIBUTE]: traceId,
-      ...(this.projectId ? { 'ccflow.project_id': this.projectId } : {}),
-    });
-    const spanContext = span.spanContext();
-    const linked = isSpanContextValid(spanContext);
-    const now = new Date();
-    const turnContext = send.context ?? this.options.context;
-    const record: TraceData = {
-      traceId,
-      version: 0,
-      sessionId: this.sessionId,
-      projectId: this.projectId,
-      parentTraceId: send.parentTraceId ?? (this.#traceCount === 0 ? this.#parentTraceId : undefined),
-      sequenceNumber: this.#nextSequence(),
-      prompt: promptText(turn.prompt),
-      context: turnContext === undefined ? undefined : jsonSafe(turnContext),
-      response: '',
-      thinking: '',
-      toolCalls: [],
-      messageStream: this.#detailed ? [] : undefined,
-      optionsSnapshot: this.#redactor.options(this.options),
-      model: this.options.model,
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      thinkingTokens: 0,
-      costUsd: 0,
-      durationMs: 0,
-      status: 'pending',
-      errorMessage: undefined,
-      resumeAt: this.#lastUuid,
-      otelTraceId: linked ? spanContext.traceId : undefined,
-      otelSpanId: linked ? spanContext.spanId : undefined,
-      createdAt: now,
-      updatedAt: now,
-      metadata: { ...send.metadata },
-    };
-    const started = performance.now();
-    const recorder = new TurnRecorder(record);
-    await this.#write(record);
-    return {
-      message: (m) => {
-        recorder.observe(m);
-        if ((m.type === 'assistant' || m.type === 'user') && m.uuid) this.#lastUuid = m.uuid;
-      },
-      end: async ({ threw, error }) => {
-        record.durationMs = Math.round(performance.now() - started);
-        const { status, message } = recorder.outcome(threw, error, send.signal);
-        record.status = status;
-        record.errorMessage = message;
-        record.updatedAt = new Date();
-        span.setAttribute('ccflow.trace.status', status);
-        await this.#write(record);
-      },
-    };
+    return this.recorder.traceStore.getSessionTraces(this.sessionId, limit);
   }
 
   /**
-   * A branch of this session's conversation as it stands (see `Session.fork`) that is traced too, into the same
-   * store.
+   * Sends one message and streams the turn's messages (see `Session.sendMessage`); `send.parentTraceId` names the
+   * trace's parent (default: the session's `parentTraceId`, for its first trace).
    */
-  override async fork(): Promise<TracingSession> {
-    const plain = await super.fork();
-    const child = new TracingSession(
-      { ...this.#init, parentTraceId: undefined },
-      {
-        state: plain.state,
-        start:
-          this.turnCount > 0 ? { kind: 'fork', from: this.sessionId } : (this.#origin ?? { kind: 'new' }),
-        resumeAt: this.#lastUuid,
-      },
-    );
-    return child;
+  sendMessage(content: Prompt, send: TracingSendOptions = {}): AsyncGenerator<Message> {
+    const first = this.traceCount === 0 ? this.#parentTraceId : undefined;
+    const traced: TracingSendOptions = { ...send, parentTraceId: send.parentTraceId ?? first };
+    return this.session.sendMessage(content, traced);
+  }
+
+  /** A branch of this session's conversation as it stands (see `Session.fork`), traced by the same recorder. */
+  async fork(): Promise<TracingSession> {
+    return TracingSession.#of({
+      session: await this.session.fork(),
+      recorder: this.recorder,
+      parentTraceId: undefined,
+    });
+  }
+
+  /** Ends the session (see `Session.close`). */
+  close(): Promise<SessionStats> {
+    return this.session.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.session.close();
   }
 
   /**
@@ -181,139 +114,28 @@ export class TracingSession extends Session {
    * records `at` as its `resumeAt`: the CLI keeps message uuids in a forked transcript, so that point exists in the
    * branch too.
    */
-  static override async branch(
-    from: string,
-    init: TracingSessionOptions & { at?: string },
-  ): Promise<TracingSession> {
+  static async branch(from: string, init: TracingSessionOptions & { at?: string }): Promise<TracingSession> {
     const { at, ...rest } = init;
-    return new TracingSession(rest, { start: { kind: 'fork', from, at }, resumeAt: at });
+    const { options, recorder, parentTraceId } = withRecorder(rest);
+    const session = await Session.branch(from, { ...options, at });
+    return TracingSession.#of({ session, recorder, parentTraceId });
   }
 
-  /** The session's turn count plus one, and never a number this object already gave (a turn may fail before the CLI starts, leaving the count). */
-  #nextSequence(): number {
-    this.#lastSequence = Math.max(this.turnCount, this.#lastSequence) + 1;
-    return this.#lastSequence;
-  }
-
-  /**
-   * Writes the trace as stored: with its secrets redacted. Only this turn writes its trace, so it carries the version
-   * its last save gave; a conflict (someone else wrote this trace id) is thrown, not merged.
-   */
-  async #write(record: TraceData): Promise<void> {
-    const stored = redactTrace(record, this.#redactor);
-    this.#lastTrace = structuredClone(stored);
-    if (record.status === 'pending') this.#traceCount += 1;
-    record.version = await this.#traceStore.save(stored);
-    this.#lastTrace.version = record.version;
+  static #of(parts: Parts): TracingSession {
+    const wrapping: WrappingOptions = { traceStore: parts.recorder.traceStore, [PARTS]: parts };
+    return new TracingSession(wrapping);
   }
 }
 
-/** Builds a turn's trace from its messages. */
-class TurnRecorder {
-  readonly #record: TraceData;
-  readonly #tools = new Map<string, ToolCallRecord>();
-  #textMessage: string | undefined;
-  #result: Extract<Message, { type: 'result' }> | undefined;
-
-  constructor(record: TraceData) {
-    this.#record = record;
-  }
-
-  observe(m: Message): void {
-    const r = this.#record;
-    r.messageStream?.push(jsonSafe(m));
-    switch (m.type) {
-      case 'system':
-        if (m.subtype === 'init' && m.model) r.model = m.model;
-        break;
-      case 'text':
-        // Separate the text of different API messages (before and after a tool call); deltas join as they came.
-        if (r.response && m.messageId !== this.#textMessage) r.response += '\n\n';
-        this.#textMessage = m.messageId;
-        r.response += m.content;
-        break;
-      case 'thinking':
-        r.thinking += m.content;
-        break;
-      case 'tool_use': {
-        const call: ToolCallRecord = { toolUseId: m.toolUseId, tool: m.tool, args: jsonSafe(m.args) };
-        this.#tools.set(m.toolUseId, call);
-        r.toolCalls.push(call);
-        break;
-      }
-      case 'tool_result': {
-        const call = this.#tools.get(m.toolUseId);
-        if (call) {
-          call.result = m.result;
-          call.isError = m.isError;
-        } else {
-          const { toolUseId, tool = 'unknown', result, isError } = m;
-          r.toolCalls.push({ toolUseId, tool, args: undefined, result, isError });
-        }
-        break;
-      }
-      case 'result':
-        this.#result = m;
-        r.inputTokens = m.usage.inputTokens;
-        r.outputTokens = m.usage.outputTokens;
-        r.cacheReadTokens = m.usage.cacheReadInputTokens;
-        r.cacheWriteTokens = m.usage.cacheCreationInputTokens;
-        r.thinkingTokens = m.usage.thinkingTokens;
-        r.costUsd = m.turnCostUsd;
-        break;
-    }
-  }
-
-  /** How the turn ended: an abort or a stop by the caller is `cancelled`, any other failure `error`. */
-  outcome(
-    threw: boolean,
-    error: unknown,
-    signal: AbortSignal | undefined,
-  ): { status: TraceStatus; message: string | undefined } {
-    if (threw) {
-      const cancelled =
-        AbortedError.isInstance(error) || (error as Error)?.name === 'AbortError' || signal?.aborted === true;
-      return { status: cancelled ? 'cancelled' : 'error', message: messageOf(error) };
-    }
-    if (this.#result === undefined) return { status: 'cancelled', message: 'stopped before the result' };
-    if (this.#result.isError) return { status: 'error', message: errorFromResult(this.#result).message };
-    return { status: 'success', message: undefined };
-  }
-}
-
-/**
- * A trace's text and JSON fields with secrets replaced (the options snapshot is redacted when the trace is made).
- * Applied to the whole turn at each write, so a secret split across streamed deltas is whole in `response`.
- */
-function redactTrace(record: TraceData, redactor: Redactor): TraceData {
+/** The session's own options, with a new `TraceRecorder` last among their observers. */
+function withRecorder(init: TracingSessionOptions): Omit<Parts, 'session'> & { options: SessionOptions } {
+  const { traceStore, detailed, parentTraceId, ...options } = init;
+  const recorder = new TraceRecorder({ traceStore, detailed });
   return {
-    ...record,
-    prompt: redactor.text(record.prompt),
-    context: redactor.value(record.context),
-    response: redactor.text(record.response),
-    thinking: redactor.text(record.thinking),
-    toolCalls: redactor.value(record.toolCalls),
-    messageStream: redactor.value(record.messageStream),
-    errorMessage: record.errorMessage === undefined ? undefined : redactor.text(record.errorMessage),
-    metadata: redactor.value(record.metadata),
+    options: { ...options, observers: [...(options.observers ?? []), recorder] },
+    recorder,
+    parentTraceId,
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Copies values as they are, cut at `MAX_DEPTH` (see `Redactor`): for what JSON cannot take. */
-const VERBATIM = new Redactor({ redaction: { enabled: false } });
-
-/** A plain JSON copy: what any store can keep, also of a value nested deeper than `JSON.stringify` goes. */
-function jsonSafe<T>(value: T): T {
-  if (value === undefined) return value;
-  try {
-    return JSON.parse(JSON.stringify(value));
-  } catch {
-    return VERBATIM.value(value);
-  }
 }
 
 /** A traced session; see {@link TracingSession}. */

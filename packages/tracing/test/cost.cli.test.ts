@@ -1,12 +1,12 @@
 import { CliExecutor, collectQueryResult, query } from '@ccflow/core';
 import type { ResultMessage } from '@ccflow/parser';
-import { MemorySessionStore } from '@ccflow/sessions';
+import { MemorySessionStore, Session } from '@ccflow/sessions';
 import { reply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { expect, it } from 'vitest';
 import { MemoryTraceStore } from '../src/memory-trace-store.ts';
+import { TraceRecorder } from '../src/trace-recorder.ts';
 import { summarizeTraces } from '../src/trace-summary.ts';
-import { TracingSession } from '../src/tracing-session.ts';
 
 // What each cost figure means, against what the real CLI prints: its `total_cost_usd` is a running total for the
 // CLI session that carries across resumes and into forks. Five CLI runs.
@@ -18,9 +18,11 @@ it('a session of four turns (reloaded between turns, then forked): totals are th
   const executor = new CliExecutor(sandbox.executorOptions);
   const traceStore = new MemoryTraceStore();
   const store = new MemorySessionStore();
-  const init = { traceStore, store, executor, options: { model: 'claude-sonnet-4-5' } };
+  // Plain sessions with a recorder: loaded and forked sessions keep tracing through it.
+  const recorder = new TraceRecorder({ traceStore });
+  const init = { store, executor, observers: [recorder], options: { model: 'claude-sonnet-4-5' } };
   const results: ResultMessage[] = [];
-  const turn = async (session: TracingSession, i: number) => {
+  const turn = async (session: Session, i: number) => {
     sandbox.api.enqueue(reply.text(`answer ${i}`, { usage: usage(i) }));
     for await (const m of session.sendMessage(`turn ${i}`)) {
       if (m.type === 'result') results.push(m);
@@ -28,12 +30,12 @@ it('a session of four turns (reloaded between turns, then forked): totals are th
     expect(results.at(-1)?.isError).toBe(false);
   };
 
-  const first = new TracingSession(init);
+  const first = new Session(init);
   await turn(first, 1);
   await turn(first, 2);
   // As another process would: a new object from what the store kept.
   const state = await store.load(first.sessionId);
-  const reloaded = new TracingSession(init, { state });
+  const reloaded = Session.fromState(state!, init);
   await turn(reloaded, 3);
   const fork = await reloaded.fork();
   await turn(fork, 4);

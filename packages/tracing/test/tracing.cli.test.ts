@@ -141,7 +141,7 @@ describe('TracingSession and Project with the real CLI', () => {
       parentTraceId: t2.traceId,
       resumeAt: t2.resumeAt,
     });
-    expect(fork.parentSessionId).toBe(session.sessionId);
+    expect(fork.session.parentSessionId).toBe(session.sessionId);
   });
 
   it('replayAsNew with another model sends only the original prompt, to that model', async () => {
