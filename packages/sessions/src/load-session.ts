@@ -1,4 +1,9 @@
-import { type CliAgentOptions, type Executor, SessionNotFoundError } from '@ccflow/core';
+import {
+  type CliAgentOptions,
+  type ConnectionProvider,
+  type Executor,
+  SessionNotFoundError,
+} from '@ccflow/core';
 import { withoutRemovedOptions } from '@ccflow/core/internal';
 import { Session } from './session.ts';
 import type { SessionStore } from './session-store.ts';
@@ -7,6 +12,8 @@ export interface LoadSessionOptions {
   /** Over the stored options; give `env` and other secrets here, they are never stored. */
   options?: CliAgentOptions;
   executor?: Executor;
+  /** Live mode (see `SessionOptions.provider`). */
+  provider?: ConnectionProvider;
 }
 
 /** A stored session, ready to continue (in this or any other process), or `undefined` when there is none. */
@@ -18,7 +25,7 @@ export async function loadSession(
   const state = await store.load(sessionId);
   if (state === undefined) return undefined;
   const options = init.options ? { ...withoutRemovedOptions(state.options), ...init.options } : undefined;
-  return Session.fromState(state, { store, executor: init.executor, options });
+  return Session.fromState(state, { store, executor: init.executor, provider: init.provider, options });
 }
 
 /**
