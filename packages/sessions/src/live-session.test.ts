@@ -43,7 +43,7 @@ describe('Session on a live connection', () => {
     for (const prompt of ['first', 'second', 'third']) await drain(session.sendMessage(prompt));
 
     expect(provider.opened).toHaveLength(1);
-    const [{ request, connection }] = provider.opened;
+    const { request, connection } = provider.opened[0]!;
     expect(request.options).toEqual({ model: 'sonnet', sessionId: id });
     expect(request.host).toBe(host);
     expect(connection.sent).toEqual(['first', 'second', 'third']);
