@@ -1,27 +1,11 @@
-import { CliExecutionError, ConfigurationError, type Connection, type TurnRequest } from '@ccflow/core';
+import { CliExecutionError, ConfigurationError, ConnectionClosedError } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import { MockExecutor, mockLines } from '@ccflow/testing';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { liveTurn, ScriptedProvider } from '../test/scripted-connection.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
 import { Session } from './session.ts';
 import { SessionManager } from './session-manager.ts';
-
-// TEMPORARY until the lead's runTurn lands on main: the contract's happy path, enough for the scripted connection.
-vi.mock('@ccflow/core', async (importOriginal) => {
-  const core = await importOriginal<typeof import('@ccflow/core')>();
-  async function* runTurn(connection: Connection, request: TurnRequest): AsyncGenerator<Message> {
-    await connection.send(request.prompt);
-    const messages = connection.messages[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await messages.next();
-      if (next.done) throw new core.CliExecutionError({ message: 'the connection closed mid-turn' });
-      yield next.value;
-      if (next.value.type === 'result') return;
-    }
-  }
-  return { ...core, runTurn };
-});
 
 async function drain(it: AsyncIterable<Message>): Promise<Message[]> {
   const out: Message[] = [];
@@ -228,7 +212,7 @@ describe('Session on a live connection', () => {
     await turn.next();
     await session.close();
     expect(provider.opened[0]!.released).toEqual({ reusable: false });
-    await expect(drain(turn)).rejects.toBeInstanceOf(CliExecutionError);
+    await expect(drain(turn)).rejects.toBeInstanceOf(ConnectionClosedError);
   });
 });
 
