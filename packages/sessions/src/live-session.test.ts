@@ -13,6 +13,15 @@ async function drain(it: AsyncIterable<Message>): Promise<Message[]> {
   return out;
 }
 
+/** A promise and its resolver (Node 20 has no `Promise.withResolvers`). */
+function latch(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
 const resultOf = (messages: Message[]) => messages.find((m) => m.type === 'result');
 
 describe('Session on a live connection', () => {
@@ -202,6 +211,48 @@ describe('Session on a live connection', () => {
     await drain(other.sendMessage('second'));
     await other.expire();
     expect(provider.opened[1]!.released).toEqual({ reusable: true });
+  });
+
+  it('interrupting a turn still getting its connection sends nothing; the next turn uses the connection', async () => {
+    const id = '00000000-0000-4000-8000-0000000000b4';
+    const provider = new ScriptedProvider([[liveTurn(id, 'two')]]);
+    const session = new Session({ sessionId: id, provider });
+    const opening = latch();
+    const proceed = latch();
+    provider.beforeOpen = () => {
+      opening.resolve();
+      return proceed.promise;
+    };
+    const first = drain(session.sendMessage('first'));
+    await opening.promise;
+    await session.interrupt();
+    proceed.resolve();
+    expect(await first).toEqual([]);
+    expect(provider.opened[0]!.connection.sent).toEqual([]);
+    expect(provider.opened[0]!.released).toBeUndefined();
+
+    const second = await drain(session.sendMessage('second'));
+    expect(resultOf(second)).toMatchObject({ result: 'two' });
+    expect(provider.opened).toHaveLength(1);
+  });
+
+  it('closing while a turn gets its connection gives the connection back unused', async () => {
+    const id = '00000000-0000-4000-8000-0000000000b5';
+    const provider = new ScriptedProvider([[liveTurn(id, 'never')]]);
+    const session = new Session({ sessionId: id, provider });
+    const opening = latch();
+    const proceed = latch();
+    provider.beforeOpen = () => {
+      opening.resolve();
+      return proceed.promise;
+    };
+    const first = drain(session.sendMessage('first'));
+    await opening.promise;
+    await session.close();
+    proceed.resolve();
+    expect(await first).toEqual([]);
+    expect(provider.opened[0]!.connection.sent).toEqual([]);
+    expect(provider.opened[0]!.released).toEqual({ reusable: true });
   });
 
   it('closing during a turn ends its process', async () => {

@@ -29,6 +29,7 @@ export class LiveTurns {
   #turn: Connection | undefined;
   /** Set by `interrupt()` before the turn is sent (it is getting its connection): that turn is not sent. */
   #interrupted = false;
+  #closed = false;
 
   constructor(provider: ConnectionProvider, host: ExecutionHost | undefined) {
     this.provider = provider;
@@ -45,24 +46,26 @@ export class LiveTurns {
    * to its `result` (see `runTurn`). An interrupted turn that had not reached the CLI yields nothing.
    */
   async *turn(prompt: Prompt, options: CliAgentOptions, signal?: AbortSignal): AsyncGenerator<Message> {
-    let lease: ConnectionLease;
+    let lease: ConnectionLease | undefined;
+    let sent = false;
+    let ended = false;
     try {
       lease = await this.#ready(options, signal);
-      if (this.#interrupted) return;
-    } finally {
-      this.#interrupted = false;
-    }
-    const config = runtime.get(CONFIG);
-    const timeoutMs = options.timeoutMs ?? config.defaultTimeoutMs;
-    const request = { prompt, signal, timeoutMs, idleTimeoutMs: options.idleTimeoutMs };
-    let ended = false;
-    this.#turn = lease.connection;
-    try {
+      if (this.#interrupted || this.#closed) return;
+      const config = runtime.get(CONFIG);
+      const timeoutMs = options.timeoutMs ?? config.defaultTimeoutMs;
+      const request = { prompt, signal, timeoutMs, idleTimeoutMs: options.idleTimeoutMs };
+      sent = true;
+      this.#turn = lease.connection;
       yield* runTurn(lease.connection, request);
       ended = true;
     } finally {
       this.#turn = undefined;
-      if (!ended || !lease.connection.isOpen) await this.#release(lease, false);
+      this.#interrupted = false;
+      if (lease) {
+        const healthy = (!sent || ended) && lease.connection.isOpen;
+        if (!healthy || this.#closed) await this.#release(lease, healthy);
+      }
     }
   }
 
@@ -75,8 +78,12 @@ export class LiveTurns {
     else this.#interrupted = true;
   }
 
-  /** Gives the lease back: reusable unless a turn is running on it. */
-  async release(): Promise<void> {
+  /**
+   * For the session's end: gives the lease back, reusable unless a turn is running on it; a turn still getting its
+   * connection gives it back without sending.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
     if (this.#lease) await this.#release(this.#lease, this.#turn === undefined);
   }
 

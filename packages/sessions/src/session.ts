@@ -398,7 +398,7 @@ export class Session implements AsyncDisposable {
   /** Ends the session: marks it closed in the store and returns what it cost. Closing twice is harmless. */
   async close(): Promise<SessionStats> {
     if (!this.isClosed) {
-      await this.#live?.release();
+      await this.#live?.close();
       this.#state.status = 'closed';
       this.#state.updatedAt = new Date();
       await this.#save();
@@ -539,7 +539,7 @@ export class Session implements AsyncDisposable {
   /** Marks the session expired (the manager's TTL); it takes no more messages. */
   async expire(): Promise<void> {
     if (this.isClosed) return;
-    await this.#live?.release();
+    await this.#live?.close();
     this.#state.status = 'expired';
     this.#state.updatedAt = new Date();
     await this.#save();

@@ -127,6 +127,8 @@ export class ScriptedProvider implements ConnectionProvider {
     released?: { reusable?: boolean };
   }[] = [];
   readonly #scripts: Script[];
+  /** Awaited by each `open` before it opens: lets a test act while a session waits for its connection. */
+  beforeOpen: (() => Promise<void>) | undefined;
 
   /** `scripts`: the turns of each connection it will open, in order. */
   constructor(scripts: Script[]) {
@@ -134,6 +136,7 @@ export class ScriptedProvider implements ConnectionProvider {
   }
 
   async open(request: OpenRequest): Promise<ConnectionLease> {
+    await this.beforeOpen?.();
     request.signal?.throwIfAborted();
     const script = this.#scripts.shift();
     if (!script)
