@@ -1,6 +1,7 @@
 import {
   type ClaudeConnection,
   CliConnectionProvider,
+  CliExecutor,
   type ConnectionLease,
   type ConnectionProvider,
   type OpenRequest,
@@ -11,8 +12,8 @@ import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../src/session.ts';
 
-// Live sessions with the real CLI: one process across turns, a model change, interrupt, a lost process. Six CLI
-// processes.
+// Live sessions with the real CLI: one process across turns, a model change, a respawn, interrupt, a lost process;
+// and interrupt without a provider. Ten CLI processes.
 
 const sandbox = useClaudeSandbox();
 let api: MessagesApiStandIn;
@@ -158,5 +159,27 @@ describe('a live Session with the real CLI', () => {
     expect(second.headers['x-claude-code-session-id']).toBe(session.sessionId);
     expect(session.turnCount).toBe(2);
     await session.close();
+  });
+
+  it('interrupt() without a provider stops the CLI: the turn ends with a failed result, the next one resumes', async () => {
+    const session = new Session({ executor: new CliExecutor(sandbox.executorOptions) });
+    await say(session, 'Remember the word elder.', 'Noted: elder.');
+    api.enqueue(reply.text('This answer never finishes.', { stallAfterEvents: 3 }));
+    const second = (async () => {
+      const messages: Message[] = [];
+      for await (const m of session.sendMessage('Write a long essay.')) messages.push(m);
+      return messages;
+    })();
+    await until(() => api.messageRequests.length === 2);
+    await session.interrupt();
+    const result = (await second).find((m) => m.type === 'result');
+    expect(result).toMatchObject({ isError: true, raw: { ccflow_synthetic: true } });
+    expect(session.status).toBe('error');
+
+    const third = await say(session, 'What was the word?', 'elder');
+    expect(third.isError).toBe(false);
+    expect(seen(api.messageRequests[2])).toContain('Remember the word elder.');
+    expect(api.messageRequests[2]?.headers['x-claude-code-session-id']).toBe(session.sessionId);
+    expect(session.status).toBe('active');
   });
 });
