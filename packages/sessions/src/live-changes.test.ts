@@ -13,14 +13,14 @@ describe('liveChanges', () => {
       { subtype: 'set_permission_mode', mode: 'plan' },
       { subtype: 'set_model', model: 'haiku' },
     ]);
-    expect(liveChanges({ model: 'haiku' }, {})).toEqual([{ subtype: 'set_model', model: undefined }]);
   });
 
-  it('respawns for an option the CLI takes at start-up, or a permission mode taken back to unset', () => {
+  it('respawns for an option the CLI takes at start-up, or a model or permission mode taken back to unset', () => {
     expect(liveChanges({ systemPrompt: 'a' }, { systemPrompt: 'b' })).toBe('respawn');
     expect(liveChanges({}, { allowedTools: ['Read'] })).toBe('respawn');
     expect(liveChanges({ env: { A: '1' } }, { env: { A: '2' } })).toBe('respawn');
     expect(liveChanges({ permissionMode: 'plan' }, {})).toBe('respawn');
+    expect(liveChanges({ model: 'haiku' }, {})).toBe('respawn');
   });
 
   it('treats an option given as undefined as unset, and compares values, not identity', () => {

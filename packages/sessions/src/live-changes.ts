@@ -13,8 +13,8 @@ const CONTROLLED: readonly (keyof CliAgentOptions)[] = ['model', 'permissionMode
  * differs. Which CLI session to start or resume (`SESSION_CONTROL_OPTIONS`) is not compared: a live process already
  * runs the session.
  *
- * A `permissionMode` taken back to unset respawns: the mode the CLI then starts in may come from its settings, which
- * only a new process reads.
+ * A `model` or `permissionMode` taken back to unset respawns: the default is decided at start-up (the model by
+ * `CCFLOW_DEFAULT_MODEL` or the CLI, the mode by the CLI's settings), which only a new process does.
  */
 export function liveChanges(running: CliAgentOptions, next: CliAgentOptions): ControlRequest[] | 'respawn' {
   const ignored = new Set<string>([...SESSION_CONTROL_OPTIONS, ...PER_TURN, ...CONTROLLED]);
@@ -24,7 +24,10 @@ export function liveChanges(running: CliAgentOptions, next: CliAgentOptions): Co
     if (next.permissionMode === undefined) return 'respawn';
     requests.push({ subtype: 'set_permission_mode', mode: next.permissionMode });
   }
-  if (next.model !== running.model) requests.push({ subtype: 'set_model', model: next.model });
+  if (next.model !== running.model) {
+    if (next.model === undefined) return 'respawn';
+    requests.push({ subtype: 'set_model', model: next.model });
+  }
   return requests;
 }
 

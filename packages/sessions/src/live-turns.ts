@@ -36,11 +36,6 @@ export class LiveTurns {
     this.#host = host;
   }
 
-  /** The process of the current lease, while it is open. */
-  get connection(): Connection | undefined {
-    return this.#lease?.connection.isOpen ? this.#lease.connection : undefined;
-  }
-
   /**
    * Runs one turn with `options` (the session's, with which CLI session to start or resume) and yields its messages up
    * to its `result` (see `runTurn`). An interrupted turn that had not reached the CLI yields nothing.
@@ -112,7 +107,7 @@ export class LiveTurns {
     return lease;
   }
 
-  /** Releases `lease` once: a turn ending after `release()` finds it gone. */
+  /** Releases `lease` once: a turn ending after `close()` finds it gone. */
   async #release(lease: ConnectionLease, reusable: boolean): Promise<void> {
     if (this.#lease !== lease) return;
     this.#lease = undefined;

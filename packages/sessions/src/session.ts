@@ -336,8 +336,9 @@ export class Session implements AsyncDisposable {
   /**
    * Changes the options of the next turns: `options` is merged over the current ones, and a name given as `undefined`
    * goes back to its default. Live, a new `model` or `permissionMode` is set on the running CLI by control request
-   * before the next turn; any other change the CLI takes at start-up (tools, system prompt, `env`...) starts a new
-   * process for that turn, which resumes the session. The options a session sets itself (`sessionId`, `resume`...)
+   * before the next turn; any other change the CLI takes at start-up (tools, `env`, `maxTokens`...) starts a new
+   * process for that turn, which resumes the session. The CLI keeps a session's system prompt: a new `systemPrompt`
+   * or `appendSystemPrompt` reaches only a session that has not had its first turn. The options a session sets itself (`sessionId`, `resume`...)
    * are ignored, as in the constructor; `redaction` is fixed for the session's life (a `ConfigurationError`).
    */
   async setOptions(options: CliAgentOptions): Promise<void> {
