@@ -1,4 +1,9 @@
-import { type CliAgentOptions, type Executor, SessionNotFoundError } from '@ccflow/core';
+import {
+  type CliAgentOptions,
+  type ConnectionProvider,
+  type Executor,
+  SessionNotFoundError,
+} from '@ccflow/core';
 import { withoutRemovedOptions } from '@ccflow/core/internal';
 import { Session } from './session.ts';
 import type { SessionStore } from './session-store.ts';
@@ -10,6 +15,8 @@ export interface LoadSessionOptions {
   executor?: Executor;
   /** See the loaded session's turns (tracing's `TraceRecorder`, your own); never stored, so give them again. */
   observers?: readonly TurnObserver[];
+  /** Live mode (see `SessionOptions.provider`). */
+  provider?: ConnectionProvider;
 }
 
 /** A stored session, ready to continue (in this or any other process), or `undefined` when there is none. */
@@ -21,7 +28,13 @@ export async function loadSession(
   const state = await store.load(sessionId);
   if (state === undefined) return undefined;
   const options = init.options ? { ...withoutRemovedOptions(state.options), ...init.options } : undefined;
-  return Session.fromState(state, { store, executor: init.executor, options, observers: init.observers });
+  return Session.fromState(state, {
+    store,
+    executor: init.executor,
+    provider: init.provider,
+    options,
+    observers: init.observers,
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CliAgentOptions, Executor } from '@ccflow/core';
+import type { CliAgentOptions, ConnectionProvider, Executor } from '@ccflow/core';
 import { loadSession } from './load-session.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
 import { lifecycle, Session } from './session.ts';
@@ -8,6 +8,8 @@ export interface SessionManagerOptions {
   /** Default: a new `MemorySessionStore`, closed by `stop()`. */
   store?: SessionStore;
   executor?: Executor;
+  /** Live mode for the sessions it creates and loads (see `SessionOptions.provider`). */
+  provider?: ConnectionProvider;
   /** Under every session's own options. */
   defaultOptions?: CliAgentOptions;
   /** Expire idle sessions on a timer that does not keep the process alive. Default true. */
@@ -32,6 +34,7 @@ export class SessionManager implements AsyncDisposable {
   readonly store: SessionStore;
   readonly #ownsStore: boolean;
   readonly #executor: Executor | undefined;
+  readonly #provider: ConnectionProvider | undefined;
   readonly #defaults: CliAgentOptions;
   readonly #ttlMs: number;
   readonly #now: () => number;
@@ -42,6 +45,7 @@ export class SessionManager implements AsyncDisposable {
     this.store = init.store ?? new MemorySessionStore();
     this.#ownsStore = init.store === undefined;
     this.#executor = init.executor;
+    this.#provider = init.provider;
     this.#defaults = init.defaultOptions ?? {};
     this.#ttlMs = init.sessionTtlMs ?? 3_600_000;
     this.#now = init.now ?? Date.now;
@@ -60,6 +64,7 @@ export class SessionManager implements AsyncDisposable {
       sessionId: init.sessionId,
       options: { ...this.#defaults, ...init.options },
       executor: this.#executor,
+      provider: this.#provider,
       store: this.store,
       tags: init.tags,
       metadata: init.metadata,
@@ -74,7 +79,10 @@ export class SessionManager implements AsyncDisposable {
   async getSession(sessionId: string): Promise<Session | undefined> {
     const open = this.#open.get(sessionId);
     if (open && !open.isClosed) return open;
-    const session = await loadSession(sessionId, this.store, { executor: this.#executor });
+    const session = await loadSession(sessionId, this.store, {
+      executor: this.#executor,
+      provider: this.#provider,
+    });
     if (session && !session.isClosed) this.#open.set(sessionId, session);
     return session;
   }

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import {
+  AbortedError,
   type CliAgentOptions,
   CONFIG,
+  ConfigurationError,
+  type ConnectionProvider,
   EXECUTOR,
   type ExecutionHost,
   type Executor,
@@ -31,6 +35,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { SessionBusyError, SessionClosedError } from './errors.ts';
+import { LiveTurns } from './live-turns.ts';
 import { rebaseState } from './rebase-state.ts';
 import type { SessionState, SessionStore } from './session-store.ts';
 import { storableOptions } from './storable-options.ts';
@@ -49,6 +54,11 @@ export interface SessionOptions {
   options?: CliAgentOptions;
   /** Default: the process-wide executor (`runtime.get(EXECUTOR)`, read when the session is made). */
   executor?: Executor;
+  /**
+   * Live mode: the session holds one connection from this provider across its turns (one CLI process, no respawn);
+   * `executor` is then not used. Without one, each turn runs through the executor and resumes the CLI session by id.
+   */
+  provider?: ConnectionProvider;
   /** Callbacks for every turn (`onStderr`); never stored. */
   host?: ExecutionHost;
   /** Where the session's state is kept; without one it lives in memory only. */
@@ -108,10 +118,14 @@ type RestoringOptions = SessionOptions & { [RESTORE]?: Restore };
  * CLI has the session on disk, so the next turn resumes it.
  */
 export class Session implements AsyncDisposable {
-  readonly #options: CliAgentOptions;
-  /** The context encoding, resolved once with the options. */
-  readonly #toon: ResolvedOptions['toon'];
+  #options: CliAgentOptions;
+  /** The context encoding, resolved with the options. */
+  #toon: ResolvedOptions['toon'];
   readonly #executor: Executor;
+  /** Live mode's connection (see `SessionOptions.provider`). */
+  readonly #live: LiveTurns | undefined;
+  /** Aborts the turn in progress for `interrupt()` (resume mode). */
+  #interrupt: AbortController | undefined;
   readonly #host: ExecutionHost | undefined;
   readonly #observers: readonly TurnObserver[];
   readonly #store: SessionStore | undefined;
@@ -137,6 +151,7 @@ export class Session implements AsyncDisposable {
     this.#options = options;
     this.#executor = init.executor ?? runtime.get(EXECUTOR);
     this.#host = init.host;
+    this.#live = init.provider && new LiveTurns(init.provider, init.host);
     this.#observers = [...(init.observers ?? [])];
     this.#store = init.store;
     this.#redactor = new Redactor(options);
@@ -251,6 +266,7 @@ export class Session implements AsyncDisposable {
     if (this.isClosed) throw new SessionClosedError({ sessionId: this.sessionId });
     if (this.#busy) throw new SessionBusyError({ sessionId: this.sessionId });
     this.#busy = true;
+    this.#interrupt = new AbortController();
     const turn = this.#state.turnCount + 1;
     const span = tracer.startSpan(
       `session.turn ${turn}`,
@@ -279,9 +295,8 @@ export class Session implements AsyncDisposable {
       if (encoding && toon.trackSavings) this.#savings.add(encoding);
       if (encoding) span.setAttributes(contextAttributes(encoding));
       const { context: _attached, ...options } = this.#turnOptions();
-      const request = { prompt, options, signal: send.signal, host: this.#host };
       const ctx = trace.setSpan(otelContext.active(), span);
-      for await (const m of iterateInContext(ctx, () => this.#executor.execute(request))) {
+      for await (const m of iterateInContext(ctx, () => this.#run(prompt, options, send.signal))) {
         if (m.type === 'system' && m.subtype === 'init') await this.#started(m.model);
         if (m.type === 'result') {
           resultSeen = true;
@@ -293,10 +308,13 @@ export class Session implements AsyncDisposable {
         yield m;
       }
     } catch (error) {
+      // An interrupted turn ends like a live one: with its (failed) result, not a throw.
+      if (this.#interrupt?.signal.aborted && error === this.#interrupt.signal.reason) return;
       failure = error;
       threw = true;
       throw error;
     } finally {
+      this.#interrupt = undefined;
       for (const watch of watches) await watch.end({ result, threw, error: threw ? failure : undefined });
       this.#busy = false;
       this.#state.lastError = failure === undefined ? undefined : this.#redactor.text(messageOf(failure));
@@ -309,6 +327,45 @@ export class Session implements AsyncDisposable {
       span.end();
       await this.#save();
     }
+  }
+
+  /**
+   * Ends the turn in progress early; the session stays usable and the next turn continues the conversation. Live, the
+   * CLI is interrupted by control request: the turn ends with the CLI's result (`error_during_execution`) and the
+   * process stays for the next turn. Without a provider, the turn's CLI is stopped (the executor's abort): the turn
+   * ends with the failed result the executor writes, without throwing, and the next turn resumes the session. Does
+   * nothing when no turn is running.
+   */
+  async interrupt(): Promise<void> {
+    if (!this.#busy) return;
+    if (this.#live) await this.#live.interrupt();
+    else this.#interrupt?.abort(new AbortedError({ message: `session ${this.sessionId} was interrupted` }));
+  }
+
+  /**
+   * Changes the options of the next turns: `options` is merged over the current ones, and a name given as `undefined`
+   * goes back to its default. Live, a new `model` or `permissionMode` is set on the running CLI by control request
+   * before the next turn; any other change the CLI takes at start-up (tools, `env`, `maxTokens`...) starts a new
+   * process for that turn, which resumes the session. The CLI keeps a session's system prompt: a new `systemPrompt`
+   * or `appendSystemPrompt` reaches only a session that has not had its first turn. The options a session sets itself (`sessionId`, `resume`...)
+   * are ignored, as in the constructor; `redaction` is fixed for the session's life (a `ConfigurationError`).
+   */
+  async setOptions(options: CliAgentOptions): Promise<void> {
+    if (this.isClosed) throw new SessionClosedError({ sessionId: this.sessionId });
+    if ('redaction' in options && !isDeepStrictEqual(options.redaction, this.#options.redaction))
+      throw new ConfigurationError({ field: 'redaction', problem: 'is fixed for the life of a session' });
+    const merged: CliAgentOptions = { ...this.#options, ...options };
+    for (const [key, value] of Object.entries(merged))
+      if (value === undefined) delete merged[key as keyof CliAgentOptions];
+    const next = withoutOwned(merged);
+    this.#toon = resolveOptions(next).toon;
+    this.#options = next;
+    this.#state.options = storableOptions(next, this.#redactor);
+    if ('model' in options) this.#state.model = next.model;
+    if ('systemPrompt' in options)
+      this.#state.systemPrompt = next.systemPrompt && this.#redactor.text(next.systemPrompt);
+    this.#state.updatedAt = new Date();
+    await this.#save();
   }
 
   /**
@@ -336,6 +393,7 @@ export class Session implements AsyncDisposable {
       {
         options: this.#options,
         executor: this.#executor,
+        provider: this.#live?.provider,
         host: this.#host,
         store: this.#store,
         observers: this.#observers,
@@ -351,6 +409,7 @@ export class Session implements AsyncDisposable {
   /** Ends the session: marks it closed in the store and returns what it cost. Closing twice is harmless. */
   async close(): Promise<SessionStats> {
     if (!this.isClosed) {
+      await this.#live?.close();
       this.#state.status = 'closed';
       this.#state.updatedAt = new Date();
       await this.#save();
@@ -371,6 +430,14 @@ export class Session implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** The turn's messages: on the live connection with a provider, else from the executor. */
+  #run(prompt: Prompt, options: CliAgentOptions, signal: AbortSignal | undefined): AsyncIterable<Message> {
+    if (this.#live) return this.#live.turn(prompt, options, signal);
+    const interrupted = this.#interrupt!.signal;
+    const either = signal ? AbortSignal.any([signal, interrupted]) : interrupted;
+    return this.#executor.execute({ prompt, options, signal: either, host: this.#host });
   }
 
   #turnOptions(): CliAgentOptions {
@@ -495,6 +562,7 @@ export class Session implements AsyncDisposable {
   /** Marks the session expired (the manager's TTL); it takes no more messages. */
   async expire(): Promise<void> {
     if (this.isClosed) return;
+    await this.#live?.close();
     this.#state.status = 'expired';
     this.#state.updatedAt = new Date();
     await this.#save();
