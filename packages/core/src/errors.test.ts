@@ -84,6 +84,8 @@ describe('errors', () => {
       'MCP_SERVER_FAILED',
       'TOON_ENCODING',
       'PERMISSION_DENIED',
+      'CONTROL_REQUEST_FAILED',
+      'CONNECTION_CLOSED',
     ];
     expect(codes.filter((c) => c !== 'SESSION_STORE').sort()).toEqual([...union].sort());
   });
