@@ -7,7 +7,7 @@ import { CliExecutor } from '../src/cli-executor.ts';
 import { createSdkMcpServer, tool } from '../src/mcp.ts';
 
 // In-process MCP tools with the real CLI: the stand-in's model calls `mcp__calc__*`, the handler runs in this
-// process, and the model's next request carries what it returned. Two CLI runs.
+// process, and the model's next request carries what it returned. Three CLI runs.
 
 const sandbox = useClaudeSandbox();
 let executor: CliExecutor;
@@ -26,18 +26,22 @@ const calc = createSdkMcpServer({
       calls.push(input);
       return { content: [{ type: 'text', text: `sum=${input.a + input.b}` }] };
     }),
+    tool('wait', 'Waits until stopped', {}, (_, { signal }) => {
+      calls.push(signal);
+      return new Promise<string>((resolve) => signal.addEventListener('abort', () => resolve('stopped')));
+    }),
     tool('divide', 'Divides', { a: z.number(), b: z.number() }, ({ a, b }) => {
       if (b === 0) throw new Error('cannot divide by zero');
       return `${a / b}`;
     }),
   ],
 });
-const options = { allowedTools: ['mcp__calc__add', 'mcp__calc__divide'] };
+const options = { allowedTools: ['mcp__calc__add', 'mcp__calc__divide', 'mcp__calc__wait'] };
 
-async function run(prompt: string): Promise<Message[]> {
+async function run(prompt: string, signal?: AbortSignal): Promise<Message[]> {
   const messages: Message[] = [];
-  for await (const m of executor.execute({ prompt, options, host: { mcpServers: { calc } } }))
-    messages.push(m);
+  const host = { mcpServers: { calc } };
+  for await (const m of executor.execute({ prompt, options, signal, host })) messages.push(m);
   return messages;
 }
 
@@ -88,5 +92,19 @@ describe('an in-process MCP server with the real CLI', () => {
     );
     expect(calls).toEqual([]);
     expect(messages.at(-1)).toMatchObject({ type: 'result', isError: false, result: 'Both failed.' });
+  });
+
+  it('aborts the handler’s signal when the caller stops the run during a call', async () => {
+    calls.length = 0;
+    api.enqueue(reply.toolUse('mcp__calc__wait', {}), reply.text('never asked for'));
+    const controller = new AbortController();
+    const running = run('Wait', controller.signal).catch((error: unknown) => error);
+    await expect.poll(() => calls.length, { timeout: 30_000 }).toBe(1);
+    const [signal] = calls as AbortSignal[];
+    expect(signal!.aborted).toBe(false);
+    controller.abort(new Error('caller gave up'));
+    expect(await running).toMatchObject({ message: 'caller gave up' });
+    expect(signal!.aborted).toBe(true);
+    expect(api.messageRequests).toHaveLength(1);
   });
 });
