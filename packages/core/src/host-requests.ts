@@ -1,4 +1,5 @@
 import type { ExecutionHost } from './executor.ts';
+import { answerMcpMessage, inProcessMcpLaunch } from './in-process-mcp.ts';
 
 /** What the host's callbacks add to the CLI's start: argv flags (never secrets) and `initialize` fields. */
 export interface HostLaunch {
@@ -19,12 +20,12 @@ export class HostRequests {
 
   constructor(host: ExecutionHost | undefined) {
     this.#host = host;
-    this.launch = { args: [], initialize: {} };
+    this.launch = inProcessMcpLaunch(host?.mcpServers);
   }
 
   /** Answers `request` (a `control_request`'s `request` object). Never throws, never hangs past its timeout. */
-  async answer(request: Record<string, unknown>, _init: { signal: AbortSignal }): Promise<HostAnswer> {
-    void this.#host;
+  async answer(request: Record<string, unknown>, init: { signal: AbortSignal }): Promise<HostAnswer> {
+    if (request.subtype === 'mcp_message') return answerMcpMessage(this.#host?.mcpServers, request, init);
     return { error: `Unsupported control request subtype: ${String(request.subtype)}` };
   }
 }

@@ -16,16 +16,22 @@ export interface InProcessMcpServer {
 }
 
 /**
- * What in-process servers add to the CLI's start (the CLI must know their names before it lists tools). Built by the
- * in-process MCP work; used by `HostRequests`.
+ * What in-process servers add to the CLI's start: their names in the `initialize` request (`sdkMcpServers`), so the
+ * CLI connects to each through `mcp_message` requests before it lists tools. Nothing goes on argv.
  */
 export function inProcessMcpLaunch(servers: Record<string, InProcessMcpServer> | undefined): {
   args: string[];
   initialize: Record<string, unknown>;
 } {
-  void servers;
-  return { args: [], initialize: {} };
+  const names = Object.keys(servers ?? {});
+  return { args: [], initialize: names.length > 0 ? { sdkMcpServers: names } : {} };
 }
+
+/**
+ * What the CLI is given for a notification, which has no reply: its transport hands whatever comes back to its MCP
+ * client, which ignores a result for an id it never used.
+ */
+const NO_REPLY: JsonRpcMessage = { jsonrpc: '2.0', result: {}, id: 0 };
 
 /**
  * Answers an `mcp_message` control request (`request.server_name`, `request.message`) with the named server: the
@@ -36,7 +42,22 @@ export async function answerMcpMessage(
   request: Record<string, unknown>,
   init: { signal: AbortSignal },
 ): Promise<{ response: Record<string, unknown> } | { error: string }> {
-  void servers;
-  void init;
-  return { error: `no in-process MCP server named ${String(request.server_name)}` };
+  const name = request.server_name;
+  const server =
+    typeof name === 'string' && servers && Object.hasOwn(servers, name) ? servers[name] : undefined;
+  if (server === undefined) return { error: `no in-process MCP server named ${JSON.stringify(name)}` };
+  const { message } = request;
+  if (!isJsonRpc(message)) return { error: `mcp_message for ${name} without a JSON-RPC message` };
+  try {
+    const reply = await server.handle(message, init);
+    return { response: { mcp_response: reply ?? NO_REPLY } };
+  } catch (error) {
+    return {
+      error: `in-process MCP server ${name} failed: ${error instanceof Error ? error.message : error}`,
+    };
+  }
+}
+
+function isJsonRpc(message: unknown): message is JsonRpcMessage {
+  return typeof message === 'object' && message !== null && (message as JsonRpcMessage).jsonrpc === '2.0';
 }
