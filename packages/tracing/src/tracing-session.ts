@@ -1,4 +1,4 @@
-import type { Prompt } from '@ccflow/core';
+import type { CliAgentOptions, Prompt } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import { Session, type SessionOptions, type SessionStats } from '@ccflow/sessions';
 import { TraceRecorder, type TracingSendOptions } from './trace-recorder.ts';
@@ -61,6 +61,10 @@ export class TracingSession implements AsyncDisposable {
   get totalOutputTokens(): number {
     return this.session.totalOutputTokens;
   }
+  /** The session's cost so far, as the CLI counts it (see `Session.totalCostUsd`). */
+  get totalCostUsd(): number {
+    return this.session.totalCostUsd;
+  }
   get detailed(): boolean {
     return this.recorder.detailed;
   }
@@ -101,6 +105,16 @@ export class TracingSession implements AsyncDisposable {
   }
 
   /** Ends the session (see `Session.close`). */
+  /** Ends the turn in progress early (see `Session.interrupt`); its trace is written as the turn ends. */
+  interrupt(): Promise<void> {
+    return this.session.interrupt();
+  }
+
+  /** Changes the options of the next turns (see `Session.setOptions`). */
+  setOptions(options: CliAgentOptions): Promise<void> {
+    return this.session.setOptions(options);
+  }
+
   close(): Promise<SessionStats> {
     return this.session.close();
   }
