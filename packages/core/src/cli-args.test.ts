@@ -277,6 +277,13 @@ describe('buildCliEnv', () => {
     });
   });
 
+  it('turns file checkpointing on with its variable (rewindFiles needs it), only when asked', () => {
+    const on = buildCliEnv(resolveOptions({ enableFileCheckpointing: true }), {});
+    expect(on.CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING).toBe('true');
+    const off = buildCliEnv(resolveOptions({ enableFileCheckpointing: false }), {});
+    expect(off.CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING).toBeUndefined();
+  });
+
   it('asks the CLI for 2 retries when neither the option nor the environment says', () => {
     expect(buildCliEnv(resolveOptions({}), {})).toEqual({
       CLAUDE_CODE_MAX_RETRIES: String(DEFAULT_MAX_RETRIES),

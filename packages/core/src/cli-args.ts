@@ -30,7 +30,7 @@ export const BASE_CLI_ARGS = [
 /** The CLI's output cap per API response; there is no flag for it. Ends up as the request's `max_tokens`. */
 export const MAX_OUTPUT_TOKENS_ENV = 'CLAUDE_CODE_MAX_OUTPUT_TOKENS';
 /** Turns on the file checkpoints that `rewind_files` restores from (no flag exists). */
-export const FILE_CHECKPOINTING_ENV = 'CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING';
+const FILE_CHECKPOINTING_ENV = 'CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING';
 /** How often the CLI retries a failed API call itself (429, 5xx, 529; each retry is a `system/api_retry` line). */
 export const MAX_RETRIES_ENV = 'CLAUDE_CODE_MAX_RETRIES';
 /**
