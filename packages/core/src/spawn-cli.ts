@@ -55,6 +55,14 @@ export async function spawnCli(request: SpawnCliRequest): Promise<SpawnedCli> {
   if (options.cwd !== undefined && !isDirectory(options.cwd)) {
     throw new ConfigurationError({ field: 'cwd', problem: `${options.cwd} is not a directory` });
   }
+  for (const name of Object.keys(request.host?.mcpServers ?? {})) {
+    if (options.mcpServers !== undefined && Object.hasOwn(options.mcpServers, name)) {
+      throw new ConfigurationError({
+        field: `mcpServers.${name}`,
+        problem: 'names a server that host.mcpServers also runs in process: give each server one name',
+      });
+    }
+  }
   const marker = { name: EXECUTION_ID_ENV, value: randomUUID() };
   const env = buildCliEnv(options, request.env);
   const trace = traceEnv(request.traceContext);

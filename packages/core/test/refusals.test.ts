@@ -62,6 +62,16 @@ describe('refused before the CLI starts', () => {
       /maxBudgetUsd/,
     ],
     ["the reference's timeout", { prompt: 'hi', options: { timeout: 300 } as never }, 'timeout', /timeoutMs/],
+    [
+      'an MCP server name used twice, in options and in process',
+      {
+        prompt: 'hi',
+        options: { mcpServers: { calc: { command: 'calc-server' } } },
+        host: { mcpServers: { calc: { name: 'calc', handle: async () => undefined } } },
+      },
+      'mcpServers.calc',
+      /host\.mcpServers/,
+    ],
   ])('%s', async (_what, request, field, message) => {
     const { count, error } = await run(executor(), request);
     expect(count).toBe(0);
