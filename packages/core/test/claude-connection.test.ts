@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message } from '@ccflow/parser';
 import { FAULT_CLI_PATH, type FaultScript, faultEnv, fixturePath } from '@ccflow/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClaudeConnection } from '../src/claude-connection.ts';
 import { CliExecutionError, CliTimeoutError, ConnectionClosedError, ParseError } from '../src/errors.ts';
 import { runTurn } from '../src/turn.ts';
@@ -15,6 +21,16 @@ import { isGone, killAll, processesWithEnv, until } from './processes.ts';
 
 const GRACE_MS = 300;
 let dir: string;
+const spans = new InMemorySpanExporter();
+
+beforeAll(() => {
+  trace.setGlobalTracerProvider(
+    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }),
+  );
+});
+afterAll(() => {
+  trace.disable();
+});
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ccflow-connection-'));
@@ -104,6 +120,9 @@ describe('ClaudeConnection: faults', () => {
     expect(CliTimeoutError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ kind: 'control', timeoutMs: 200 });
     expect(connection.isOpen).toBe(true);
+    const span = spans.getFinishedSpans().find((s) => s.name === 'ccflow.control set_model');
+    expect(span?.attributes['ccflow.control.subtype']).toBe('set_model');
+    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
     await connection.close();
     await expect(connection.interrupt()).rejects.toSatisfy((e) => ConnectionClosedError.isInstance(e));
     expect(isGone(connection.pid)).toBe(true);
