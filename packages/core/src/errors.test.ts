@@ -84,6 +84,7 @@ describe('errors', () => {
       'MCP_SERVER_FAILED',
       'TOON_ENCODING',
       'PERMISSION_DENIED',
+      'HOST_CALLBACK_FAILED',
     ];
     expect(codes.filter((c) => c !== 'SESSION_STORE').sort()).toEqual([...union].sort());
   });

@@ -63,7 +63,8 @@ export type CoreErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'MCP_SERVER_FAILED'
   | 'TOON_ENCODING'
-  | 'PERMISSION_DENIED';
+  | 'PERMISSION_DENIED'
+  | 'HOST_CALLBACK_FAILED';
 
 /** An option, a request's prompt or an environment variable with a bad value; `field` names it. */
 export class ConfigurationError extends CCFlowError {
@@ -256,5 +257,35 @@ export class PermissionDeniedError extends CCFlowError {
     super(init);
     this.toolName = init.toolName;
     this.toolUseId = init.toolUseId;
+  }
+}
+
+/**
+ * A host callback (`canUseTool`, a hook) failed: it threw, did not answer within its timeout, or returned something
+ * that is not a valid answer. The CLI got a well-formed answer in its place (a deny; a hook error, which the CLI
+ * treats as the matcher's `onFailure` says) and the connection goes on; this error is recorded on the callback's
+ * span. `cause` is what the callback threw, or the validation error.
+ */
+export class HostCallbackError extends CCFlowError {
+  static override readonly code = 'HOST_CALLBACK_FAILED';
+  declare readonly code: 'HOST_CALLBACK_FAILED';
+  /** `canUseTool`, or the hook event (`PreToolUse`...). */
+  readonly callback: string;
+  readonly failure: 'threw' | 'timeout' | 'invalid';
+  readonly toolName: string | undefined;
+  readonly timeoutMs: number | undefined;
+  constructor(
+    init: CCFlowErrorOptions & {
+      callback: string;
+      failure: 'threw' | 'timeout' | 'invalid';
+      toolName?: string;
+      timeoutMs?: number;
+    },
+  ) {
+    super(init);
+    this.callback = init.callback;
+    this.failure = init.failure;
+    this.toolName = init.toolName;
+    this.timeoutMs = init.timeoutMs;
   }
 }
