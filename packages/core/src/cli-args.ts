@@ -29,6 +29,8 @@ export const BASE_CLI_ARGS = [
 
 /** The CLI's output cap per API response; there is no flag for it. Ends up as the request's `max_tokens`. */
 export const MAX_OUTPUT_TOKENS_ENV = 'CLAUDE_CODE_MAX_OUTPUT_TOKENS';
+/** Turns on the file checkpoints that `rewind_files` restores from (no flag exists). */
+export const FILE_CHECKPOINTING_ENV = 'CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING';
 /** How often the CLI retries a failed API call itself (429, 5xx, 529; each retry is a `system/api_retry` line). */
 export const MAX_RETRIES_ENV = 'CLAUDE_CODE_MAX_RETRIES';
 /**
@@ -68,7 +70,7 @@ export const PARENT_SESSION_ENV = [
  *   is our default.
  * - `debug`: the CLI writes debug logs to a file under its config dir; the hidden `--debug-to-stderr` sends them
  *   to stderr (to `host.onStderr`) instead. stdout stays NDJSON either way.
- * - `maxTokens`, `maxRetries`: environment variables, see {@link buildCliEnv}.
+ * - `maxTokens`, `maxRetries`, `enableFileCheckpointing`: environment variables, see {@link buildCliEnv}.
  * - Ours, not flags: `cliPath`, `cwd` (the spawn's working directory), `env`, `timeoutMs`, `idleTimeoutMs`,
  *   `strict`, `toon` and `context` (they shape the prompt: see `preparePrompt`).
  * - `extraArgs`: last, as given (each already checked: see `extra-args.ts`).
@@ -229,6 +231,7 @@ export function buildCliEnv(
     env[k] = v;
   }
   if (options.maxTokens !== undefined) env[MAX_OUTPUT_TOKENS_ENV] = String(options.maxTokens);
+  if (options.enableFileCheckpointing) env[FILE_CHECKPOINTING_ENV] = 'true';
   if (options.maxRetries !== undefined) env[MAX_RETRIES_ENV] = String(options.maxRetries);
   else env[MAX_RETRIES_ENV] ??= String(DEFAULT_MAX_RETRIES);
   for (const k of PARENT_SESSION_ENV) delete env[k];

@@ -18,6 +18,11 @@ export type ControlRequest =
 /** What a successful control response carries (its `response` field, without `subtype`). */
 export type ControlResponse = Record<string, unknown>;
 
+export interface SendInit {
+  /** The user message's id (a UUID), e.g. to rewind files to it later; default a new one. */
+  uuid?: string;
+}
+
 export interface ControlOptions {
   signal?: AbortSignal;
   /** How long to wait for the answer before a `CliTimeoutError`. */
@@ -38,8 +43,8 @@ export interface Connection extends AsyncDisposable {
   readonly sessionId: string | undefined;
   /** False once the process has ended or is ending: nothing more can be sent. */
   readonly isOpen: boolean;
-  /** Sends one user message. Rejects when the connection is closed. */
-  send(prompt: Prompt): Promise<void>;
+  /** Sends one user message; resolves with its id. Rejects when the connection is closed. */
+  send(prompt: Prompt, init?: SendInit): Promise<string>;
   /** Every message the CLI prints, in order, across turns. One consumer; breaking out of it closes the connection. */
   readonly messages: AsyncIterable<Message>;
   /** Sends a control request and resolves with its response; a refusal is a typed error, so is no answer in time. */

@@ -84,6 +84,8 @@ describe('errors', () => {
       'MCP_SERVER_FAILED',
       'TOON_ENCODING',
       'PERMISSION_DENIED',
+      'CONTROL_REQUEST_FAILED',
+      'CONNECTION_CLOSED',
       'HOST_CALLBACK_FAILED',
     ];
     expect(codes.filter((c) => c !== 'SESSION_STORE').sort()).toEqual([...union].sort());

@@ -64,6 +64,8 @@ export type CoreErrorCode =
   | 'MCP_SERVER_FAILED'
   | 'TOON_ENCODING'
   | 'PERMISSION_DENIED'
+  | 'CONTROL_REQUEST_FAILED'
+  | 'CONNECTION_CLOSED'
   | 'HOST_CALLBACK_FAILED';
 
 /** An option, a request's prompt or an environment variable with a bad value; `field` names it. */
@@ -258,6 +260,27 @@ export class PermissionDeniedError extends CCFlowError {
     this.toolName = init.toolName;
     this.toolUseId = init.toolUseId;
   }
+}
+
+/** The CLI answered a control request with an error (an unknown subtype, a refused change). */
+export class ControlRequestError extends CCFlowError {
+  static override readonly code = 'CONTROL_REQUEST_FAILED';
+  declare readonly code: 'CONTROL_REQUEST_FAILED';
+  /** The request's subtype (`set_model`, `rewind_files`...). */
+  readonly subtype: string;
+  /** The CLI's own code for the failure, when it gives one (`unsupported_request`). */
+  readonly errorCode: string | undefined;
+  constructor(init: CCFlowErrorOptions & { subtype: string; errorCode?: string }) {
+    super(init);
+    this.subtype = init.subtype;
+    this.errorCode = init.errorCode;
+  }
+}
+
+/** A live connection was closed, or its CLI ended, before the request could be sent or answered. */
+export class ConnectionClosedError extends CCFlowError {
+  static override readonly code = 'CONNECTION_CLOSED';
+  declare readonly code: 'CONNECTION_CLOSED';
 }
 
 /**

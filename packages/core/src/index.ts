@@ -1,4 +1,5 @@
-export { CliConnectionProvider } from './cli-connection-provider.ts';
+export { ClaudeConnection, type ClaudeConnectionOptions } from './claude-connection.ts';
+export { CliConnectionProvider, type CliConnectionProviderOptions } from './cli-connection-provider.ts';
 export { CliExecutor, type CliExecutorOptions } from './cli-executor.ts';
 export { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 export type {
@@ -18,6 +19,15 @@ export {
   decodeContextBlock,
   withContext,
 } from './context-block.ts';
+export type {
+  AgentInfo,
+  ContextUsage,
+  InitializeResponse,
+  McpServerStatus,
+  ModelInfo,
+  RewindFilesResult,
+  SlashCommand,
+} from './control-protocol.ts';
 export { getCorrelationId, setCorrelationId, withCorrelationId } from './correlation.ts';
 export { EXECUTOR, EXECUTOR_FACTORY } from './default-executor.ts';
 export * from './errors.ts';

@@ -120,6 +120,11 @@ export const StorableOptionsSchema = z.strictObject({
   strictPermissions: z.boolean().optional(),
 
   noSessionPersistence: z.boolean().default(false),
+  /**
+   * Keep a copy of each file before Claude edits it, so a live connection can put files back as they were before a
+   * user message (`ClaudeConnection.rewindFiles`). `CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING`.
+   */
+  enableFileCheckpointing: z.boolean().optional(),
 
   // limits
   maxTurns: z.int().positive().optional(),

@@ -7,6 +7,7 @@ import type { CCFlowConfig } from './config.ts';
 import { ConfigurationError } from './errors.ts';
 import type { ExecutionHost } from './executor.ts';
 import { findCli } from './find-cli.ts';
+import { HostRequests } from './host-requests.ts';
 import type { ResolvedOptions } from './options.ts';
 import { PrivateFiles } from './private-files.ts';
 import { traceEnv } from './trace-env.ts';
@@ -30,10 +31,13 @@ export interface SpawnCliRequest {
   traceContext: Context;
 }
 
-/** A started CLI, and what must be sent first on its stdin (see `CliLaunch.initialize`). */
+/** A started CLI, what must be sent first on its stdin, and who answers its requests to us. */
 export interface SpawnedCli {
   cli: CliProcess;
-  initialize: Record<string, unknown> | undefined;
+  /** The fields of the `initialize` control request: the options' (see `CliLaunch`) and the host's. */
+  initialize: Record<string, unknown>;
+  /** Answers the CLI's `can_use_tool`, `hook_callback` and `mcp_message` requests with `request.host`. */
+  hostRequests: HostRequests;
 }
 
 /**
@@ -61,20 +65,22 @@ export async function spawnCli(request: SpawnCliRequest): Promise<SpawnedCli> {
   env[marker.name] = marker.value;
   const files = new PrivateFiles();
   let launch: CliLaunch;
+  let hostRequests: HostRequests;
   try {
     launch = buildCliLaunch(options, files);
+    hostRequests = new HostRequests(request.host);
   } catch (error) {
     files.remove();
     throw error;
   }
-  const cli = await CliProcess.start(cliPath, launch.args, {
+  const cli = await CliProcess.start(cliPath, [...launch.args, ...hostRequests.launch.args], {
     env,
     cwd: options.cwd,
     onStderr: request.host?.onStderr,
     marker,
     files,
   });
-  return { cli, initialize: launch.initialize };
+  return { cli, initialize: { ...launch.initialize, ...hostRequests.launch.initialize }, hostRequests };
 }
 
 function isDirectory(path: string): boolean {

@@ -88,8 +88,22 @@ interface Record {
   pid: number;
 }
 const readRecord = (path: string): Record => JSON.parse(readFileSync(path, 'utf8'));
-const userLine = (prompt: string) =>
-  `${JSON.stringify({ type: 'user', message: { role: 'user', content: prompt } })}\n`;
+/** The user line ccflow writes for `prompt` (its id is new each time). */
+const userLine = (prompt: string) => ({
+  type: 'user',
+  uuid: expect.any(String),
+  session_id: '',
+  message: { role: 'user', content: prompt },
+  parent_tool_use_id: null,
+});
+
+/** What the CLI got on stdin: the `initialize` control request, then the lines after it. */
+function stdinAfterInitialize(stdin: string): string {
+  const end = stdin.indexOf('\n') + 1;
+  const first = JSON.parse(stdin.slice(0, end));
+  expect(first).toMatchObject({ type: 'control_request', request: { subtype: 'initialize' } });
+  return stdin.slice(end);
+}
 
 /** Asserts the stream ended with ccflow's failed result, and returns it. */
 function expectSynthetic(messages: Message[], sessionId = '') {
@@ -122,7 +136,9 @@ describe('CliExecutor: the happy path', () => {
     expect(error).toBeUndefined();
     expect(messages).toEqual(transcript('tool-bash'));
     const r = readRecord(record);
-    expect(r.stdin).toBe(userLine('hi'));
+    const sent = stdinAfterInitialize(r.stdin);
+    expect(sent.endsWith('\n') && sent.indexOf('\n') === sent.length - 1).toBe(true);
+    expect(JSON.parse(sent)).toEqual(userLine('hi'));
     expectAllGone([r.pid]);
   });
 
@@ -182,12 +198,16 @@ describe('CliExecutor: what the CLI receives', () => {
     const record = join(dir, 'record.json');
     const tricky = `--help -p "double" 'single' $(touch pwned) \`id\` \\ \n\r\n\t\u0000 \u2028 😀 日本語 ${'{"type":"result"}'}\n`;
     const prompt = `-${tricky}${'x'.repeat(3 * 1024 * 1024)}${tricky}`;
-    const ex = executor({ steps: [{ waitStdin: 'line' }, { replay: fixture('text') }], record });
+    const ex = executor({
+      steps: [{ waitStdin: 'line' }, { waitStdin: 'line' }, { replay: fixture('text') }],
+      record,
+    });
     const { error } = await run(ex, { prompt });
     expect(error).toBeUndefined();
     const r = readRecord(record);
-    expect(r.stdin).toBe(userLine(prompt));
-    expect(JSON.parse(r.stdin).message.content).toBe(prompt);
+    const sent = stdinAfterInitialize(r.stdin);
+    expect(sent.indexOf('\n')).toBe(sent.length - 1);
+    expect(JSON.parse(sent)).toEqual(userLine(prompt));
     expect(r.argv.join(' ')).not.toContain('pwned');
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
   });

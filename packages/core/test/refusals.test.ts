@@ -27,7 +27,7 @@ const executor = (env: Record<string, string> = {}) =>
     cliPath: FAULT_CLI_PATH,
     env: {
       PATH: process.env.PATH,
-      ...faultEnv({ steps: [{ waitStdin: 'line' }, { replay: TEXT }], record }),
+      ...faultEnv({ steps: [{ waitStdin: 'line' }, { waitStdin: 'line' }, { replay: TEXT }], record }),
       ...env,
     },
   });
@@ -43,7 +43,10 @@ async function run(ex: CliExecutor, request: ExecuteRequest): Promise<{ count: n
 }
 
 /** The prompt the CLI got on stdin. */
-const sentPrompt = (): string => JSON.parse(JSON.parse(readFileSync(record, 'utf8')).stdin).message.content;
+const sentPrompt = (): string => {
+  const lines = (JSON.parse(readFileSync(record, 'utf8')).stdin as string).trim().split('\n');
+  return JSON.parse(lines.at(-1) ?? '').message.content;
+};
 
 describe('refused before the CLI starts', () => {
   it.each<[string, ExecuteRequest, string, RegExp]>([
