@@ -179,14 +179,15 @@ export interface HookMatcher<E extends HookEvent = HookEvent> {
   matcher?: string;
   hooks: HookCallback<E>[];
   /**
-   * How long each callback may take, in ms (default 60 000). Past it the callback's signal is aborted and the CLI
-   * is told the hook failed (see `onFailure`).
+   * How long each callback may take, in ms (default 60 000). Past it the callback's signal is aborted and the
+   * failure recorded; the CLI, given the same limit in whole seconds, then treats the hook as one that did not
+   * answer (for PreToolUse: the tool call is not executed).
    */
   timeoutMs?: number;
   /**
-   * What a callback that throws, times out or returns an invalid answer does: `continue` (the CLI's default)
-   * reports it and goes on; `block` blocks what the event guards (the tool call, the prompt). Ignored by the CLI on
-   * Stop, SubagentStop, TaskCompleted and TeammateIdle.
+   * What a callback that throws or returns an invalid answer does: `continue` (the CLI's default) reports it and
+   * goes on; `block` blocks what the event guards (the tool call, the prompt). Ignored by the CLI on Stop,
+   * SubagentStop, TaskCompleted and TeammateIdle.
    */
   onFailure?: 'continue' | 'block';
 }

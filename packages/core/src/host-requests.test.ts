@@ -6,7 +6,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, HostCallbackError } from './errors.ts';
 import type { ExecutionHost } from './executor.ts';
 import type { HookMatchers } from './hooks.ts';
@@ -46,7 +46,7 @@ describe('launch', () => {
     expect(launch.args).toEqual(['--permission-prompt-tool', 'stdio']);
   });
 
-  it('registers each hook under its own callback id, with the timeout in seconds (plus a margin) and onFailure', () => {
+  it('registers each hook under its own callback id, with the timeout in whole seconds and onFailure', () => {
     const hooks: HookMatchers = {
       PreToolUse: [
         {
@@ -64,10 +64,10 @@ describe('launch', () => {
       initialize: {
         hooks: {
           PreToolUse: [
-            { matcher: 'Bash', hookCallbackIds: ['hook_0', 'hook_1'], timeout: 4, onFailure: 'block' },
-            { hookCallbackIds: ['hook_2'], timeout: 61 },
+            { matcher: 'Bash', hookCallbackIds: ['hook_0', 'hook_1'], timeout: 3, onFailure: 'block' },
+            { hookCallbackIds: ['hook_2'], timeout: 60 },
           ],
-          Stop: [{ hookCallbackIds: ['hook_3'], timeout: 2 }],
+          Stop: [{ hookCallbackIds: ['hook_3'], timeout: 1 }],
         },
       },
     });
@@ -383,7 +383,6 @@ describe('hook_callback', () => {
       },
       'threw',
     ],
-    ['never answers', never, 'timeout'],
     [
       'misspells permissionDecision (a deny that would do nothing)',
       () => ({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecison: 'deny' } }),
@@ -407,6 +406,60 @@ describe('hook_callback', () => {
       });
     });
   }
+
+  it('leaves a callback that does not answer to the CLI: aborted and recorded at its timeout, answered once the CLI withdraws the request', async () => {
+    let signal: AbortSignal | undefined;
+    const requests = hostRequests({
+      hooks: {
+        PreToolUse: [
+          {
+            hooks: [
+              (_input, _id, ctx) => {
+                signal = ctx.signal;
+                return never();
+              },
+            ],
+            timeoutMs: 50,
+          },
+        ],
+      },
+    });
+    const cli = new AbortController();
+    const started = Date.now();
+    const answer = requests.answer(preToolUse('hook_0'), { signal: cli.signal });
+    await vi.waitUntil(() => signal?.aborted, { timeout: 1_000 });
+    expect(HostCallbackError.isInstance(signal?.reason)).toBe(true);
+    setTimeout(() => cli.abort(), 100);
+    expect(await answer).toEqual({ error: 'PreToolUse for Bash did not answer within 50 ms' });
+    const [span] = spans(HOST_SPAN.hook);
+    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span?.attributes).toMatchObject({ [HOST_SPAN.failure]: 'timeout' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('answers a callback that does not answer itself when the CLI does not withdraw the request', async () => {
+    vi.useFakeTimers();
+    try {
+      const requests = hostRequests({ hooks: { Stop: [{ hooks: [never], timeoutMs: 1_500 }] } });
+      let answer: unknown;
+      void requests
+        .answer(
+          { subtype: 'hook_callback', callback_id: 'hook_0', input: { hook_event_name: 'Stop' } },
+          live(),
+        )
+        .then((a) => {
+          answer = a;
+        });
+      // the CLI's limit is 2 s (whole seconds), then 2 s of grace
+      await vi.advanceTimersByTimeAsync(3_900);
+      expect(answer).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(200);
+      expect(answer).toEqual({ error: 'Stop did not answer within 1500 ms' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 
   it('answers an error for an id it never registered', async () => {
     expect(await hostRequests({}).answer(preToolUse('hook_7'), live())).toEqual({

@@ -59,8 +59,11 @@ export const HOST_SPAN = {
 } as const;
 
 const TRACER_NAME = '@ccflow/core';
-/** The CLI's own limit on a hook callback is this much longer than ours, so ours decides and is recorded. */
-const CLI_HOOK_TIMEOUT_MARGIN_S = 1;
+/**
+ * How long after its own limit on a hook callback the CLI may take to withdraw the request before we answer it
+ * ourselves (it withdraws within a few ms when its event loop runs).
+ */
+const CLI_WITHDRAW_GRACE_MS = 2_000;
 /** setTimeout's longest delay; a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -68,6 +71,8 @@ interface RegisteredHook {
   event: HookEvent;
   callback: HookCallback;
   timeoutMs: number;
+  /** The limit the CLI was given, in ms: whole seconds, not less than `timeoutMs`. */
+  cliTimeoutMs: number;
 }
 
 /**
@@ -136,16 +141,18 @@ export class HostRequests {
           matcher.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
           false,
         );
+        // The wire unit is seconds.
+        const cliTimeoutS = Math.ceil(timeoutMs / 1000);
         const ids = matcher.hooks.map((callback) => {
           const id = `hook_${this.#hooks.size}`;
-          this.#hooks.set(id, { event: event as HookEvent, callback: callback as HookCallback, timeoutMs });
+          const hook = { event: event as HookEvent, callback: callback as HookCallback, timeoutMs };
+          this.#hooks.set(id, { ...hook, cliTimeoutMs: cliTimeoutS * 1000 });
           return id;
         });
         return {
           ...(matcher.matcher !== undefined && { matcher: matcher.matcher }),
           hookCallbackIds: ids,
-          // The wire unit is seconds.
-          timeout: Math.ceil(timeoutMs / 1000) + CLI_HOOK_TIMEOUT_MARGIN_S,
+          timeout: cliTimeoutS,
           ...(matcher.onFailure !== undefined && { onFailure: matcher.onFailure }),
         };
       });
@@ -220,9 +227,14 @@ export class HostRequests {
         span.setAttribute(HOST_SPAN.failure, 'cancelled');
         return { error: 'the CLI withdrew the request' };
       }
-      // The CLI treats an error as the hook failing, and does what the matcher's `onFailure` says.
       if (outcome.kind === 'failed') {
         recordFailure(span, outcome.error);
+        // A hook that does not answer is left to the CLI's own limit, so it has the CLI's effect (a PreToolUse
+        // call is not executed); the CLI withdraws the request then. Any other failure is answered as an error,
+        // and the CLI does what the matcher's `onFailure` says.
+        if (outcome.error.failure === 'timeout') {
+          await withdrawn(signal, hook.cliTimeoutMs - hook.timeoutMs + CLI_WITHDRAW_GRACE_MS);
+        }
         return { error: outcome.error.message };
       }
       const output = outcome.value;
@@ -249,6 +261,20 @@ export class HostRequests {
     this.#redactor ??= new Redactor();
     return this.#redactor.text(text);
   }
+}
+
+/** Resolves when `signal` aborts, or after `ms`. */
+function withdrawn(signal: AbortSignal, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    if (signal.aborted) done();
+  });
 }
 
 function canUseToolContext(request: Record<string, unknown>, signal: AbortSignal): CanUseToolContext {
