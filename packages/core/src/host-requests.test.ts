@@ -86,6 +86,13 @@ describe('launch', () => {
     expect((error as Error).message).toContain('did you mean PreToolUse?');
   });
 
+  it('refuses matchers without an array of callbacks', () => {
+    expect(() => new HostRequests({ hooks: { Stop: {} } as never })).toThrow(/hooks\.Stop: must be an array/);
+    expect(() => new HostRequests({ hooks: { Stop: [{ hooks: async () => ({}) }] } as never })).toThrow(
+      /hooks\.Stop\[0\]\.hooks: must be an array of functions/,
+    );
+  });
+
   it('refuses timeouts that are not a positive number of ms a timer can wait', () => {
     for (const timeoutMs of [0, -1, Number.NaN, 2 ** 31, Infinity]) {
       expect(() => new HostRequests({ hooks: { Stop: [{ hooks: [async () => ({})], timeoutMs }] } })).toThrow(

@@ -105,7 +105,10 @@ export class HostRequests {
     };
   }
 
-  /** Answers `request` (a `control_request`'s `request` object). Never throws, never hangs past its timeout. */
+  /**
+   * Answers `request` (a `control_request`'s `request` object). Never throws; settles by the callback's timeout (a
+   * hook that does not answer: once the CLI withdraws the request at its own limit, or a grace after it).
+   */
   async answer(request: Record<string, unknown>, init: { signal: AbortSignal }): Promise<HostAnswer> {
     try {
       switch (request.subtype) {
@@ -134,8 +137,13 @@ export class HostRequests {
           problem: `not a hook event${near ? ` (did you mean ${near}?)` : ''}`,
         });
       }
-      const registered = (list ?? []).map((matcher, i) => {
+      if (!Array.isArray(list))
+        throw new ConfigurationError({ field: `hooks.${event}`, problem: 'must be an array of matchers' });
+      const registered = list.map((matcher, i) => {
         const field = `hooks.${event}[${i}]`;
+        if (!Array.isArray(matcher?.hooks) || !matcher.hooks.every((h) => typeof h === 'function')) {
+          throw new ConfigurationError({ field: `${field}.hooks`, problem: 'must be an array of functions' });
+        }
         const timeoutMs = checkTimeout(
           `${field}.timeoutMs`,
           matcher.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
