@@ -86,6 +86,7 @@ describe('errors', () => {
       'PERMISSION_DENIED',
       'CONTROL_REQUEST_FAILED',
       'CONNECTION_CLOSED',
+      'HOST_CALLBACK_FAILED',
     ];
     expect(codes.filter((c) => c !== 'SESSION_STORE').sort()).toEqual([...union].sort());
   });

@@ -65,7 +65,8 @@ export type CoreErrorCode =
   | 'TOON_ENCODING'
   | 'PERMISSION_DENIED'
   | 'CONTROL_REQUEST_FAILED'
-  | 'CONNECTION_CLOSED';
+  | 'CONNECTION_CLOSED'
+  | 'HOST_CALLBACK_FAILED';
 
 /** An option, a request's prompt or an environment variable with a bad value; `field` names it. */
 export class ConfigurationError extends CCFlowError {
@@ -280,4 +281,34 @@ export class ControlRequestError extends CCFlowError {
 export class ConnectionClosedError extends CCFlowError {
   static override readonly code = 'CONNECTION_CLOSED';
   declare readonly code: 'CONNECTION_CLOSED';
+}
+
+/**
+ * A host callback (`canUseTool`, a hook) failed: it threw, did not answer within its timeout, or returned something
+ * that is not a valid answer. The CLI got a well-formed answer in its place (a deny; a hook error, which the CLI
+ * treats as the matcher's `onFailure` says) and the connection goes on; this error is recorded on the callback's
+ * span. `cause` is what the callback threw, or the validation error.
+ */
+export class HostCallbackError extends CCFlowError {
+  static override readonly code = 'HOST_CALLBACK_FAILED';
+  declare readonly code: 'HOST_CALLBACK_FAILED';
+  /** `canUseTool`, or the hook event (`PreToolUse`...). */
+  readonly callback: string;
+  readonly failure: 'threw' | 'timeout' | 'invalid';
+  readonly toolName: string | undefined;
+  readonly timeoutMs: number | undefined;
+  constructor(
+    init: CCFlowErrorOptions & {
+      callback: string;
+      failure: 'threw' | 'timeout' | 'invalid';
+      toolName?: string;
+      timeoutMs?: number;
+    },
+  ) {
+    super(init);
+    this.callback = init.callback;
+    this.failure = init.failure;
+    this.toolName = init.toolName;
+    this.timeoutMs = init.timeoutMs;
+  }
 }

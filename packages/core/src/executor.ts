@@ -28,6 +28,11 @@ export interface ExecutionHost {
   onStderr?: (chunk: string) => void;
   /** Decides tool calls the CLI's rules leave open (the CLI asks over the control protocol). */
   canUseTool?: CanUseTool;
+  /**
+   * How long a `canUseTool` answer is waited for before the call is denied, in ms (default 60 000; `Infinity` for
+   * none): the CLI waits for it forever, and the turn with it.
+   */
+  canUseToolTimeoutMs?: number;
   /** Hook callbacks by event (`PreToolUse`, `Stop`...), registered with the CLI when it starts. */
   hooks?: HookMatchers;
   /** MCP servers that run in this process, by name (see `@ccflow/core/mcp`). */

@@ -41,7 +41,23 @@ export {
   type ExecutorSpecificationVersion,
 } from './executor.ts';
 export { type FindCliOptions, findCli } from './find-cli.ts';
-export type { HookCallback, HookMatcher, HookMatchers } from './hooks.ts';
+export {
+  type BaseHookInput,
+  DEFAULT_HOOK_TIMEOUT_MS,
+  HOOK_EVENTS,
+  type HookCallback,
+  type HookEvent,
+  type HookInput,
+  type HookInputOf,
+  type HookMatcher,
+  type HookMatchers,
+  type HookOutput,
+  type HookPermissionDecision,
+  type HookSpecificOutput,
+  type KnownHookInputs,
+  type McpServerProvenance,
+} from './hooks.ts';
+export { HOST_SPAN } from './host-requests.ts';
 export type { InProcessMcpServer, JsonRpcMessage } from './in-process-mcp.ts';
 export type { McpServerFailure } from './mcp-status.ts';
 export {
@@ -64,7 +80,17 @@ export {
   type ToonConfig,
   ToonConfigSchema,
 } from './options.ts';
-export type { CanUseTool, PermissionResult } from './permissions.ts';
+export {
+  type CanUseTool,
+  type CanUseToolContext,
+  DEFAULT_CAN_USE_TOOL_TIMEOUT_MS,
+  type PermissionResult,
+  PermissionResultSchema,
+  type PermissionRuleValue,
+  type PermissionUpdate,
+  type PermissionUpdateDestination,
+  PermissionUpdateSchema,
+} from './permissions.ts';
 export {
   type ImageInput,
   type Prompt,
