@@ -188,6 +188,10 @@ export class ClaudeConnection implements Connection {
     return !this.#failure && !this.#ending && !this.#drained;
   }
 
+  get waitingOnHost(): boolean {
+    return this.#incoming.size > 0;
+  }
+
   /** The CLI's process id (its process group leads the whole tree). */
   get pid(): number {
     return this.#cli.pid;

@@ -43,6 +43,11 @@ export interface Connection extends AsyncDisposable {
   readonly sessionId: string | undefined;
   /** False once the process has ended or is ending: nothing more can be sent. */
   readonly isOpen: boolean;
+  /**
+   * True while the CLI waits for one of the host's callbacks (`canUseTool`, a hook, an in-process tool): the turn is
+   * busy here, not idle, so `runTurn`'s idle limit does not count it.
+   */
+  readonly waitingOnHost: boolean;
   /** Sends one user message; resolves with its id. Rejects when the connection is closed. */
   send(prompt: Prompt, init?: SendInit): Promise<string>;
   /** Every message the CLI prints, in order, across turns. One consumer; breaking out of it closes the connection. */

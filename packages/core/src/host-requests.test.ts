@@ -43,7 +43,7 @@ describe('launch', () => {
 
   it('asks the CLI for permission questions on stdio when canUseTool is set', () => {
     const { launch } = new HostRequests({ canUseTool: async () => ({ behavior: 'allow' }) });
-    expect(launch.args).toEqual(['--permission-prompt-tool', 'stdio']);
+    expect(launch.args).toEqual(['--permission-prompt-tool=stdio']);
   });
 
   it('registers each hook under its own callback id, with the timeout in whole seconds and onFailure', () => {

@@ -100,7 +100,7 @@ export class HostRequests {
     const hooks = this.#registerHooks(host?.hooks);
     const mcp = inProcessMcpLaunch(host?.mcpServers);
     this.launch = {
-      args: [...(host?.canUseTool ? ['--permission-prompt-tool', 'stdio'] : []), ...mcp.args],
+      args: [...(host?.canUseTool ? ['--permission-prompt-tool=stdio'] : []), ...mcp.args],
       initialize: { ...mcp.initialize, ...(hooks && { hooks }) },
     };
   }

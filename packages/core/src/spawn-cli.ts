@@ -10,6 +10,7 @@ import { findCli } from './find-cli.ts';
 import { HostRequests } from './host-requests.ts';
 import type { ResolvedOptions } from './options.ts';
 import { PrivateFiles } from './private-files.ts';
+import { Redactor } from './redaction.ts';
 import { traceEnv } from './trace-env.ts';
 
 /**
@@ -76,7 +77,7 @@ export async function spawnCli(request: SpawnCliRequest): Promise<SpawnedCli> {
   let hostRequests: HostRequests;
   try {
     launch = buildCliLaunch(options, files);
-    hostRequests = new HostRequests(request.host);
+    hostRequests = new HostRequests(request.host, { redactor: new Redactor(options, request.env) });
   } catch (error) {
     files.remove();
     throw error;

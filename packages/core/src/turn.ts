@@ -13,7 +13,10 @@ export interface TurnRequest {
   signal?: AbortSignal;
   /** Wall-clock limit of the turn (a `CliTimeoutError` of kind `total`; the connection is closed). */
   timeoutMs?: number;
-  /** Longest silence while waiting for the CLI (kind `idle`); time the consumer holds a message does not count. */
+  /**
+   * Longest silence while waiting for the CLI (kind `idle`); time the consumer holds a message, or the CLI waits for
+   * a host callback (`connection.waitingOnHost`), does not count.
+   */
   idleTimeoutMs?: number;
 }
 
@@ -76,17 +79,20 @@ export async function* runTurn(connection: Connection, request: TurnRequest): As
     await connection.send(request.prompt, { uuid: request.uuid });
     while (!failure) {
       if (idleMs) {
-        idle = setTimeout(
-          () =>
+        const arm = () => {
+          idle = setTimeout(() => {
+            // A callback of the host (a person asked to allow a tool) may take longer than the CLI is silent.
+            if (connection.waitingOnHost) return arm();
             fail(
               new CliTimeoutError({
                 message: `claude printed nothing for ${idleMs} ms`,
                 timeoutMs: idleMs,
                 kind: 'idle',
               }),
-            ),
-          idleMs,
-        );
+            );
+          }, idleMs);
+        };
+        arm();
       }
       let step: IteratorResult<Message> | 'stopped';
       try {

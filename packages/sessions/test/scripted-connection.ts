@@ -26,6 +26,7 @@ export interface ScriptedTurn {
 export class ScriptedConnection implements Connection {
   sessionId: string | undefined;
   isOpen = true;
+  readonly waitingOnHost = false;
   readonly sent: Prompt[] = [];
   readonly controls: ControlRequest[] = [];
   interrupts = 0;
