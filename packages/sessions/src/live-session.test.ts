@@ -165,6 +165,7 @@ describe('Session on a live connection', () => {
     }
     expect(resultOf(seen)).toMatchObject({ isError: true, subtype: 'error_during_execution' });
     expect(provider.opened[0]!.connection.interrupts).toBe(1);
+    expect(session.status).toBe('active'); // asked for, not a failure
     await session.interrupt(); // no turn running: nothing happens
     expect(provider.opened[0]!.connection.interrupts).toBe(1);
 
@@ -319,7 +320,8 @@ describe('Session.interrupt without a provider', () => {
       if (m.type === 'system') await session.interrupt();
     }
     expect(resultOf(seen)).toMatchObject({ isError: true });
-    expect(session.status).toBe('error');
+    expect(session.status).toBe('active');
+    expect(session.state.lastError).toBeUndefined();
     await drain(session.sendMessage('second'));
     expect(executor.requests[1]!.options).toEqual({ resume: id });
     expect(session.status).toBe('active');

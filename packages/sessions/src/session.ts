@@ -126,6 +126,8 @@ export class Session implements AsyncDisposable {
   readonly #live: LiveTurns | undefined;
   /** Aborts the turn in progress for `interrupt()` (resume mode). */
   #interrupt: AbortController | undefined;
+  /** `interrupt()` was called during the turn in progress. */
+  #interrupted = false;
   readonly #host: ExecutionHost | undefined;
   readonly #observers: readonly TurnObserver[];
   readonly #store: SessionStore | undefined;
@@ -267,6 +269,7 @@ export class Session implements AsyncDisposable {
     if (this.#busy) throw new SessionBusyError({ sessionId: this.sessionId });
     this.#busy = true;
     this.#interrupt = new AbortController();
+    this.#interrupted = false;
     const turn = this.#state.turnCount + 1;
     const span = tracer.startSpan(
       `session.turn ${turn}`,
@@ -315,14 +318,21 @@ export class Session implements AsyncDisposable {
       throw error;
     } finally {
       this.#interrupt = undefined;
-      for (const watch of watches) await watch.end({ result, threw, error: threw ? failure : undefined });
+      const interrupted = this.#interrupted && !threw;
+      // Asked for: the turn's failed result is how an interrupt ends, not a failure of the session.
+      if (interrupted) {
+        failure = undefined;
+        span.setAttribute('ccflow.session.interrupted', true);
+      }
+      for (const watch of watches)
+        await watch.end({ result, threw, error: threw ? failure : undefined, interrupted });
       this.#busy = false;
       this.#state.lastError = failure === undefined ? undefined : this.#redactor.text(messageOf(failure));
       if (!this.isClosed) this.#state.status = failure === undefined ? 'active' : 'error';
       this.#state.updatedAt = new Date();
       if (failure !== undefined)
         span.setStatus({ code: SpanStatusCode.ERROR, message: this.#state.lastError });
-      if (!resultSeen && failure === undefined)
+      if (!resultSeen && failure === undefined && !interrupted)
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'stopped' });
       span.end();
       await this.#save();
@@ -338,6 +348,7 @@ export class Session implements AsyncDisposable {
    */
   async interrupt(): Promise<void> {
     if (!this.#busy) return;
+    this.#interrupted = true;
     if (this.#live) await this.#live.interrupt();
     else this.#interrupt?.abort(new AbortedError({ message: `session ${this.sessionId} was interrupted` }));
   }

@@ -19,6 +19,8 @@ export interface TurnEnd {
   /** True when the turn threw (a failure, an abort); `error` is what it threw. */
   readonly threw: boolean;
   readonly error: unknown;
+  /** The session's `interrupt()` ended the turn early: its failed result is what was asked for. */
+  readonly interrupted?: boolean;
 }
 
 /** What watches one turn: each message as it is yielded, then the end, however the turn ends. */

@@ -19,6 +19,25 @@ function turn(sessionId: string, text: string) {
 }
 
 describe('TraceRecorder', () => {
+  it("records a turn ended by the session's interrupt() as cancelled, not as an error", async () => {
+    const traceStore = new MemoryTraceStore();
+    const executor = new MockExecutor();
+    const recorder = new TraceRecorder({ traceStore });
+    const session = new Session({ executor, observers: [recorder] });
+    const id = session.sessionId;
+    executor.enqueue(async function* (request) {
+      yield* new MockExecutor([[mockLines.init({ sessionId: id })]]).execute(request);
+      const signal = request.signal!;
+      if (!signal.aborted) await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
+      yield* new MockExecutor([
+        [mockLines.result({ sessionId: id, subtype: 'error_during_execution', isError: true })],
+      ]).execute({ prompt: '' });
+      throw signal.reason;
+    });
+    for await (const m of session.sendMessage('long')) if (m.type === 'system') await session.interrupt();
+    expect(recorder.lastTrace(session)).toMatchObject({ status: 'cancelled', errorMessage: 'interrupted' });
+  });
+
   it('traces a plain Session, its forks and branches: one recorder, each session counted apart', async () => {
     const traceStore = new MemoryTraceStore();
     const executor = new MockExecutor();

@@ -135,9 +135,11 @@ export class TraceRecorder implements TurnObserver {
         builder.observe(m);
         if ((m.type === 'assistant' || m.type === 'user') && m.uuid) traces.lastUuid = m.uuid;
       },
-      end: async ({ threw, error }) => {
+      end: async ({ threw, error, interrupted }) => {
         record.durationMs = Math.round(performance.now() - started);
-        const { status, message } = builder.outcome(threw, error, send.signal);
+        const { status, message } = interrupted
+          ? { status: 'cancelled' as const, message: 'interrupted' }
+          : builder.outcome(threw, error, send.signal);
         record.status = status;
         record.errorMessage = message;
         record.updatedAt = new Date();
