@@ -203,25 +203,23 @@ export class ClaudeConnection implements Connection {
   }
 
   /**
-   * Sends one user message, with `init.uuid` as its id (which `rewindFiles` takes) or a new one; resolves with the
-   * id. Rejects with `ConnectionClosedError` when the connection is closed, `ConfigurationError` for a prompt that
-   * is not one.
+   * Sends one user message, with `init.uuid` as its id when given (what `rewindFiles` takes; the CLI then also
+   * prints `command_lifecycle` lines about it). Rejects with `ConnectionClosedError` when the connection is closed,
+   * `ConfigurationError` for a prompt that is not one.
    */
-  async send(prompt: Prompt, init: SendInit = {}): Promise<string> {
+  async send(prompt: Prompt, init: SendInit = {}): Promise<void> {
     const { prompt: content } = preparePrompt(prompt, { context: undefined, toon: this.#toon }, false);
     if (!this.isOpen) throw this.#closedError('send');
     if (this.#openTurns === 0) this.#turnStarted = performance.now();
     this.#openTurns++;
     this.#turnContext = context.active();
-    const uuid = init.uuid ?? randomUUID();
     this.#cli.writeLine({
       type: 'user',
-      uuid,
+      ...(init.uuid === undefined ? {} : { uuid: init.uuid }),
       session_id: '',
       message: { role: 'user', content },
       parent_tool_use_id: null,
     });
-    return uuid;
   }
 
   /**

@@ -19,7 +19,7 @@ export type ControlRequest =
 export type ControlResponse = Record<string, unknown>;
 
 export interface SendInit {
-  /** The user message's id (a UUID), e.g. to rewind files to it later; default a new one. */
+  /** The user message's id (a UUID), to rewind files to it later; none by default. */
   uuid?: string;
 }
 
@@ -48,8 +48,8 @@ export interface Connection extends AsyncDisposable {
    * busy here, not idle, so `runTurn`'s idle limit does not count it.
    */
   readonly waitingOnHost: boolean;
-  /** Sends one user message; resolves with its id. Rejects when the connection is closed. */
-  send(prompt: Prompt, init?: SendInit): Promise<string>;
+  /** Sends one user message. Rejects when the connection is closed. */
+  send(prompt: Prompt, init?: SendInit): Promise<void>;
   /** Every message the CLI prints, in order, across turns. One consumer; breaking out of it closes the connection. */
   readonly messages: AsyncIterable<Message>;
   /** Sends a control request and resolves with its response; a refusal is a typed error, so is no answer in time. */

@@ -17,7 +17,7 @@ function slowConnection(delayMs: number, waitingOnHost: boolean) {
       return !closed;
     },
     waitingOnHost,
-    send: async () => 'id',
+    send: async () => {},
     messages: {
       [Symbol.asyncIterator]: () => ({
         next: async () => {

@@ -7,7 +7,7 @@ import { syntheticResult } from './synthetic-result.ts';
 /** One turn on a live connection. */
 export interface TurnRequest {
   prompt: Prompt;
-  /** The user message's id (a UUID), e.g. to rewind files to it later; default a new one. */
+  /** The user message's id (a UUID), to rewind files to it later; none by default. */
   uuid?: string;
   /** Ends the turn: the connection is closed, a synthetic failed result is yielded, the reason thrown. */
   signal?: AbortSignal;

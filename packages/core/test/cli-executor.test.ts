@@ -91,7 +91,6 @@ const readRecord = (path: string): Record => JSON.parse(readFileSync(path, 'utf8
 /** The user line ccflow writes for `prompt` (its id is new each time). */
 const userLine = (prompt: string) => ({
   type: 'user',
-  uuid: expect.any(String),
   session_id: '',
   message: { role: 'user', content: prompt },
   parent_tool_use_id: null,

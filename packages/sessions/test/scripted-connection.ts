@@ -54,7 +54,7 @@ export class ScriptedConnection implements Connection {
     this.messages = { [Symbol.asyncIterator]: () => iterator };
   }
 
-  async send(prompt: Prompt): Promise<string> {
+  async send(prompt: Prompt): Promise<void> {
     if (!this.isOpen) throw new CliExecutionError({ message: 'the connection is closed' });
     this.sent.push(prompt);
     const turn = this.#turns.shift();
@@ -62,7 +62,6 @@ export class ScriptedConnection implements Connection {
     const lines = [...turn.lines];
     if (turn.stall) this.#held = lines.pop() as Record<string, unknown>;
     for (const line of lines) this.#push(line);
-    return `00000000-0000-4000-8000-${String(this.sent.length).padStart(12, '0')}`;
   }
 
   async control(request: ControlRequest): Promise<ControlResponse> {
