@@ -478,10 +478,11 @@ describe('CliExecutor: limits and abort', () => {
 
   it('idleTimeoutMs: a CLI silent for that long is stopped with CliTimeoutError (idle)', async () => {
     const ex = executor({ steps: [{ replay: fixture('text'), lines: [0, 1] }, { sleep: 20_000 }] });
-    const { messages, error, ms } = await run(ex, { options: { idleTimeoutMs: 300 } });
+    // The limit stays above the fault CLI's start-up under load, so its init (and session id) is read first.
+    const { messages, error, ms } = await run(ex, { options: { idleTimeoutMs: 1000 } });
     expectSynthetic(messages, TEXT_SESSION);
-    expect(error).toMatchObject({ kind: 'idle', timeoutMs: 300 });
-    expect(ms).toBeLessThan(300 + GRACE_MS + 1500);
+    expect(error).toMatchObject({ kind: 'idle', timeoutMs: 1000 });
+    expect(ms).toBeLessThan(1000 + GRACE_MS + 1500);
   });
 
   it('idle time is not counted while the consumer holds a message', async () => {
