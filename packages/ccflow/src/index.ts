@@ -1,5 +1,6 @@
 export * from '@ccflow/core';
 export * from '@ccflow/parser';
+export * from '@ccflow/pool';
 export * from '@ccflow/pricing';
 export * from '@ccflow/reliability';
 export * from '@ccflow/sessions';
