@@ -8,4 +8,4 @@ export { POOL_METRICS, POOL_SPAN, type PoolKind } from './pool-telemetry.ts';
 export { ProcessPool } from './process-pool.ts';
 export { StreamingPool } from './streaming-pool.ts';
 export type { StreamingTask } from './streaming-task.ts';
-export { type PoolStats, type ShutdownOptions, TaskPool } from './task-pool.ts';
+export type { PoolStats, ShutdownOptions } from './task-scheduler.ts';

@@ -36,9 +36,9 @@ export interface TaskInit {
   timeoutMs: number;
   telemetry: PoolTelemetry;
   /** Takes the task out of the pool's queue; false when it was not there. */
-  dequeue: (task: PoolTask) => boolean;
+  dequeue: (task: TaskRun) => boolean;
   /** Told synchronously when the task ends, before `done` settles, so the pool's counts are right by then. */
-  settled: (task: PoolTask) => void;
+  settled: (task: TaskRun) => void;
 }
 
 /** Starts a queued task on `executor` (undefined: the process-wide one); resolves when it has ended. */
@@ -51,13 +51,41 @@ export const CANCEL = Symbol('ccflow.pool.cancel');
  * when it has ended: `done` (a successful result), `failed` (`error` says why: the executor's typed error, the
  * CLI's error result, or `CliTimeoutError` for the pool's `taskTimeoutMs`) or `cancelled` (`PoolTaskCancelledError`).
  */
-export class PoolTask {
+export interface PoolTask {
   readonly id: string;
   readonly prompt: Prompt;
   readonly options: CliAgentOptions | undefined;
+  readonly status: TaskStatus;
+  /** The query's outcome, once a task that started has ended (a cancelled running task has its partial one). */
+  readonly result: QueryResult | undefined;
+  /** Why the task failed or was cancelled. */
+  readonly error: CCFlowError | undefined;
   /** When it was submitted (epoch ms). */
-  readonly queuedAt: number = Date.now();
+  readonly queuedAt: number;
+  /** When it started running (epoch ms). */
+  readonly startedAt: number | undefined;
+  /** When it ended (epoch ms). */
+  readonly endedAt: number | undefined;
+  /** Time in the queue, ms, once started. */
+  readonly waitMs: number | undefined;
+  /** Time running, ms, once ended after starting. */
+  readonly runMs: number | undefined;
   /** Resolves with the task when it has ended. Never rejects. */
+  readonly done: Promise<this>;
+  /**
+   * Cancels the task: a queued one ends at once and never starts; a running one is stopped through its signal
+   * (the CLI executor ends the CLI's whole process tree) and ends when its execution has stopped. False when it had
+   * already ended or was already being stopped.
+   */
+  cancel(): boolean;
+}
+
+/** A pool's task as the pool drives it (`RUN`, `CANCEL`); users see it as a `PoolTask`. */
+export class TaskRun implements PoolTask {
+  readonly id: string;
+  readonly prompt: Prompt;
+  readonly options: CliAgentOptions | undefined;
+  readonly queuedAt: number = Date.now();
   readonly done: Promise<this>;
   readonly #init: TaskInit;
   readonly #controller = new AbortController();
@@ -94,46 +122,30 @@ export class PoolTask {
     return this.#status;
   }
 
-  /** The query's outcome, once a task that started has ended (a cancelled running task has its partial one). */
   get result(): QueryResult | undefined {
     return this.#result;
   }
 
-  /** Why the task failed or was cancelled. */
   get error(): CCFlowError | undefined {
     return this.#error;
   }
 
-  /** When it started running (epoch ms). */
   get startedAt(): number | undefined {
     return this.#startedAt;
   }
 
-  /** When it ended (epoch ms). */
   get endedAt(): number | undefined {
     return this.#endedAt;
   }
 
-  /** Time in the queue, ms, once started. */
   get waitMs(): number | undefined {
     return this.#waitMs;
   }
 
-  /** Time running, ms, once ended after starting. */
   get runMs(): number | undefined {
     return this.#runMs;
   }
 
-  /** The signal the executor runs under: aborted by `cancel`, the submit signal, the timeout or a shutdown. */
-  protected get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  /**
-   * Cancels the task: a queued one ends at once and never starts; a running one is stopped through its signal
-   * (the CLI executor ends the CLI's whole process tree) and ends when its execution has stopped. False when it had
-   * already ended or was already being stopped.
-   */
   cancel(): boolean {
     return this[CANCEL]('cancelled');
   }

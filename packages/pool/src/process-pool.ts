@@ -1,15 +1,29 @@
 import type { CliAgentOptions, Prompt } from '@ccflow/core';
-import type { PoolOptions } from './pool-options.ts';
-import { PoolTask, type SubmitOptions } from './pool-task.ts';
-import { TaskPool } from './task-pool.ts';
+import type { PoolOptions, ResolvedPoolOptions } from './pool-options.ts';
+import { type PoolTask, type SubmitOptions, TaskRun } from './pool-task.ts';
+import { type PoolStats, type ShutdownOptions, TaskScheduler } from './task-scheduler.ts';
 
 /**
- * Runs prompts on an executor with bounded concurrency and a bounded queue (the reference's `ProcessPool`): each
- * task is one query, its outcome a `QueryResult`. See `TaskPool` for the limits, `PoolTask` for a task.
+ * Runs prompts on an executor with bounded concurrency and a bounded queue (the reference's `ProcessPool`): at most
+ * `maxWorkers` tasks run at once, in submission order; up to `queueSize` wait; one more is refused at once. Each
+ * task is one query on the executor, its outcome a `QueryResult` (see `PoolTask`). The pool owns no process: what
+ * the executor does (a CLI per query, a warm process, the decorators around them) is what a task does.
  */
-export class ProcessPool extends TaskPool<PoolTask> {
+export class ProcessPool implements AsyncDisposable {
+  readonly #tasks: TaskScheduler<TaskRun>;
+
   constructor(options: PoolOptions = {}) {
-    super('process', options);
+    this.#tasks = new TaskScheduler('process', options, (init) => new TaskRun(init));
+  }
+
+  /** The options in effect, defaults filled in. */
+  get options(): ResolvedPoolOptions {
+    return this.#tasks.options;
+  }
+
+  /** True once `shutdown` was called: no new task is taken. */
+  get closed(): boolean {
+    return this.#tasks.closed;
   }
 
   /**
@@ -17,8 +31,7 @@ export class ProcessPool extends TaskPool<PoolTask> {
    * after `shutdown`, `PoolQueueFullError` when `queueSize` tasks already wait.
    */
   submit(prompt: Prompt, options?: CliAgentOptions, init: SubmitOptions = {}): PoolTask {
-    this.checkRoom(1);
-    return this.enqueue((task) => new PoolTask(task), prompt, options, init);
+    return this.#tasks.submit([prompt], options, init)[0] as PoolTask;
   }
 
   /**
@@ -30,8 +43,41 @@ export class ProcessPool extends TaskPool<PoolTask> {
     options?: CliAgentOptions,
     init: SubmitOptions = {},
   ): Promise<PoolTask[]> {
-    this.checkRoom(prompts.length);
-    const tasks = prompts.map((prompt) => this.enqueue((task) => new PoolTask(task), prompt, options, init));
-    return Promise.all(tasks.map((task) => task.done));
+    return Promise.all(this.#tasks.submit(prompts, options, init).map((task) => task.done));
+  }
+
+  /**
+   * The tasks, in the order given, once all have ended (whatever their outcome). An id the pool does not know is a
+   * `ConfigurationError`, before any wait.
+   */
+  gather(...ids: string[]): Promise<PoolTask[]> {
+    return this.#tasks.gather(ids);
+  }
+
+  /** A task this pool knows: not ended, or among the latest `retainTasks` ended ones. */
+  getTask(id: string): PoolTask | undefined {
+    return this.#tasks.getTask(id);
+  }
+
+  /** Cancels a task by id (see `PoolTask.cancel`); false when unknown, ended or already being stopped. */
+  cancel(id: string): boolean {
+    return this.#tasks.cancel(id);
+  }
+
+  getStats(): PoolStats {
+    return this.#tasks.getStats();
+  }
+
+  /**
+   * Takes no more tasks (`submit` throws `PoolClosedError`), then finishes (`wait`, the default) or cancels the
+   * queued and running ones; resolves when every task has ended, so no execution (no CLI) is left running.
+   */
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    return this.#tasks.shutdown(options);
+  }
+
+  /** `shutdown({ wait: false })`: leaving an `await using` block cancels what is left. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#tasks.shutdown({ wait: false });
   }
 }

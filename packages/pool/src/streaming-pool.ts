@@ -1,16 +1,26 @@
 import type { CliAgentOptions, Prompt } from '@ccflow/core';
-import type { PoolOptions } from './pool-options.ts';
+import type { PoolOptions, ResolvedPoolOptions } from './pool-options.ts';
 import type { SubmitOptions } from './pool-task.ts';
-import { StreamingTask } from './streaming-task.ts';
-import { TaskPool } from './task-pool.ts';
+import { type StreamingTask, StreamingTaskRun } from './streaming-task.ts';
+import { type PoolStats, type ShutdownOptions, TaskScheduler } from './task-scheduler.ts';
 
 /**
- * A `ProcessPool` whose tasks stream their messages as they arrive (the reference's `StreamingPool`): the same
- * limits, queue, timeout, cancellation and stats; `submit` gives a `StreamingTask` to iterate.
+ * A pool whose tasks stream their messages as they arrive (the reference's `StreamingPool`): the limits, queue,
+ * timeout, cancellation, stats and shutdown of `ProcessPool`; `submit` gives a `StreamingTask` to iterate.
  */
-export class StreamingPool extends TaskPool<StreamingTask> {
+export class StreamingPool implements AsyncDisposable {
+  readonly #tasks: TaskScheduler<StreamingTaskRun>;
+
   constructor(options: PoolOptions = {}) {
-    super('streaming', options);
+    this.#tasks = new TaskScheduler('streaming', options, (init) => new StreamingTaskRun(init));
+  }
+
+  get options(): ResolvedPoolOptions {
+    return this.#tasks.options;
+  }
+
+  get closed(): boolean {
+    return this.#tasks.closed;
   }
 
   /**
@@ -18,7 +28,32 @@ export class StreamingPool extends TaskPool<StreamingTask> {
    * `shutdown`, `PoolQueueFullError` when `queueSize` tasks already wait.
    */
   submit(prompt: Prompt, options?: CliAgentOptions, init: SubmitOptions = {}): StreamingTask {
-    this.checkRoom(1);
-    return this.enqueue((task) => new StreamingTask(task), prompt, options, init);
+    return this.#tasks.submit([prompt], options, init)[0] as StreamingTask;
+  }
+
+  /** As `ProcessPool.gather`. */
+  gather(...ids: string[]): Promise<StreamingTask[]> {
+    return this.#tasks.gather(ids);
+  }
+
+  getTask(id: string): StreamingTask | undefined {
+    return this.#tasks.getTask(id);
+  }
+
+  cancel(id: string): boolean {
+    return this.#tasks.cancel(id);
+  }
+
+  getStats(): PoolStats {
+    return this.#tasks.getStats();
+  }
+
+  /** As `ProcessPool.shutdown`. */
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    return this.#tasks.shutdown(options);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#tasks.shutdown({ wait: false });
   }
 }

@@ -1,5 +1,5 @@
 import type { Message } from '@ccflow/parser';
-import { PoolTask } from './pool-task.ts';
+import { type PoolTask, TaskRun } from './pool-task.ts';
 
 /**
  * A pool task whose messages can be read as they arrive: iterating it yields every message of the run from the
@@ -10,13 +10,18 @@ import { PoolTask } from './pool-task.ts';
  * The run goes at the executor's pace, not the reader's: a slow reader never holds a worker, and the messages are
  * kept on the task until it is dropped.
  */
-export class StreamingTask extends PoolTask implements AsyncIterable<Message> {
+export interface StreamingTask extends PoolTask, AsyncIterable<Message> {
+  /** The messages so far. */
+  readonly messages: readonly Message[];
+}
+
+/** A `StreamingTask` as the pool drives it. */
+export class StreamingTaskRun extends TaskRun implements StreamingTask {
   readonly #messages: Message[] = [];
   #wake: (() => void)[] = [];
   #ended = false;
   #thrown: { error: unknown } | undefined;
 
-  /** The messages so far. */
   get messages(): readonly Message[] {
     return this.#messages;
   }

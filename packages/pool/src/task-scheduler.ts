@@ -3,7 +3,7 @@ import { type CliAgentOptions, ConfigurationError, type Prompt } from '@ccflow/c
 import { PoolClosedError, PoolQueueFullError } from './errors.ts';
 import { type LatencyPercentiles, LatencyWindow } from './latency-window.ts';
 import { type PoolOptions, type ResolvedPoolOptions, resolvePoolOptions } from './pool-options.ts';
-import { CANCEL, type PoolTask, RUN, type SubmitOptions, type TaskInit } from './pool-task.ts';
+import { CANCEL, RUN, type SubmitOptions, type TaskInit, type TaskRun } from './pool-task.ts';
 import { type PoolKind, PoolTelemetry } from './pool-telemetry.ts';
 
 /** A pool's counts and latencies. */
@@ -28,13 +28,14 @@ export interface ShutdownOptions {
 }
 
 /**
- * What `ProcessPool` and `StreamingPool` share: at most `maxWorkers` tasks run at once, in submission order; up to
- * `queueSize` wait; one more is refused at once (`PoolQueueFullError`). A pool owns no process itself: each task is
- * one `execute` on its executor, so whatever that executor does (the CLI per query, a warm process, decorators)
+ * What `ProcessPool` and `StreamingPool` are made of: at most `maxWorkers` tasks run at once, in submission order;
+ * up to `queueSize` wait; one more is refused at once (`PoolQueueFullError`). It owns no process itself: each task
+ * is one `execute` on the executor, so whatever that executor does (the CLI per query, a warm process, decorators)
  * is what a task does.
  */
-export abstract class TaskPool<T extends PoolTask> implements AsyncDisposable {
+export class TaskScheduler<T extends TaskRun> {
   readonly options: ResolvedPoolOptions;
+  readonly #make: (init: TaskInit) => T;
   readonly #telemetry: PoolTelemetry;
   readonly #queue: T[] = [];
   readonly #running = new Set<T>();
@@ -47,31 +48,31 @@ export abstract class TaskPool<T extends PoolTask> implements AsyncDisposable {
   readonly #waitLatency = new LatencyWindow();
   #closed = false;
 
-  constructor(kind: PoolKind, options: PoolOptions = {}) {
+  constructor(kind: PoolKind, options: PoolOptions, make: (init: TaskInit) => T) {
     this.options = resolvePoolOptions(options);
+    this.#make = make;
     this.#telemetry = new PoolTelemetry(kind, this.options.tracer, this.options.meter);
   }
 
-  /** True once `shutdown` was called: no new task is taken. */
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** A task this pool knows: not ended, or among the latest `retainTasks` ended ones. */
+  /** Queues every prompt, or none when the pool is closed or has no room for all (throws). */
+  submit(prompts: readonly Prompt[], options: CliAgentOptions | undefined, submit: SubmitOptions): T[] {
+    this.#checkRoom(prompts.length);
+    return prompts.map((prompt) => this.#enqueue(prompt, options, submit));
+  }
+
   getTask(id: string): T | undefined {
     return this.#tasks.get(id);
   }
 
-  /** Cancels a task by id (see `PoolTask.cancel`); false when unknown, ended or already being stopped. */
   cancel(id: string): boolean {
     return this.#tasks.get(id)?.cancel() ?? false;
   }
 
-  /**
-   * The tasks, in the order given, once all have ended (whatever their outcome). An id the pool does not know is a
-   * `ConfigurationError`, before any wait.
-   */
-  async gather(...ids: string[]): Promise<T[]> {
+  async gather(ids: readonly string[]): Promise<T[]> {
     const tasks = ids.map((id) => {
       const task = this.#tasks.get(id);
       if (task === undefined) {
@@ -95,10 +96,6 @@ export abstract class TaskPool<T extends PoolTask> implements AsyncDisposable {
     };
   }
 
-  /**
-   * Takes no more tasks (`submit` throws `PoolClosedError`), then finishes (`wait`, the default) or cancels the
-   * queued and running ones; resolves when every task has ended, so no execution (no CLI) is left running.
-   */
   async shutdown({ wait = true }: ShutdownOptions = {}): Promise<void> {
     this.#closed = true;
     const pending = [...this.#queue, ...this.#running];
@@ -108,13 +105,8 @@ export abstract class TaskPool<T extends PoolTask> implements AsyncDisposable {
     await Promise.all(pending.map((task) => task.done));
   }
 
-  /** `shutdown({ wait: false })`: leaving an `await using` block cancels what is left. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.shutdown({ wait: false });
-  }
-
   /** Refuses at once when the pool is closed or has no room for `count` more tasks. */
-  protected checkRoom(count: number): void {
+  #checkRoom(count: number): void {
     if (this.#closed) throw new PoolClosedError({ message: 'the pool was shut down: it takes no new tasks' });
     const free = this.options.maxWorkers - this.#running.size + this.options.queueSize - this.#queue.length;
     if (count > free) {
@@ -127,14 +119,9 @@ export abstract class TaskPool<T extends PoolTask> implements AsyncDisposable {
     }
   }
 
-  /** Makes a task and queues it (after `checkRoom`); it starts as soon as a worker is free. */
-  protected enqueue(
-    make: (init: TaskInit) => T,
-    prompt: Prompt,
-    options: CliAgentOptions | undefined,
-    submit: SubmitOptions,
-  ): T {
-    const task = make({
+  /** Makes a task and queues it (after `#checkRoom`); it starts as soon as a worker is free. */
+  #enqueue(prompt: Prompt, options: CliAgentOptions | undefined, submit: SubmitOptions): T {
+    const task = this.#make({
       id: randomUUID(),
       prompt,
       options,
