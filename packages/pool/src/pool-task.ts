@@ -94,7 +94,6 @@ export class TaskRun implements PoolTask {
   readonly #context: Context;
   readonly #submittedMark = performance.now();
   readonly #resolve: () => void;
-  readonly #onSignal = () => this[CANCEL]('the task signal was aborted', this.#init.submit.signal?.reason);
   #status: TaskStatus = 'queued';
   #result: QueryResult | undefined;
   #error: CCFlowError | undefined;
@@ -115,7 +114,6 @@ export class TaskRun implements PoolTask {
       resolve = () => r(this);
     });
     this.#resolve = resolve;
-    init.submit.signal?.addEventListener('abort', this.#onSignal, { once: true });
   }
 
   get status(): TaskStatus {
@@ -223,7 +221,6 @@ export class TaskRun implements PoolTask {
     error: CCFlowError | undefined,
     thrown: unknown,
   ): void {
-    this.#init.submit.signal?.removeEventListener('abort', this.#onSignal);
     this.#status = status;
     this.#result = result;
     this.#error = error;

@@ -325,3 +325,30 @@ describe('ProcessPool options', () => {
     expect(error).toMatchObject({ field });
   });
 });
+
+describe('ProcessPool with one signal for many tasks', () => {
+  it('listens once per signal: a batch sharing a request’s signal gets no listener-leak warning, and is cancelled by it', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const gated = new Gated();
+      const pool = new ProcessPool({ maxWorkers: 2, queueSize: 50, executor: gated.executor });
+      const controller = new AbortController();
+      const mapped = pool.map(
+        Array.from({ length: 20 }, (_, i) => `p${i}`),
+        {},
+        { signal: controller.signal },
+      );
+      await settle();
+      controller.abort();
+      const tasks = await mapped;
+      await settle();
+      expect(tasks.every((t) => t.status === 'cancelled')).toBe(true);
+      expect(gated.started).toEqual(['p0', 'p1']);
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

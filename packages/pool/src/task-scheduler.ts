@@ -5,6 +5,7 @@ import { type LatencyPercentiles, LatencyWindow } from './latency-window.ts';
 import { type PoolOptions, type ResolvedPoolOptions, resolvePoolOptions } from './pool-options.ts';
 import { CANCEL, RUN, type SubmitOptions, type TaskInit, type TaskRun } from './pool-task.ts';
 import { type PoolKind, PoolTelemetry } from './pool-telemetry.ts';
+import { SignalWatch } from './signal-watch.ts';
 
 /** A pool's counts and latencies. */
 export interface PoolStats {
@@ -46,6 +47,9 @@ export class TaskScheduler<T extends TaskRun> {
   readonly #counts = { done: 0, failed: 0, cancelled: 0, rejected: 0 };
   readonly #runLatency = new LatencyWindow();
   readonly #waitLatency = new LatencyWindow();
+  readonly #signals = new SignalWatch<T>((task, reason) =>
+    task[CANCEL]('the task signal was aborted', reason),
+  );
   #closed = false;
 
   constructor(kind: PoolKind, options: PoolOptions, make: (init: TaskInit) => T) {
@@ -121,6 +125,7 @@ export class TaskScheduler<T extends TaskRun> {
 
   /** Makes a task and queues it (after `#checkRoom`); it starts as soon as a worker is free. */
   #enqueue(prompt: Prompt, options: CliAgentOptions | undefined, submit: SubmitOptions): T {
+    const { signal } = submit;
     const task = this.#make({
       id: randomUUID(),
       prompt,
@@ -129,12 +134,18 @@ export class TaskScheduler<T extends TaskRun> {
       timeoutMs: this.options.taskTimeoutMs,
       telemetry: this.#telemetry,
       dequeue: (t) => this.#dequeue(t as T),
-      settled: (t) => this.#settled(t as T),
+      settled: (t) => {
+        if (signal) this.#signals.delete(signal, t as T);
+        this.#settled(t as T);
+      },
     });
     this.#tasks.set(task.id, task);
     this.#queue.push(task);
-    if (submit.signal?.aborted) task[CANCEL]('the task signal was aborted', submit.signal.reason);
-    else this.#pump();
+    if (signal?.aborted) task[CANCEL]('the task signal was aborted', signal.reason);
+    else {
+      if (signal) this.#signals.add(signal, task);
+      this.#pump();
+    }
     return task;
   }
 
