@@ -60,7 +60,7 @@ describe('ProcessPool on the real CLI', () => {
 
     const started = performance.now();
     expect(() => pool.submit('prompt-refused', options)).toThrow(PoolQueueFullError);
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(200);
 
     expect(pool.cancel(queued.id)).toBe(true);
     expect(queued.status).toBe('cancelled');
