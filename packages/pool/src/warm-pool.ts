@@ -41,7 +41,10 @@ export interface WarmPoolOptions extends CliConnectionProviderOptions {
   reuse?: 'clear' | 'fresh';
   /** An idle process beyond `minProcesses` is ended after this long. Default 300 000 ms. */
   idleTtlMs?: number;
-  /** A process whose resident memory (VmRSS, the CLI alone) exceeds this is ended when idle. Default none. */
+  /**
+   * A process that has served and whose resident memory (VmRSS, the CLI alone) exceeds this is ended (checked on
+   * release and while idle; an unused process is at its baseline, so it is kept). Default none.
+   */
   maxRssBytes?: number;
   /** Leases a process serves before it is replaced. Default 100. */
   maxUses?: number;
@@ -391,7 +394,7 @@ export class WarmPool implements ConnectionProvider, Executor {
       if (!connection.isOpen) return 'died';
       if (!reusable || !pristine) return 'unfit';
       if (slot.uses >= this.#maxUses) return 'uses';
-      if (this.#overMemory(connection)) return 'memory';
+      if (this.#overMemory(slot)) return 'memory';
       if (this.#fresh && used) return 'fresh';
       return undefined;
     })();
@@ -437,9 +440,10 @@ export class WarmPool implements ConnectionProvider, Executor {
     this.#changed();
   }
 
-  #overMemory(connection: WarmConnection): boolean {
-    if (this.#maxRss === undefined) return false;
-    const rss = residentBytes(connection.pid);
+  /** Over `maxRssBytes` after serving: a process never used is at its baseline, and a new one would be no smaller. */
+  #overMemory(slot: Slot): boolean {
+    if (this.#maxRss === undefined || slot.uses === 0 || !slot.connection) return false;
+    const rss = residentBytes(slot.connection.pid);
     return rss !== undefined && rss > this.#maxRss;
   }
 
@@ -498,7 +502,7 @@ export class WarmPool implements ConnectionProvider, Executor {
     for (const slot of [...this.#slots]) {
       if (slot.state !== 'idle' || !slot.connection) continue;
       if (!slot.connection.isOpen) this.#end(slot, 'died');
-      else if (this.#overMemory(slot.connection)) this.#end(slot, 'memory');
+      else if (this.#overMemory(slot)) this.#end(slot, 'memory');
       else if (now - slot.idleSince >= this.#idleTtlMs && !this.#keptWarm(slot)) this.#end(slot, 'idle');
     }
   }
