@@ -24,7 +24,12 @@ import { PoolClosedError, PoolWaitTimeoutError } from './errors.ts';
 import { LeasedConnection, type WarmConnection } from './leased-connection.ts';
 import { residentBytes } from './process-memory.ts';
 import { mergeOptions, spawnKey } from './spawn-key.ts';
-import { type EvictionReason, type ProcessState, WarmPoolMetrics } from './warm-pool-metrics.ts';
+import {
+  type EvictionReason,
+  type ProcessState,
+  WARM_POOL_SPAN,
+  WarmPoolMetrics,
+} from './warm-pool-metrics.ts';
 
 export interface WarmPoolOptions extends CliConnectionProviderOptions {
   /** Processes kept ready for `warmOptions`, started with the pool and replaced when they end. Default 1. */
@@ -209,7 +214,7 @@ export class WarmPool implements ConnectionProvider, Executor {
    * aborted, and whatever starting a CLI throws (`CliNotFoundError`...).
    */
   open(request: OpenRequest): Promise<ConnectionLease> {
-    return trace.getTracer(TRACER).startActiveSpan('ccflow.pool.acquire', async (span) => {
+    return trace.getTracer(TRACER).startActiveSpan(WARM_POOL_SPAN.acquire, async (span) => {
       try {
         const lease = await this.#acquire(request, span);
         return lease;
@@ -270,14 +275,14 @@ export class WarmPool implements ConnectionProvider, Executor {
     const started = performance.now();
     const deadline = started + this.#acquireTimeoutMs;
     let waited = false;
-    span.setAttribute('ccflow.pool.shared', key !== undefined);
+    span.setAttribute('ccflow.warm_pool.shared', key !== undefined);
     try {
       for (;;) {
         if (this.#closing) throw closedError();
         signal?.throwIfAborted();
         const idle = key === undefined ? undefined : this.#takeIdle(key);
         if (idle) {
-          span.setAttribute('ccflow.pool.reused', true);
+          span.setAttribute('ccflow.warm_pool.reused', true);
           return this.#lend(idle);
         }
         // A process of this key about to be ready beats starting one (~40 ms against ~700 ms).
@@ -293,7 +298,7 @@ export class WarmPool implements ConnectionProvider, Executor {
         }
         if (this.#slots.size >= this.#max) this.#makeRoom(); // without a warm replacement taking the room
         if (this.#slots.size < this.#max) {
-          span.setAttribute('ccflow.pool.reused', false);
+          span.setAttribute('ccflow.warm_pool.reused', false);
           return this.#lend(await this.#start(key, request));
         }
         waited = true;
@@ -301,7 +306,7 @@ export class WarmPool implements ConnectionProvider, Executor {
       }
     } finally {
       if (waited) this.#metrics.waited(performance.now() - started);
-      span.setAttribute('ccflow.pool.wait_ms', Math.round(performance.now() - started));
+      span.setAttribute('ccflow.warm_pool.wait_ms', Math.round(performance.now() - started));
     }
   }
 
@@ -413,7 +418,7 @@ export class WarmPool implements ConnectionProvider, Executor {
   /** `/clear`: the next turn starts a new CLI session with none of the earlier turns. */
   async #reset(slot: Slot, connection: WarmConnection): Promise<void> {
     const before = connection.sessionId;
-    const span = trace.getTracer(TRACER).startSpan('ccflow.pool.reset', { root: true });
+    const span = trace.getTracer(TRACER).startSpan(WARM_POOL_SPAN.reset, { root: true });
     try {
       let result: Message | undefined;
       for await (const m of runTurn(connection, { prompt: '/clear', timeoutMs: this.#resetTimeoutMs })) {
