@@ -1,12 +1,10 @@
 export * from './errors.ts';
 // WarmPool
-export { LeasedConnection, type WarmConnection } from './leased-connection.ts';
-export { residentBytes } from './process-memory.ts';
-export { spawnKey } from './spawn-key.ts';
-export { WarmPool, type WarmPoolOptions } from './warm-pool.ts';
+export type { WarmConnection } from './leased-connection.ts';
+export { type WarmLease, WarmPool, type WarmPoolOptions } from './warm-pool.ts';
 export {
-  type EvictionReason,
-  type ProcessState,
   WARM_POOL_METRICS,
   WARM_POOL_SPAN,
+  type WarmEvictionReason,
+  type WarmProcessState,
 } from './warm-pool-metrics.ts';

@@ -31,7 +31,7 @@ export const WARM_POOL_METRICS = Object.freeze({
 });
 
 /** Why the pool ended a process. */
-export type EvictionReason =
+export type WarmEvictionReason =
   | 'idle'
   | 'memory'
   | 'uses'
@@ -42,7 +42,8 @@ export type EvictionReason =
   | 'drain'
   | 'fresh';
 
-export type ProcessState = 'idle' | 'busy' | 'starting' | 'resetting';
+/** Where a pooled process is: lent (`busy`), ready (`idle`), being started, or being reset for its next query. */
+export type WarmProcessState = 'idle' | 'busy' | 'starting' | 'resetting';
 
 interface Instruments {
   source: MeterProvider;
@@ -62,7 +63,7 @@ export class WarmPoolMetrics {
   readonly #observe: ObservableCallback;
   #instruments: Instruments | undefined;
 
-  constructor(counts: () => Record<ProcessState, number>) {
+  constructor(counts: () => Record<WarmProcessState, number>) {
     this.#observe = (result) => {
       for (const [state, count] of Object.entries(counts())) {
         result.observe(count, { [WARM_POOL_METRICS.state]: state });
@@ -79,7 +80,7 @@ export class WarmPoolMetrics {
     this.#get().resets.add(1);
   }
 
-  evicted(reason: EvictionReason): void {
+  evicted(reason: WarmEvictionReason): void {
     this.#get().evictions.add(1, { [WARM_POOL_METRICS.reason]: reason });
   }
 

@@ -11,6 +11,7 @@ import {
   type ConnectionProvider,
   type ExecuteRequest,
   type Executor,
+  type ExecutorCapabilities,
   loadConfig,
   type OpenRequest,
   resolveOptions,
@@ -25,12 +26,13 @@ import { LeasedConnection, type WarmConnection } from './leased-connection.ts';
 import { residentBytes } from './process-memory.ts';
 import { mergeOptions, spawnKey } from './spawn-key.ts';
 import {
-  type EvictionReason,
-  type ProcessState,
   WARM_POOL_SPAN,
+  type WarmEvictionReason,
   WarmPoolMetrics,
+  type WarmProcessState,
 } from './warm-pool-metrics.ts';
 
+/** A `WarmPool`'s sizing and health limits, over the settings a `CliExecutor` takes (`cliPath`, `env`, `defaultOptions`...). */
 export interface WarmPoolOptions extends CliConnectionProviderOptions {
   /** Processes kept ready for `warmOptions`, started with the pool and replaced when they end. Default 1. */
   minProcesses?: number;
@@ -63,6 +65,11 @@ export interface WarmPoolOptions extends CliConnectionProviderOptions {
   spawn?: (
     request: ClaudeConnectionOptions,
   ) => Promise<WarmConnection & { initializationResult?(): Promise<unknown> }>;
+}
+
+/** A lease on a pooled process: its connection also gives the process id. */
+export interface WarmLease extends ConnectionLease {
+  readonly connection: WarmConnection;
 }
 
 interface Slot {
@@ -100,7 +107,7 @@ const RETRY_WARM_MS = 1000;
  */
 export class WarmPool implements ConnectionProvider, Executor {
   readonly specificationVersion = 'v1';
-  readonly capabilities = CLI_CAPABILITIES;
+  readonly capabilities: ExecutorCapabilities = CLI_CAPABILITIES;
   readonly #settings: CliConnectionProviderOptions;
   readonly #config: CCFlowConfig | undefined;
   readonly #spawn: NonNullable<WarmPoolOptions['spawn']>;
@@ -189,7 +196,7 @@ export class WarmPool implements ConnectionProvider, Executor {
   }
 
   /** How many processes are in each state now. */
-  get stats(): Readonly<Record<ProcessState, number>> {
+  get stats(): Readonly<Record<WarmProcessState, number>> {
     return this.#counts();
   }
 
@@ -213,7 +220,7 @@ export class WarmPool implements ConnectionProvider, Executor {
    * `PoolClosedError` once closing, `PoolWaitTimeoutError` when no process is free in time, the signal's reason when
    * aborted, and whatever starting a CLI throws (`CliNotFoundError`...).
    */
-  open(request: OpenRequest): Promise<ConnectionLease> {
+  open(request: OpenRequest): Promise<WarmLease> {
     return trace.getTracer(TRACER).startActiveSpan(WARM_POOL_SPAN.acquire, async (span) => {
       try {
         const lease = await this.#acquire(request, span);
@@ -268,7 +275,7 @@ export class WarmPool implements ConnectionProvider, Executor {
     await this.close();
   }
 
-  async #acquire(request: OpenRequest, span: Span): Promise<ConnectionLease> {
+  async #acquire(request: OpenRequest, span: Span): Promise<WarmLease> {
     const { signal } = request;
     const merged = mergeOptions(this.#settings.defaultOptions, request.options);
     const key = spawnKey(merged, request.host);
@@ -373,7 +380,7 @@ export class WarmPool implements ConnectionProvider, Executor {
     return slot;
   }
 
-  #lend(slot: Slot): ConnectionLease {
+  #lend(slot: Slot): WarmLease {
     slot.state = 'leased';
     slot.uses++;
     const connection = new LeasedConnection(slot.connection!, () => this.#changed());
@@ -393,7 +400,7 @@ export class WarmPool implements ConnectionProvider, Executor {
     slot.lease = undefined;
     if (!this.#slots.has(slot)) return; // ended meanwhile (drained)
     const connection = slot.connection!;
-    const reason = ((): EvictionReason | undefined => {
+    const reason = ((): WarmEvictionReason | undefined => {
       if (slot.key === undefined) return undefined;
       if (this.#closing) return 'drain';
       if (!connection.isOpen) return 'died';
@@ -453,7 +460,7 @@ export class WarmPool implements ConnectionProvider, Executor {
   }
 
   /** Removes `slot` at once (it no longer counts) and ends its process; a replacement starts if one is due. */
-  #end(slot: Slot, reason: EvictionReason | undefined, replace = true): Promise<void> {
+  #end(slot: Slot, reason: WarmEvictionReason | undefined, replace = true): Promise<void> {
     this.#slots.delete(slot);
     if (reason) this.#metrics.evicted(reason);
     const connection = slot.connection;
@@ -595,7 +602,7 @@ export class WarmPool implements ConnectionProvider, Executor {
     return tracked;
   }
 
-  #counts(): Record<ProcessState, number> {
+  #counts(): Record<WarmProcessState, number> {
     const counts = { idle: 0, busy: 0, starting: 0, resetting: 0 };
     for (const slot of this.#slots) {
       if (slot.state === 'leased') {
