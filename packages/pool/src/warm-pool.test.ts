@@ -193,6 +193,8 @@ describe('sizing and health', () => {
     expect(() => new WarmPool({ maxProcesses: 0 })).toThrow(ConfigurationError);
     expect(() => new WarmPool({ minProcesses: 3, maxProcesses: 2 })).toThrow(/minProcesses/);
     expect(() => new WarmPool({ reuse: 'never' as 'fresh' })).toThrow(/reuse/);
+    expect(() => new WarmPool({ warmOptions: { resume: 'abc' } })).toThrow(/warmOptions/);
+    expect(() => new WarmPool({ warmOptions: { modle: 'x' } as never })).toThrow(/did you mean model/);
   });
 });
 

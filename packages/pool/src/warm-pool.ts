@@ -114,7 +114,7 @@ export class WarmPool implements ConnectionProvider, Executor {
   readonly #min: number;
   readonly #max: number;
   readonly #warmOptions: CliAgentOptions;
-  readonly #warmKey: string | undefined;
+  readonly #warmKey: string;
   readonly #fresh: boolean;
   readonly #idleTtlMs: number;
   readonly #maxRss: number | undefined;
@@ -181,7 +181,15 @@ export class WarmPool implements ConnectionProvider, Executor {
     this.#min = minProcesses;
     this.#max = maxProcesses;
     this.#warmOptions = warmOptions;
-    this.#warmKey = spawnKey(mergeOptions(settings.defaultOptions, warmOptions));
+    const warmKey = spawnKey(mergeOptions(settings.defaultOptions, warmOptions));
+    if (warmKey === undefined) {
+      throw new ConfigurationError({
+        field: 'warmOptions',
+        problem:
+          'must not name a CLI session (sessionId, resume, forkSession, continueSession): nothing could share it',
+      });
+    }
+    this.#warmKey = warmKey;
     this.#fresh = reuse === 'fresh';
     this.#idleTtlMs = idleTtlMs;
     this.#maxRss = maxRssBytes;
@@ -473,7 +481,7 @@ export class WarmPool implements ConnectionProvider, Executor {
 
   /** Starts `minProcesses` for the warm options, as far as room allows. */
   #replenish(): void {
-    if (this.#closing || this.#retryWarm || this.#warmKey === undefined) return;
+    if (this.#closing || this.#retryWarm) return;
     let warm = 0;
     for (const slot of this.#slots) if (slot.key === this.#warmKey) warm++;
     for (; warm < this.#min && this.#slots.size < this.#max; warm++) {
