@@ -38,6 +38,7 @@ export type WarmEvictionReason =
   | 'died'
   | 'unfit'
   | 'reset_failed'
+  | 'background_tasks'
   | 'room'
   | 'drain'
   | 'fresh';

@@ -1,4 +1,4 @@
-import { ConfigurationError, ConnectionClosedError, type ExecuteRequest } from '@ccflow/core';
+import { ConfigurationError, ConnectionClosedError, type ExecuteRequest, runTurn } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeSpawner } from '../test/fake-cli.ts';
@@ -101,6 +101,17 @@ describe('what is not shared', () => {
     await c.release();
     expect(started.map((s) => s.cli.closed)).toEqual([true, true, true]);
     expect(p.stats.idle).toBe(0);
+  });
+
+  it('a process whose /clear reports background tasks still running is ended, not reused', async () => {
+    const { pool: p, started } = pool();
+    const lease = await p.open({});
+    started[0]!.cli.backgroundTasks = 1;
+    for await (const _ of runTurn(lease.connection, { prompt: 'start a background task' }));
+    await lease.release();
+    await until(() => started[0]!.cli.closed);
+    await run(p, 'next');
+    expect(started).toHaveLength(2);
   });
 
   it('a released lease is dead to its holder: it cannot reach the process lent to the next one', async () => {

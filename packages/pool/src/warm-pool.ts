@@ -434,13 +434,21 @@ export class WarmPool implements ConnectionProvider, Executor {
   async #reset(slot: Slot, connection: WarmConnection): Promise<void> {
     const before = connection.sessionId;
     const span = trace.getTracer(TRACER).startSpan(WARM_POOL_SPAN.reset, { root: true });
+    let reason: WarmEvictionReason = 'reset_failed';
     try {
       let result: Message | undefined;
+      let background = 0;
       for await (const m of runTurn(connection, { prompt: '/clear', timeoutMs: this.#resetTimeoutMs })) {
         if (m.type === 'result') result = m;
+        if (m.type === 'system' && m.subtype === 'background_tasks_changed') background = m.tasks.length;
       }
       if (result?.type !== 'result' || result.isError || connection.sessionId === before) {
         throw new Error('/clear did not start a new CLI session');
+      }
+      if (background > 0) {
+        // `/clear` leaves them running: only ending the process (and sweeping its tree) stops them.
+        reason = 'background_tasks';
+        throw new Error(`${background} background task(s) still running after /clear`);
       }
       this.#metrics.reset();
       if (this.#closing) await this.#end(slot, 'drain');
@@ -448,7 +456,7 @@ export class WarmPool implements ConnectionProvider, Executor {
     } catch (error) {
       span.recordException(error as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-      await this.#end(slot, 'reset_failed');
+      await this.#end(slot, reason);
     } finally {
       span.end();
     }

@@ -21,6 +21,8 @@ export class FakeCli implements WarmConnection {
   sessionId: string | undefined;
   isOpen = true;
   closed = false;
+  /** Background tasks the next `/clear` reports still running (as the real CLI does for a background Bash). */
+  backgroundTasks = 0;
   /** While set, a turn's result waits for `release()`. */
   hold: Promise<void> | undefined;
   #session = randomUUID();
@@ -49,7 +51,15 @@ export class FakeCli implements WarmConnection {
     if (!this.isOpen) throw new CliExecutionError({ message: 'closed' });
     const text = typeof prompt === 'string' ? prompt : JSON.stringify(prompt);
     this.sent.push(text);
-    if (text === '/clear') this.#session = randomUUID();
+    if (text === '/clear') {
+      const tasks = Array.from({ length: this.backgroundTasks }, (_, i) => ({
+        task_id: `t${i}`,
+        task_type: 'local_bash',
+        description: 'bg',
+      }));
+      this.#push({ type: 'system', subtype: 'background_tasks_changed', tasks, uuid: randomUUID() });
+      this.#session = randomUUID();
+    }
     const sessionId = this.#session;
     this.#push(mockLines.init({ sessionId }));
     const result = mockLines.result({ sessionId, result: `re: ${text}` });

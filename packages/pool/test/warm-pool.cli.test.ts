@@ -7,7 +7,7 @@ import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { residentBytes } from '../src/process-memory.ts';
 import { WarmPool, type WarmPoolOptions } from '../src/warm-pool.ts';
-import { isGone, killAll, processesWithEnv, until } from './processes.ts';
+import { isGone, killAll, processesWithCmdline, processesWithEnv, until } from './processes.ts';
 
 // The warm pool with the real CLI: reuse with isolation, a killed process replaced, TTL and memory eviction,
 // shutdown leaving nothing, a live Session and query() on the pool. Each test starts one or two CLIs.
@@ -61,6 +61,33 @@ describe('reuse across independent queries', () => {
     expect(seen(b)).not.toContain('apricot');
     expect(seen(b)).not.toContain('Noted.');
     expect(sandbox.api.messageRequests).toHaveLength(2); // the reset itself asks the model nothing
+  });
+});
+
+describe('what /clear does not reset', () => {
+  it('a background task still running after /clear: the process is not reused, it ends with the task', async () => {
+    const pool = warmPool({ minProcesses: 1, warmOptions: { allowedTools: ['Bash'] } });
+    await pool.ready();
+    const [pid] = pool.pids;
+    const marker = `bg-${randomUUID()}`;
+    sandbox.api.enqueue(
+      reply.toolUse('Bash', {
+        command: `sleep 120; echo ${marker}`,
+        run_in_background: true,
+        description: 'bg',
+      }),
+      reply.text('Started.'),
+    );
+    const messages: Message[] = [];
+    for await (const m of pool.execute({ prompt: 'Start it.', options: { allowedTools: ['Bash'] } })) {
+      messages.push(m);
+    }
+    expect(messages.at(-1)).toMatchObject({ type: 'result', isError: false });
+    expect(processesWithCmdline(marker)).not.toEqual([]); // the task runs (the checks below can fail)
+    await until(() => isGone(pid!), 10_000, 'the process ended');
+    await until(() => processesWithCmdline(marker).length === 0, 5000, 'the task ended');
+    await until(() => pool.stats.idle === 1, 10_000, 'a replacement');
+    expect(pool.pids).not.toContain(pid);
   });
 });
 
