@@ -105,3 +105,18 @@ export async function until(condition: () => boolean, timeoutMs = 5000, what = '
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Processes whose command line contains `text`. */
+export function processesWithCmdline(text: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!/^\d+$/.test(entry) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(text) && !isGone(pid)) out.push(pid);
+    } catch {
+      // gone, or not readable
+    }
+  }
+  return out;
+}
