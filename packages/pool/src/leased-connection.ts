@@ -64,7 +64,7 @@ export class LeasedConnection implements Connection {
     return this.#sent > this.#results;
   }
 
-  async send(prompt: Prompt, init?: { uuid?: string }): Promise<string> {
+  async send(prompt: Prompt, init?: { uuid?: string }): Promise<void> {
     if (this.#released) throw released('send');
     this.#sent++;
     return this.#inner.send(prompt, init);

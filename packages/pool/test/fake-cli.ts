@@ -47,7 +47,7 @@ export class FakeCli implements WarmConnection {
     return {};
   }
 
-  async send(prompt: Prompt): Promise<string> {
+  async send(prompt: Prompt): Promise<void> {
     if (!this.isOpen) throw new CliExecutionError({ message: 'closed' });
     const text = typeof prompt === 'string' ? prompt : JSON.stringify(prompt);
     this.sent.push(text);
@@ -66,7 +66,6 @@ export class FakeCli implements WarmConnection {
     const hold = this.hold;
     if (hold) void hold.then(() => this.#push(result));
     else this.#push(result);
-    return randomUUID();
   }
 
   async control(request: ControlRequest): Promise<ControlResponse> {
