@@ -169,7 +169,8 @@ export class ApiTranscript {
       subtype: failure ? 'error_during_execution' : 'success',
       is_error: failure !== undefined,
       session_id: sessionId,
-      result: this.#text,
+      // As the CLI's failed results: no result text, the errors say why.
+      ...(failure ? {} : { result: this.#text }),
       ...(structured && !failure ? { structured_output: structuredOutput } : {}),
       errors: failure ? [failure] : [],
       duration_ms: now - startedAt,
