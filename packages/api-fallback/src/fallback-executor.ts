@@ -47,8 +47,9 @@ export interface FallbackRoute {
  * Never a duplicated answer: while the CLI has yielded only what carries no output (its `init`, `status` notices,
  * a failed result, see `isPreamble`), those are held back; the first other message commits the execution to the
  * CLI, and nothing falls back after that. A fallback drops what was held, so the caller sees one run. No fallback
- * either when the caller aborted, when the API client has no key, or when the request sets an option the API path
- * refuses (`API_OPTION_SUPPORT`: tools, MCP servers, a CLI session to resume...): the CLI's error stands.
+ * either when the caller aborted, when the API client has no key, when the request sets an option the API path
+ * refuses (`API_OPTION_SUPPORT`: tools, MCP servers, a CLI session to resume...), or a `sessionId` (a CLI session to
+ * be resumed later, as a `Session`'s turns do, which the API path would not create): the CLI's error stands.
  *
  * Capabilities are the CLI's (it serves first); a request the API serves gets the model's answer without Claude
  * Code's tools. Sets `ccflow.served_by` (and `ccflow.fallback.reason`) on the active span and counts each execution
@@ -138,7 +139,10 @@ export class FallbackExecutor implements Executor {
     else if (CliTimeoutError.isInstance(error) && c.fallbackOnTimeout) reason = 'cli_timeout';
     if (reason === undefined) return undefined;
     try {
-      return unsupportedOption(resolveOptions(request.options)) ? undefined : reason;
+      const options = resolveOptions(request.options);
+      // A chosen `sessionId` names a CLI session the caller means to resume (a `Session`'s first turn): served by the
+      // API, it would not exist for the next turn.
+      return options.sessionId !== undefined || unsupportedOption(options) ? undefined : reason;
     } catch {
       return undefined;
     }

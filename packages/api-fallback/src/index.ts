@@ -26,4 +26,5 @@ export {
   type FallbackExecutorOptions,
   type FallbackRoute,
 } from './fallback-executor.ts';
+export { API_FALLBACK_ENV, apiFallbackEnabled } from './fallback-switch.ts';
 export { FALLBACK_TELEMETRY, type FallbackReason } from './fallback-telemetry.ts';

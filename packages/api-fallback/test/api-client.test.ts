@@ -58,7 +58,7 @@ function resultOf(messages: Message[]): ResultMessage {
 
 /** The block-level views and the assistant lines' blocks: what a consumer reads for the answer. */
 function answerShape(messages: Message[]): unknown[] {
-  return messages.flatMap((m) => {
+  return messages.flatMap((m): unknown[] => {
     switch (m.type) {
       case 'text':
       case 'thinking':

@@ -158,6 +158,10 @@ describe('FallbackExecutor', () => {
   it('no fallback for a request the API cannot serve, without a key, or after an abort: the CLI error stands', async () => {
     const tools = await run(fallback().execute({ prompt: 'hi', options: { allowedTools: ['Bash'] } }));
     expect(CliNotFoundError.isInstance(tools.error)).toBe(true);
+    const session = await run(
+      fallback().execute({ prompt: 'hi', options: { sessionId: '0b7c6a52-3d1e-4f7a-9c1b-2a3b4c5d6e7f' } }),
+    );
+    expect(CliNotFoundError.isInstance(session.error)).toBe(true);
     const noKey = new APIClient({ env: {}, baseUrl: api.url });
     const keyless = await run(fallback({ api: noKey }).execute({ prompt: 'hi' }));
     expect(CliNotFoundError.isInstance(keyless.error)).toBe(true);
