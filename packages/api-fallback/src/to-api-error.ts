@@ -31,7 +31,7 @@ export function toApiError(error: unknown): APIClientError {
 }
 
 /** `retry-after-ms`, else `retry-after` (seconds, or an HTTP date), in ms. */
-export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
+function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
   const ms = Number(headers?.get('retry-after-ms') ?? Number.NaN);
   if (Number.isFinite(ms) && ms >= 0) return ms;
   const value = headers?.get('retry-after');
