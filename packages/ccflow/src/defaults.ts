@@ -1,6 +1,7 @@
-import { EXECUTOR, EXECUTOR_FACTORY, type Executor, runtime } from '@ccflow/core';
+import { apiFallbackEnabled, FALLBACK_EXECUTOR } from '@ccflow/api-fallback';
+import { EXECUTOR, EXECUTOR_FACTORY, type Executor, runtime, withTracing } from '@ccflow/core';
 import { withUsageTracking } from '@ccflow/pricing';
-import { createReliableExecutor } from '@ccflow/reliability';
+import { createReliableExecutor, withRateLimit, withRetry } from '@ccflow/reliability';
 
 /** Marks the factory as ccflow's, so a second copy of `ccflow` in the application leaves it as it is. */
 const BATTERIES = Symbol.for('ccflow.batteries');
@@ -10,8 +11,16 @@ const BATTERIES = Symbol.for('ccflow.batteries');
  * (`CCFLOW_RATE_LIMIT_PER_MINUTE`, `CCFLOW_MAX_CONCURRENT_REQUESTS`) and circuit breaker, retried when a turn
  * fails before any output, traced, and counted by the process-wide usage tracker (`USAGE_TRACKER`) and the
  * token and cost metrics. Tracking is outermost, so it counts what the caller got, once.
+ *
+ * With `CCFLOW_API_FALLBACK=true` in `env` (read when the executor is made), the process-wide `FallbackExecutor`
+ * (`FALLBACK_EXECUTOR`: the CLI behind the breaker, then the Messages API with `ANTHROPIC_API_KEY`) takes the CLI's
+ * place: `withUsageTracking(withTracing(withRetry(withRateLimit(fallback))))`, so one execution holds one limiter
+ * slot whichever path serves it, and a retry tries the CLI first again.
  */
-export function createDefaultExecutor(): Executor {
+export function createDefaultExecutor(env: Record<string, string | undefined> = process.env): Executor {
+  if (apiFallbackEnabled(env)) {
+    return withUsageTracking(withTracing(withRetry(withRateLimit(runtime.get(FALLBACK_EXECUTOR)))));
+  }
   return withUsageTracking(createReliableExecutor());
 }
 Object.defineProperty(createDefaultExecutor, BATTERIES, { value: true });

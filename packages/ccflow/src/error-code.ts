@@ -1,3 +1,4 @@
+import type { ApiFallbackErrorCode } from '@ccflow/api-fallback';
 import type { CoreErrorCode } from '@ccflow/core';
 import type { PoolErrorCode } from '@ccflow/pool';
 import type { PricingErrorCode } from '@ccflow/pricing';
@@ -7,6 +8,7 @@ import type { TracingErrorCode } from '@ccflow/tracing';
 
 /** Every `code` a ccflow error can carry, across the packages `ccflow` brings together. */
 export type ErrorCode =
+  | ApiFallbackErrorCode
   | CoreErrorCode
   | PoolErrorCode
   | PricingErrorCode

@@ -1,3 +1,4 @@
+export * from '@ccflow/api-fallback';
 export * from '@ccflow/core';
 export * from '@ccflow/parser';
 export * from '@ccflow/pool';

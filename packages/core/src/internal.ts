@@ -12,5 +12,6 @@ export { preparePrompt } from './prepare-prompt.ts';
 export { PrivateFiles, type SecretFiles } from './private-files.ts';
 export { checkPrompt } from './prompt.ts';
 export { type SpawnCliRequest, type SpawnedCli, spawnCli } from './spawn-cli.ts';
+export { type SyntheticResultInit, syntheticResult } from './synthetic-result.ts';
 /** The span attribute names ccflow writes (OpenTelemetry GenAI conventions and `ccflow.*`). */
 export { ATTR, TracingExecutor } from './tracing-executor.ts';

@@ -55,4 +55,4 @@ export { type SlidingWindowOptions, SlidingWindowRateLimiter } from './sliding-w
 export { type TokenBucketOptions, TokenBucketRateLimiter } from './token-bucket.ts';
 export { withCircuitBreaker } from './with-circuit-breaker.ts';
 export { withRateLimit } from './with-rate-limit.ts';
-export { withRetry } from './with-retry.ts';
+export { isPreamble, withRetry } from './with-retry.ts';

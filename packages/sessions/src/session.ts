@@ -52,7 +52,10 @@ export interface SessionOptions {
   /** A UUID; default: a new one, chosen before the first turn so a crash mid-turn leaves a findable session. */
   sessionId?: string;
   options?: CliAgentOptions;
-  /** Default: the process-wide executor (`runtime.get(EXECUTOR)`, read when the session is made). */
+  /**
+   * Default: the process-wide executor (`runtime.get(EXECUTOR)`, read when the session is made). It must be able to
+   * resume CLI sessions (`capabilities.resume`), or the session refuses it with `ConfigurationError`.
+   */
   executor?: Executor;
   /**
    * Live mode: the session holds one connection from this provider across its turns (one CLI process, no respawn);
@@ -152,6 +155,14 @@ export class Session implements AsyncDisposable {
     this.#toon = resolveOptions(options).toon;
     this.#options = options;
     this.#executor = init.executor ?? runtime.get(EXECUTOR);
+    if (!init.provider && !this.#executor.capabilities.resume) {
+      // Every turn after the first resumes the CLI session by id: an executor that cannot would fail at turn two.
+      throw new ConfigurationError({
+        field: 'executor',
+        problem:
+          'cannot resume CLI sessions (capabilities.resume is false, e.g. the Messages API path), and a Session resumes one every turn: give it the CLI, or run single turns with query()',
+      });
+    }
     this.#host = init.host;
     this.#live = init.provider && new LiveTurns(init.provider, init.host);
     this.#observers = [...(init.observers ?? [])];
