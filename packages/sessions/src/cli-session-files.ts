@@ -38,6 +38,12 @@ const PARALLEL = 32;
  * after the path, so two paths that differ only in punctuation share one). Empty files are left out.
  */
 export async function listCliSessions(options: ListCliSessionsOptions = {}): Promise<CliSessionInfo[]> {
+  const infos = await mapParallel(await pageCliSessionFiles(options), (f) => readCliSessionInfo(f.filePath));
+  return infos.filter((info): info is CliSessionInfo => info !== undefined);
+}
+
+/** The files `listCliSessions` reads: filtered, sorted and paged on what `stat` says, none of them opened. */
+export async function pageCliSessionFiles(options: ListCliSessionsOptions = {}): Promise<CliSessionFile[]> {
   checkListOptions(options);
   const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
   const until = options.until?.getTime() ?? Number.POSITIVE_INFINITY;
@@ -45,9 +51,7 @@ export async function listCliSessions(options: ListCliSessionsOptions = {}): Pro
     .filter((f) => f.updatedAt.getTime() >= since && f.updatedAt.getTime() <= until)
     .sort(newestFirst);
   const offset = options.offset ?? 0;
-  const page = files.slice(offset, options.limit === undefined ? undefined : offset + options.limit);
-  const infos = await mapParallel(page, (f) => readCliSessionInfo(f.filePath));
-  return infos.filter((info): info is CliSessionInfo => info !== undefined);
+  return files.slice(offset, options.limit === undefined ? undefined : offset + options.limit);
 }
 
 /** One session's `CliSessionInfo`, or `undefined` when no project directory has its file. */

@@ -1,6 +1,6 @@
 import { type RedactionConfig, Redactor } from '@ccflow/core';
-import { type ListCliSessionsOptions, listCliSessions } from './cli-session-files.ts';
-import { type CliSessionInfo, promptText } from './cli-session-info.ts';
+import { type ListCliSessionsOptions, pageCliSessionFiles } from './cli-session-files.ts';
+import { type CliSessionInfo, promptText, readCliSessionInfo } from './cli-session-info.ts';
 import { readCliTranscript } from './cli-session-reader.ts';
 import type { SessionState, SessionStore } from './session-store.ts';
 import { StoreConflictError } from './store-errors.ts';
@@ -28,7 +28,7 @@ export interface ImportCliSessionsResult {
 export const IMPORTED_FROM_CLI = 'claude-cli';
 
 /**
- * Copies the CLI's sessions (those `listCliSessions(options)` gives) into `store`, each under its CLI session id so
+ * Copies the CLI's sessions (those `listCliSessions(options)` lists) into `store`, each under its CLI session id so
  * a `Session` loaded from the store resumes it (`options.cwd` is the session's working directory, which the CLI needs
  * to find it). Turns are the prompts in the transcript; tokens and cost are the CLI's own running totals (its last
  * `cost-state` entry), else the tokens of its API messages; title and tag are the CLI's.
@@ -45,14 +45,16 @@ export async function importCliSessions(
 ): Promise<ImportCliSessionsResult> {
   const result: ImportCliSessionsResult = { imported: 0, updated: 0, skipped: 0, failed: 0, failures: [] };
   const redactor = new Redactor(options.redaction === undefined ? {} : { redaction: options.redaction });
-  for (const info of await listCliSessions(options)) {
+  for (const file of await pageCliSessionFiles(options)) {
     try {
+      const info = await readCliSessionInfo(file.filePath);
+      if (info === undefined) throw new Error(`cannot read ${file.filePath}`);
       const state = await cliSessionState(info, redactor, options.projectId);
       result[await merge(store, state)] += 1;
     } catch (error) {
       result.failed += 1;
       const message = error instanceof Error ? error.message : String(error);
-      result.failures.push({ sessionId: info.sessionId, filePath: info.filePath, error: message });
+      result.failures.push({ sessionId: file.sessionId, filePath: file.filePath, error: message });
     }
   }
   return result;
