@@ -101,7 +101,10 @@ describe("the CLI's own session files", () => {
     expect(cliResult.session_id).toBe(id);
     expect(seen(api.messageRequests.at(-1))).toContain('Remember the word apricot.');
     await tagCliSession(id, 'fruit', { configDir });
-    expect(await getCliSessionInfo(id, { configDir })).toMatchObject({ title: 'Apricot notes', tag: 'fruit' });
+    expect(await getCliSessionInfo(id, { configDir })).toMatchObject({
+      title: 'Apricot notes',
+      tag: 'fruit',
+    });
 
     // Imported: turns, the CLI's running cost, title and tag; a second import adds nothing.
     const store = new MemorySessionStore();
@@ -118,7 +121,11 @@ describe("the CLI's own session files", () => {
     expect(state.totalInputTokens).toBeGreaterThan(0);
     expect(state.model).toBe(session.state.model);
     const before = await store.list();
-    expect(await importCliSessions(store, { configDir })).toMatchObject({ imported: 0, updated: 0, skipped: 1 });
+    expect(await importCliSessions(store, { configDir })).toMatchObject({
+      imported: 0,
+      updated: 0,
+      skipped: 1,
+    });
     expect(await store.list()).toEqual(before);
 
     // A Session loaded from the store resumes the CLI session: the model sees the whole conversation.

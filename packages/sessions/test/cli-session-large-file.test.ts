@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCliSessionMessages } from '../src/cli-session-reader.ts';
 import { answer, CliTranscripts, prompt } from './cli-transcripts.ts';
