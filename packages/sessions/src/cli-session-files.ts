@@ -120,7 +120,7 @@ function newestFirst(a: CliSessionFile, b: CliSessionFile): number {
 }
 
 /** `fn` over `items`, at most `PARALLEL` at a time, results in input order. */
-export async function mapParallel<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapParallel<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

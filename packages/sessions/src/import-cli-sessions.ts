@@ -96,7 +96,7 @@ function raised(stored: SessionState, file: SessionState): SessionState {
 }
 
 /** A new `SessionState` (version 0) from the session's file: the whole transcript is read, one line at a time. */
-export async function cliSessionState(
+async function cliSessionState(
   info: CliSessionInfo,
   redactor: Redactor = new Redactor(),
   projectId?: string,
