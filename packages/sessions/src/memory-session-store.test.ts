@@ -22,6 +22,7 @@ describe('MemorySessionStore', () => {
     systemPrompt: fc.option(text, { nil: undefined }),
     parentSessionId: fc.option(text, { nil: undefined }),
     projectId: fc.option(text, { nil: undefined }),
+    title: fc.option(text, { nil: undefined }),
     turnCount: count,
     totalInputTokens: count,
     totalOutputTokens: count,

@@ -25,6 +25,7 @@ export interface SessionManagerOptions {
 export interface CreateSessionOptions {
   sessionId?: string;
   options?: CliAgentOptions;
+  title?: string;
   tags?: string[];
   metadata?: Record<string, unknown>;
 }
@@ -66,6 +67,7 @@ export class SessionManager implements AsyncDisposable {
       executor: this.#executor,
       provider: this.#provider,
       store: this.store,
+      title: init.title,
       tags: init.tags,
       metadata: init.metadata,
     });

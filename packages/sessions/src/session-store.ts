@@ -29,6 +29,8 @@ export interface SessionState {
   parentSessionId: string | undefined;
   /** The project the session belongs to (`@ccflow/tracing`). */
   projectId: string | undefined;
+  /** A name for people (`Session.setTitle`; the CLI's own title for an imported session). */
+  title: string | undefined;
   turnCount: number;
   totalInputTokens: number;
   totalOutputTokens: number;

@@ -66,6 +66,8 @@ export interface SessionOptions {
   host?: ExecutionHost;
   /** Where the session's state is kept; without one it lives in memory only. */
   store?: SessionStore;
+  /** A name for people; change it later with `setTitle`. */
+  title?: string;
   tags?: string[];
   metadata?: Record<string, unknown>;
   /** The project the session belongs to (set by `@ccflow/tracing`). */
@@ -183,6 +185,7 @@ export class Session implements AsyncDisposable {
         options.systemPrompt === undefined ? undefined : this.#redactor.text(options.systemPrompt),
       parentSessionId: restore?.start?.kind === 'fork' ? restore.start.from : undefined,
       projectId: init.projectId,
+      title: init.title === undefined ? undefined : this.#redactor.text(init.title),
       turnCount: 0,
       totalInputTokens: 0,
       totalOutputTokens: 0,
@@ -198,6 +201,7 @@ export class Session implements AsyncDisposable {
     if (restore?.state) {
       this.#state.options = storableOptions(options, this.#redactor);
       if (init.tags) this.#state.tags = [...init.tags];
+      if (init.title !== undefined) this.#state.title = this.#redactor.text(init.title);
     }
     // A short root span opens the session's own trace; whoever made the session is linked, not the parent.
     const root = tracer.startSpan('ccflow.session', {
@@ -255,6 +259,9 @@ export class Session implements AsyncDisposable {
   }
   get totalCostUsd(): number {
     return this.#state.totalCostUsd;
+  }
+  get title(): string | undefined {
+    return this.#state.title;
   }
   get tags(): readonly string[] {
     return this.#state.tags;
@@ -386,6 +393,20 @@ export class Session implements AsyncDisposable {
     if ('model' in options) this.#state.model = next.model;
     if ('systemPrompt' in options)
       this.#state.systemPrompt = next.systemPrompt && this.#redactor.text(next.systemPrompt);
+    this.#state.updatedAt = new Date();
+    await this.#save();
+  }
+
+  /** Names the session (`undefined` clears the name) and saves it; a closed session can still be renamed. */
+  async setTitle(title: string | undefined): Promise<void> {
+    this.#state.title = title === undefined ? undefined : this.#redactor.text(title);
+    this.#state.updatedAt = new Date();
+    await this.#save();
+  }
+
+  /** Replaces the session's tags and saves them; a closed session can still be tagged. */
+  async setTags(tags: readonly string[]): Promise<void> {
+    this.#state.tags = [...tags];
     this.#state.updatedAt = new Date();
     await this.#save();
   }

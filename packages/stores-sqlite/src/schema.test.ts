@@ -105,7 +105,9 @@ describe('schema migrations', () => {
     expect(project).toMatchObject({ version: 1, name: 'Old' });
     expect(await projects.count({ nameContains: 'old' })).toBe(1);
 
-    expect(await sessions.save({ ...session, turnCount: 4 })).toBe(2);
+    expect(session.title).toBeUndefined();
+    expect(await sessions.save({ ...session, turnCount: 4, title: 'Renamed' })).toBe(2);
+    expect((await sessions.load('old-session'))?.title).toBe('Renamed');
     await expect(sessions.save({ ...session, version: 0 })).rejects.toMatchObject({
       code: 'STORE_CONFLICT',
       actualVersion: 2,
@@ -140,7 +142,10 @@ describe('schema migrations', () => {
     const db = new Database(path);
     db.pragma('user_version = 99');
     db.close();
-    await expectRefused(path, /schema version 99, newer than the 2 .*upgrade @ccflow\/stores-sqlite/);
+    await expectRefused(
+      path,
+      new RegExp(`schema version 99, newer than the ${SCHEMA_VERSION} .*upgrade @ccflow/stores-sqlite`),
+    );
     expect(pragmas(path).version).toBe(99);
   });
 

@@ -130,6 +130,11 @@ ALTER TABLE traces ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE projects ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 `;
 
+/** Version 3: a session's `title`, which can change after it is created (the CLI's own title when imported). */
+const V3 = `
+ALTER TABLE sessions ADD COLUMN title TEXT;
+`;
+
 /** Every schema version in order. A new version appends a migration; released ones never change. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -141,6 +146,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     description: 'a version per session, trace and project (optimistic concurrency)',
     up: (db) => db.exec(V2),
+  },
+  {
+    version: 3,
+    description: 'a title per session',
+    up: (db) => db.exec(V3),
   },
 ];
 

@@ -12,6 +12,7 @@ export interface SessionRow {
   system_prompt: string | null;
   parent_session_id: string | null;
   project_id: string | null;
+  title: string | null;
   turn_count: number;
   total_input_tokens: number;
   total_output_tokens: number;
@@ -36,6 +37,7 @@ const WRITTEN = [
   'system_prompt',
   'parent_session_id',
   'project_id',
+  'title',
   'turn_count',
   'total_input_tokens',
   'total_output_tokens',
@@ -73,6 +75,7 @@ export function sessionParams(state: SessionState): unknown[] {
     state.systemPrompt ?? null,
     state.parentSessionId ?? null,
     state.projectId ?? null,
+    state.title ?? null,
     state.turnCount,
     state.totalInputTokens,
     state.totalOutputTokens,
@@ -97,6 +100,7 @@ export function toSessionMetadata(row: SessionRow): SessionMetadata {
     systemPrompt: row.system_prompt ?? undefined,
     parentSessionId: row.parent_session_id ?? undefined,
     projectId: row.project_id ?? undefined,
+    title: row.title ?? undefined,
     turnCount: row.turn_count,
     totalInputTokens: row.total_input_tokens,
     totalOutputTokens: row.total_output_tokens,
