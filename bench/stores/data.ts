@@ -25,6 +25,7 @@ export function session(i: number, n: number): SessionState {
   if (r() < 0.25) tags.push('urgent');
   return {
     sessionId: sessionId(i),
+    title: undefined,
     version: 0,
     createdAt: new Date(createdAt),
     updatedAt: new Date(createdAt + Math.floor(r() * 3_600_000)),

@@ -35,6 +35,7 @@ type Row = any;
 function toMetadata(r: Row): SessionMetadata {
   return {
     sessionId: r.session_id,
+    title: r.title ?? undefined,
     version: r.version,
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),

@@ -11,7 +11,7 @@ import type { WarmConnection } from '../src/leased-connection.ts';
 
 let serial = 0;
 
-export class FakeCli implements WarmConnection {
+class FakeCli implements WarmConnection {
   /** Our own pid, so `/proc/<pid>/status` can be read for the memory cap. */
   readonly pid = process.pid;
   readonly serial = ++serial;
