@@ -1,11 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Message } from '@ccflow/parser';
-import { reply } from '@ccflow/testing';
+import { descendantsOf, reply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { expect, it } from 'vitest';
 import { CliExecutor } from '../src/cli-executor.ts';
 import type { CliAgentOptions } from '../src/options.ts';
-import { descendantsOf } from './processes.ts';
 
 // Secrets never appear in the CLI's argv, which any local user can read in /proc/<pid>/cmdline for the whole run,
 // and values larger than argv allows (128 KiB each) work. Two CLI runs.

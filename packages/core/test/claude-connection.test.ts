@@ -2,7 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message } from '@ccflow/parser';
-import { FAULT_CLI_PATH, type FaultScript, faultEnv, fixturePath } from '@ccflow/testing';
+import {
+  FAULT_CLI_PATH,
+  type FaultScript,
+  faultEnv,
+  fixturePath,
+  isGone,
+  killAll,
+  processesWithEnv,
+  until,
+} from '@ccflow/testing';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
@@ -13,7 +22,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ClaudeConnection } from '../src/claude-connection.ts';
 import { CliExecutionError, CliTimeoutError, ConnectionClosedError, ParseError } from '../src/errors.ts';
 import { runTurn } from '../src/turn.ts';
-import { isGone, killAll, processesWithEnv, until } from './processes.ts';
 
 // Faults the real CLI cannot be made to produce, on a live connection: it dies between turns and mid-turn, prints
 // garbage, never answers a control request, and a caller who stops reading. The fault CLI reads the `initialize`

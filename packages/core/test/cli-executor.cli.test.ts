@@ -1,19 +1,21 @@
 import type { Message } from '@ccflow/parser';
-import { ClaudeSandbox, MessagesApiStandIn, reply } from '@ccflow/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CliExecutor } from '../src/cli-executor.ts';
-import { CliTimeoutError } from '../src/errors.ts';
-import type { CliAgentOptions } from '../src/options.ts';
 import {
+  ClaudeSandbox,
   childWithEnv,
   commOf,
   descendantsOf,
   isGone,
   killAll,
+  MessagesApiStandIn,
   processesWithEnv,
+  reply,
   until,
   zombieChildren,
-} from './processes.ts';
+} from '@ccflow/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CliExecutor } from '../src/cli-executor.ts';
+import { CliTimeoutError } from '../src/errors.ts';
+import type { CliAgentOptions } from '../src/options.ts';
 
 /**
  * The real claude CLI (pinned 2.1.331) against the loopback stand-in: what only the real binary can prove. Kept few:

@@ -4,7 +4,21 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Message, parseTranscript } from '@ccflow/parser';
 import { ResultMessageSchema } from '@ccflow/parser/schemas';
-import { FAULT_CLI_PATH, type FaultScript, type FixtureName, faultEnv, fixturePath } from '@ccflow/testing';
+import {
+  bytesWritten,
+  childWithEnv,
+  descendantsOf,
+  FAULT_CLI_PATH,
+  type FaultScript,
+  type FixtureName,
+  faultEnv,
+  fixturePath,
+  isGone,
+  killAll,
+  processesWithEnv,
+  until,
+  zombieChildren,
+} from '@ccflow/testing';
 import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -18,16 +32,6 @@ import {
 } from '../src/errors.ts';
 import type { ExecuteRequest } from '../src/executor.ts';
 import { EXECUTION_ID_ENV } from '../src/spawn-cli.ts';
-import {
-  bytesWritten,
-  childWithEnv,
-  descendantsOf,
-  isGone,
-  killAll,
-  processesWithEnv,
-  until,
-  zombieChildren,
-} from './processes.ts';
 
 const fixture = fixturePath;
 const fixtureLines = (name: FixtureName) => readFileSync(fixture(name), 'utf8').split('\n').filter(Boolean);

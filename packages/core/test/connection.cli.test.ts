@@ -3,14 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectText, type Message, type ResultMessage } from '@ccflow/parser';
-import { reply } from '@ccflow/testing';
+import { isGone, reply, until } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClaudeConnection } from '../src/claude-connection.ts';
 import { CliConnectionProvider } from '../src/cli-connection-provider.ts';
 import { CliTimeoutError, ConnectionClosedError, ControlRequestError } from '../src/errors.ts';
 import { runTurn } from '../src/turn.ts';
-import { isGone, until } from './processes.ts';
 
 // The live connection against the real CLI: several turns on one process, every control request ccflow sends, an
 // interrupt followed by a further turn, streaming input, rewinding files, and how a turn ends early. Each `it` opens

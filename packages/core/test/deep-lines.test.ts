@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message } from '@ccflow/parser';
-import { FAULT_CLI_PATH, faultEnv, fixturePath } from '@ccflow/testing';
+import { FAULT_CLI_PATH, faultEnv, fixturePath, killAll, processesWithEnv } from '@ccflow/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CliExecutor } from '../src/cli-executor.ts';
-import { killAll, processesWithEnv } from './processes.ts';
 
 // The real CLI does not print JSON nested thousands deep; the fault CLI prints what a broken or hostile one could.
 const TEXT = fixturePath('text');

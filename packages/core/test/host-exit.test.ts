@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { isGone } from '@ccflow/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isGone } from './processes.ts';
 import { finished, spawnWorker } from './spawn-worker.ts';
 
 // When the host process ends, however it ends, no CLI it started keeps running, nor what the CLI's tools left.

@@ -2,19 +2,23 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message } from '@ccflow/parser';
-import { FAULT_CLI_PATH, type FaultScript, faultEnv, fixturePath, seededRandom } from '@ccflow/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CliExecutor } from '../src/cli-executor.ts';
-import { CliTimeoutError } from '../src/errors.ts';
 import {
   descendantsOf,
+  FAULT_CLI_PATH,
+  type FaultScript,
+  faultEnv,
   fdCount,
+  fixturePath,
   isGone,
   killAll,
   processesWithEnv,
+  seededRandom,
   until,
   zombieChildren,
-} from './processes.ts';
+} from '@ccflow/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CliExecutor } from '../src/cli-executor.ts';
+import { CliTimeoutError } from '../src/errors.ts';
 
 /**
  * 200 executions of the fault CLI, stopped by aborts at random points and by short timeouts, some with a detached

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message } from '@ccflow/parser';
-import { reply } from '@ccflow/testing';
+import { isGone, reply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { expect, it } from 'vitest';
 import { CliExecutor } from '../src/cli-executor.ts';
-import { isGone } from './processes.ts';
 
 // A run that ends normally leaves no process either: tools the CLI ran that put sleepers in the background, in its
 // session or in a new one, are swept when the execution ends. Two CLI runs.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@ccflow/parser';
-import { type MessagesApiStandIn, reply } from '@ccflow/testing';
+import { type MessagesApiStandIn, processesWithEnv, reply, until } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -15,7 +15,6 @@ import { ConfigurationError, McpServerError } from '../src/errors.ts';
 import type { CliAgentOptions } from '../src/options.ts';
 import { query, querySimple, streamToCallback } from '../src/query.ts';
 import { withTracing } from '../src/tracing-executor.ts';
-import { processesWithEnv, until } from './processes.ts';
 
 // Options ccflow refuses or acts on, against the real CLI: a blank prompt, extraArgs, an MCP server that fails
 // with and without strictMcp. Five CLI runs.

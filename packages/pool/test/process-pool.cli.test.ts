@@ -1,9 +1,4 @@
 import { CliExecutor } from '@ccflow/core';
-import { reply } from '@ccflow/testing';
-import { useClaudeSandbox } from '@ccflow/testing/vitest';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PoolQueueFullError, PoolTaskCancelledError } from '../src/errors.ts';
-import { ProcessPool } from '../src/process-pool.ts';
 import {
   childrenWithEnv,
   commOf,
@@ -11,9 +6,14 @@ import {
   isGone,
   killAll,
   processesWithEnv,
+  reply,
   until,
   zombieChildren,
-} from './processes.ts';
+} from '@ccflow/testing';
+import { useClaudeSandbox } from '@ccflow/testing/vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PoolQueueFullError, PoolTaskCancelledError } from '../src/errors.ts';
+import { ProcessPool } from '../src/process-pool.ts';
 
 // ProcessPool on the real CLI (CliExecutor): a running task cancelled ends the CLI's whole process tree, a queued one
 // never reaches the CLI, a full queue is refused at once, and a shutdown leaves no process. Four CLI runs.

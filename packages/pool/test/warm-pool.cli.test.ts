@@ -2,12 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { query, querySimple } from '@ccflow/core';
 import { collectText, type Message, type ResultMessage } from '@ccflow/parser';
 import { Session } from '@ccflow/sessions';
-import { type RecordedRequest, reply } from '@ccflow/testing';
+import {
+  isGone,
+  killAll,
+  processesWithCmdline,
+  processesWithEnv,
+  type RecordedRequest,
+  reply,
+  until,
+} from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { residentBytes } from '../src/process-memory.ts';
 import { WarmPool, type WarmPoolOptions } from '../src/warm-pool.ts';
-import { isGone, killAll, processesWithCmdline, processesWithEnv, until } from './processes.ts';
 
 // The warm pool with the real CLI: reuse with isolation, a killed process replaced, TTL and memory eviction,
 // shutdown leaving nothing, a live Session and query() on the pool. Each test starts one or two CLIs.

@@ -20,6 +20,20 @@ export {
 export { type MockCapabilities, MockExecutor, type MockRequest, type MockRun } from './mock-executor.ts';
 export { MOCK_SESSION_ID, mockLines } from './mock-lines.ts';
 export {
+  bytesWritten,
+  childrenWithEnv,
+  childWithEnv,
+  commOf,
+  descendantsOf,
+  fdCount,
+  isGone,
+  killAll,
+  processesWithCmdline,
+  processesWithEnv,
+  until,
+  zombieChildren,
+} from './processes.ts';
+export {
   type ContentSpec,
   type ErrorReply,
   fakeSignature,

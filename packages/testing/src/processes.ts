@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * Test helpers that read `/proc` directly (not through the code under test) to see what is left running; the few of
- * `packages/core/test/processes.ts` these tests need.
+ * Helpers that read `/proc` directly (not through the code under test) to see what a test left running: for tests
+ * that claim "no process is left". Linux only.
  */
 
 interface Stat {
@@ -85,6 +85,11 @@ export function childrenWithEnv(text: string): number[] {
   return processesWithEnv(text).filter((pid) => stat(pid)?.ppid === process.pid);
 }
 
+/** Our direct child among the processes whose environment contains `text`. */
+export function childWithEnv(text: string): number | undefined {
+  return processesWithEnv(text).find((pid) => stat(pid)?.ppid === process.pid);
+}
+
 /** SIGKILLs each pid and its process group, ignoring those gone: a safety net after a failed test. */
 export function killAll(pids: Iterable<number>): void {
   for (const pid of pids) {
@@ -98,7 +103,23 @@ export function killAll(pids: Iterable<number>): void {
   }
 }
 
-export async function until(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+/** Open file descriptors of this process. */
+export function fdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+/** Bytes a process has written (`wchar` of `/proc/<pid>/io`), or undefined when unreadable. */
+export function bytesWritten(pid: number): number | undefined {
+  try {
+    const m = /^wchar:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits until `condition()` holds, polling; throws naming `what` after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!condition()) {
     if (performance.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
