@@ -132,7 +132,6 @@ describe('ccflow command', () => {
   it.each([
     [['query']],
     [['query', 'a', 'b']],
-    [['ask', 'a']],
     [['query', '--nope', 'a']],
     [['query', '-p', 'delegate', 'a']],
     [['query', '--max-turns', 'many', 'a']],
@@ -158,9 +157,20 @@ describe('ccflow command', () => {
     },
   );
 
-  it('--help prints the usage', async () => {
+  it('an unknown command exits 2 with the reason and the commands', async () => {
     const t = io(new MockExecutor());
-    expect(await main(['--help'], t.io)).toBe(0);
+    expect(await main(['ask', 'a'], t.io)).toBe(2);
+    expect(t.err.join('')).toMatch(/^ccflow: unknown command 'ask'\nUsage: ccflow \[options\] \[command\]/);
+    expect(t.err.join('')).toMatch(/\n {2}sessions /);
+  });
+
+  it('--help lists the commands; query --help prints the usage', async () => {
+    const top = io(new MockExecutor());
+    expect(await main(['--help'], top.io)).toBe(0);
+    expect(top.out.join('')).toMatch(/\n {2}query \[options\] <prompt> /);
+    const t = io(new MockExecutor());
+    expect(await main(['query', '--help'], t.io)).toBe(0);
     expect(t.out.join('')).toContain('Usage: ccflow query');
+    expect(t.out.join('')).toContain('--stream-json');
   });
 });
