@@ -244,7 +244,7 @@ describe('a fresh project with ccflow whole', () => {
 
   it('runs the ccflow command', async () => {
     expect(await project.bin('ccflow', ['--help'])).toMatch(
-      /^Usage: ccflow \[options\] \[command\]\n[^]*\n {2}query /,
+      /^Usage: ccflow \[options\] \[command\]\n[\s\S]*\n {2}query /,
     );
   });
 });
