@@ -14,6 +14,7 @@ import { loadSession } from '@ccflow/sessions';
 import { SQLiteSessionStore } from '@ccflow/stores-sqlite';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type CliIO, oneLine } from './output.ts';
+import { storePath } from './store-path.ts';
 
 export interface QueryIO extends CliIO {
   /** Defaults to the process-wide executor. */
@@ -125,12 +126,6 @@ async function run(argPrompt: string, flags: QueryFlags, io: QueryIO): Promise<n
   // The message may quote what the CLI printed: no secret in a log line.
   io.stderr.write(`ccflow: ${new Redactor(options).text(oneLine(failure))}\n`);
   return 1;
-}
-
-/** `--db`, else `CCFLOW_SESSION_STORAGE_PATH`, else the stores' default. */
-export function storePath(db: string | undefined, io: CliIO): { dbPath?: string } {
-  const path = db ?? (io.env ?? process.env).CCFLOW_SESSION_STORAGE_PATH;
-  return path === undefined || path === '' ? {} : { dbPath: path };
 }
 
 /** The options in a JSON file; anything but a JSON object is bad usage (the keys are checked with the flags). */

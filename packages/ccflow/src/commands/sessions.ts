@@ -16,7 +16,7 @@ import {
 import { SQLiteSessionStore } from '@ccflow/stores-sqlite';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CliIO, cell, colours, table } from './output.ts';
-import { storePath } from './query.ts';
+import { storePath } from './store-path.ts';
 
 interface Where {
   db?: string;
