@@ -76,6 +76,10 @@ describe('usage', () => {
       /^ccflow: CONFIGURATION_ERROR: tag: give a tag or --clear\nUsage: ccflow sessions tag /,
     ],
     [['query', '--max-turns', 'x', 'p'], /^ccflow: option '--max-turns <n>' argument 'x' is invalid/],
+    [
+      ['query', '--session', 'a', '--resume', 'b', 'p'],
+      /^ccflow: CONFIGURATION_ERROR: --session: cannot be used with --resume/,
+    ],
   ])('bad usage %j exits 2 with the reason and the usage on stderr', async (args, message) => {
     const run = await ccflow(args, { CCFLOW_SESSION_STORAGE_PATH: join(work, 'usage.db') });
     expect(run.code).toBe(2);
@@ -159,6 +163,18 @@ describe('sessions over the SQLite store', () => {
     expect(again.code).toBe(1);
     expect(again.err).toBe(`ccflow: SESSION_NOT_FOUND: no session ${id}\n`);
     expect((await ccflow(['sessions', 'show', id], env)).code).toBe(1);
+    const query = await ccflow(['query', '--session', id, 'hi'], {
+      ...env,
+      CCFLOW_CLAUDE_CLI_PATH: '/nonexistent',
+    });
+    expect(query).toEqual({
+      code: 1,
+      out: '',
+      err: `ccflow: SESSION_NOT_FOUND: no session ${id} in ${db}\n`,
+    });
+    const messages = await ccflow(['sessions', 'messages', id, '--config-dir', work]);
+    expect(messages.code).toBe(1);
+    expect(messages.err).toMatch(/^ccflow: SESSION_NOT_FOUND: /);
     expect(JSON.parse((await ccflow(['sessions', 'list', '--json'], env)).out)).toEqual([]);
   });
 
