@@ -1,7 +1,6 @@
 import { ConfigurationError, SessionNotFoundError } from '@ccflow/core';
 import {
   type CliSessionFilesOptions,
-  type CliSessionInfo,
   deleteCliSession,
   getCliSessionInfo,
   importCliSessions,
@@ -9,13 +8,12 @@ import {
   loadSession,
   readCliSessionMessages,
   renameCliSession,
-  type SessionMetadata,
-  type SessionState,
   tagCliSession,
 } from '@ccflow/sessions';
 import { SQLiteSessionStore } from '@ccflow/stores-sqlite';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CliIO, cell, colours, table } from './output.ts';
+import { cliJson, storeJson } from './session-json.ts';
 import { storePath } from './store-path.ts';
 
 interface Where {
@@ -206,42 +204,6 @@ export function sessionsCommand(program: Command, io: CliIO, done: (code: number
       }
       done(result.failed > 0 ? 1 : 0);
     });
-}
-
-/** The stable JSON of a stored session: its metadata, dates as ISO strings (no stored options). */
-function storeJson(m: SessionMetadata | SessionState) {
-  return {
-    sessionId: m.sessionId,
-    title: m.title ?? null,
-    status: m.status,
-    model: m.model ?? null,
-    projectId: m.projectId ?? null,
-    parentSessionId: m.parentSessionId ?? null,
-    tags: m.tags,
-    turnCount: m.turnCount,
-    totalInputTokens: m.totalInputTokens,
-    totalOutputTokens: m.totalOutputTokens,
-    totalCostUsd: m.totalCostUsd,
-    createdAt: m.createdAt.toISOString(),
-    updatedAt: m.updatedAt.toISOString(),
-  };
-}
-
-/** The stable JSON of a CLI session file's info. */
-function cliJson(i: CliSessionInfo) {
-  return {
-    sessionId: i.sessionId,
-    title: i.title ?? null,
-    customTitle: i.customTitle ?? null,
-    firstPrompt: i.firstPrompt ?? null,
-    tag: i.tag ?? null,
-    cwd: i.cwd ?? null,
-    gitBranch: i.gitBranch ?? null,
-    filePath: i.filePath,
-    sizeBytes: i.sizeBytes,
-    createdAt: i.createdAt.toISOString(),
-    updatedAt: i.updatedAt.toISOString(),
-  };
 }
 
 function when(d: Date): string {
