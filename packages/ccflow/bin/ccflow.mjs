@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.mjs';
+import { run } from '../dist/cli.mjs';
 
-process.exitCode = await main(process.argv.slice(2));
+await run();

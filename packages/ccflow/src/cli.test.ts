@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CliExecutionError } from '@ccflow/core';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
@@ -132,7 +135,6 @@ describe('ccflow command', () => {
   it.each([
     [['query']],
     [['query', 'a', 'b']],
-    [['ask', 'a']],
     [['query', '--nope', 'a']],
     [['query', '-p', 'delegate', 'a']],
     [['query', '--max-turns', 'many', 'a']],
@@ -158,9 +160,46 @@ describe('ccflow command', () => {
     },
   );
 
-  it('--help prints the usage', async () => {
+  it('an unknown command exits 2 with the reason and the commands', async () => {
     const t = io(new MockExecutor());
-    expect(await main(['--help'], t.io)).toBe(0);
+    expect(await main(['ask', 'a'], t.io)).toBe(2);
+    expect(t.err.join('')).toMatch(/^ccflow: unknown command 'ask'\nUsage: ccflow \[options\] \[command\]/);
+    expect(t.err.join('')).toMatch(/\n {2}sessions /);
+  });
+
+  it('--help lists the commands; query --help prints the usage', async () => {
+    const top = io(new MockExecutor());
+    expect(await main(['--help'], top.io)).toBe(0);
+    expect(top.out.join('')).toMatch(/\n {2}query \[options\] <prompt> /);
+    const t = io(new MockExecutor());
+    expect(await main(['query', '--help'], t.io)).toBe(0);
     expect(t.out.join('')).toContain('Usage: ccflow query');
+    expect(t.out.join('')).toContain('--stream-json');
+  });
+});
+
+describe('colours', () => {
+  it('the sessions table header is bold on a terminal only, and never with NO_COLOR', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccflow-colours-'));
+    try {
+      const listed = async (isTTY: boolean, env: Record<string, string>) => {
+        const out: string[] = [];
+        const stdout = { write: (s: string) => out.push(s), isTTY };
+        const code = await main(['sessions', 'list', '--db', join(dir, 'c.db')], {
+          stdout,
+          stderr: stdout,
+          env,
+        });
+        expect(code).toBe(0);
+        return out.join('');
+      };
+      const bold = await listed(true, {});
+      expect(bold.startsWith('\u001b[1mID ')).toBe(true);
+      expect(bold.endsWith('TITLE\u001b[0m\n')).toBe(true);
+      expect(await listed(true, { NO_COLOR: '1' })).toMatch(/^ID +UPDATED .+TITLE\n$/);
+      expect(await listed(false, {})).toMatch(/^ID +UPDATED .+TITLE\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

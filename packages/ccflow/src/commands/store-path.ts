@@ -1,0 +1,7 @@
+import type { CliIO } from './output.ts';
+
+/** `--db`, else `CCFLOW_SESSION_STORAGE_PATH`, else the stores' default. */
+export function storePath(db: string | undefined, io: CliIO): { dbPath?: string } {
+  const path = db ?? (io.env ?? process.env).CCFLOW_SESSION_STORAGE_PATH;
+  return path === undefined || path === '' ? {} : { dbPath: path };
+}
