@@ -265,3 +265,33 @@ describe('query and the CLI sessions, with the real CLI', () => {
     expect(shown).toMatchObject({ sessionId: id, title: 'Pipes', turnCount: 2 });
   });
 });
+
+describe('health', () => {
+  it('healthy with the real CLI: exit 0, its version and where its credentials come from, as JSON and a table', async () => {
+    const { box } = sandbox;
+    const env = { ...box.env, CCFLOW_CLAUDE_CLI_PATH: box.cliPath };
+    const ran = await ccflow(['health', '--json'], env);
+    expect(ran.code).toBe(0);
+    const status = JSON.parse(ran.out);
+    expect(status).toMatchObject({
+      healthy: true,
+      cli: { ok: true, path: box.cliPath },
+      version: { ok: true, version: '2.1.332' },
+      auth: { ok: true, probe: 'status', apiKeySource: 'ANTHROPIC_API_KEY' },
+    });
+    expect(ran.out).not.toContain(box.env.ANTHROPIC_API_KEY);
+    const table = await ccflow(['health', '--probe', 'skip'], env);
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/^CHECK +OK +DETAIL\n/);
+    expect(table.out).toMatch(/\nversion +yes +2\.1\.332\n/);
+  });
+
+  it('a CLI that is not there: exit 1, saying so; a bad --probe is exit 2', async () => {
+    const ran = await ccflow(['health', '--json'], { CCFLOW_CLAUDE_CLI_PATH: '/nonexistent/claude' });
+    expect(ran.code).toBe(1);
+    expect(JSON.parse(ran.out)).toMatchObject({ healthy: false, cli: { ok: false } });
+    const bad = await ccflow(['health', '--probe', 'maybe']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^ccflow: option '--probe <kind>' argument 'maybe' is invalid/);
+  });
+});

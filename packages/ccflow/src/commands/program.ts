@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { healthCommand } from './health.ts';
 import { type CliIO, colours } from './output.ts';
 import { type QueryIO, queryCommand } from './query.ts';
 import { sessionsCommand } from './sessions.ts';
@@ -11,7 +12,7 @@ import { sessionsCommand } from './sessions.ts';
 export function buildProgram(version: string, io: QueryIO & CliIO, done: (code: number) => void): Command {
   const red = colours(io.stderr, io.env ?? process.env).red;
   const program = new Command('ccflow')
-    .description('Claude Code CLI middleware: queries and sessions from the command line')
+    .description('Claude Code CLI middleware: queries, sessions and health from the command line')
     .version(version, '-v, --version')
     .exitOverride()
     .configureOutput({
@@ -21,6 +22,7 @@ export function buildProgram(version: string, io: QueryIO & CliIO, done: (code: 
     });
   queryCommand(program, io, done);
   sessionsCommand(program, io, done);
+  healthCommand(program, io, done);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();
