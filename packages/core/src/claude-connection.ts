@@ -3,7 +3,7 @@ import { type Message, MessageParser, messagesOf, NdjsonDecoder } from '@ccflow/
 import { type Context, context, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { CliExecutorOptions } from './cli-executor.ts';
 import type { CliProcess } from './cli-process.ts';
-import { CONFIG, loadConfig } from './config.ts';
+import { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
 import type {
   Connection,
   ControlOptions,
@@ -48,6 +48,8 @@ import { syntheticResult } from './synthetic-result.ts';
 
 /** What `ClaudeConnection.open` takes: the request (options, host, signal) and the settings a `CliExecutor` takes. */
 export interface ClaudeConnectionOptions extends OpenRequest, CliExecutorOptions {
+  /** The `CCFLOW_*` configuration, when the caller has read it already (else read from `env`, or process-wide). */
+  config?: CCFlowConfig;
   /** How long a control request waits for its answer by default. Default 60 s. */
   controlTimeoutMs?: number;
 }
@@ -149,7 +151,8 @@ export class ClaudeConnection implements Connection {
   static async open(request: ClaudeConnectionOptions = {}): Promise<ClaudeConnection> {
     request.signal?.throwIfAborted();
     const options = resolveOptions(mergeOptions(request.defaultOptions, request.options));
-    const config = request.env === undefined ? runtime.get(CONFIG) : loadConfig(request.env);
+    const config =
+      request.config ?? (request.env === undefined ? runtime.get(CONFIG) : loadConfig(request.env));
     options.model ??= config.defaultModel;
     const ctx = context.active();
     const { cli, initialize, hostRequests } = await spawnCli({

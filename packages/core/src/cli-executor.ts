@@ -1,14 +1,9 @@
 import type { Message } from '@ccflow/parser';
-import { type Context, context, trace as otelTrace } from '@opentelemetry/api';
-import { ClaudeConnection, mergeOptions } from './claude-connection.ts';
-import { type CCFlowConfig, CONFIG, loadConfig } from './config.ts';
-import { contextAttributes } from './context-block.ts';
+import { CliConnectionProvider } from './cli-connection-provider.ts';
+import { type CCFlowConfig, loadConfig } from './config.ts';
+import { executeOnProvider } from './execute-on-provider.ts';
 import { CLI_CAPABILITIES, type ExecuteRequest, type Executor } from './executor.ts';
-import { iterateInContext } from './iterate-in-context.ts';
-import { type CliAgentOptions, resolveOptions } from './options.ts';
-import { preparePrompt } from './prepare-prompt.ts';
-import { runtime } from './runtime.ts';
-import { runTurn } from './turn.ts';
+import type { CliAgentOptions } from './options.ts';
 
 export interface CliExecutorOptions {
   /** The CLI to run. Default: found on each execution (`options.cliPath`, `CCFLOW_CLAUDE_CLI_PATH`, `PATH`, package). */
@@ -27,9 +22,10 @@ export interface CliExecutorOptions {
 }
 
 /**
- * Runs each prompt in a new Claude Code CLI process: one turn on a new `ClaudeConnection` (`runTurn`), closed after
- * the result (stdin closed, the CLI exits, what its tools left running is swept). stdout is parsed as it is read (a
- * slow consumer pauses the CLI), and the host's callbacks (`canUseTool`, hooks, in-process MCP servers) answer the
+ * Runs each prompt in a new Claude Code CLI process: one turn (`executeOnProvider`) on a connection from a
+ * `CliConnectionProvider`, closed after the result (stdin closed, the CLI exits, what its tools left running is
+ * swept). stdout is parsed as it is read (a slow consumer pauses the CLI), and the host's callbacks (`canUseTool`,
+ * hooks, in-process MCP servers) answer the
  * CLI's requests. Follows the `Executor` contract: see there for how failures end the stream.
  *
  * Limits: `timeoutMs` (wall clock, default `CCFLOW_DEFAULT_TIMEOUT`), `idleTimeoutMs` (no stdout for that long while
@@ -44,43 +40,21 @@ export interface CliExecutorOptions {
 export class CliExecutor implements Executor {
   readonly specificationVersion = 'v1';
   readonly capabilities = CLI_CAPABILITIES;
-  readonly #settings: CliExecutorOptions;
+  readonly #defaults: CliAgentOptions | undefined;
   /** `undefined`: the process-wide configuration, read when used (so `runtime.reset(CONFIG)` reaches it). */
   readonly #config: CCFlowConfig | undefined;
+  readonly #provider: CliConnectionProvider;
 
   constructor(settings: CliExecutorOptions = {}) {
-    this.#settings = settings;
+    this.#defaults = settings.defaultOptions;
     this.#config = settings.env === undefined ? undefined : loadConfig(settings.env);
+    this.#provider = new CliConnectionProvider({ ...settings, config: this.#config });
   }
 
   execute(request: ExecuteRequest): AsyncIterable<Message> {
-    // The trace context is taken now: the generator's body runs later, in whatever context calls `next()`.
-    return this.#run(request, context.active());
-  }
-
-  async *#run(request: ExecuteRequest, ctx: Context): AsyncGenerator<Message> {
-    const merged = mergeOptions(this.#settings.defaultOptions, request.options);
-    const options = resolveOptions(merged);
-    const { signal } = request;
-    signal?.throwIfAborted();
-    const config = this.#config ?? runtime.get(CONFIG);
-    const { prompt, encoding } = preparePrompt(request.prompt, options, config.toonEnabled);
-    if (encoding) otelTrace.getSpan(ctx)?.setAttributes(contextAttributes(encoding));
-    const timeoutMs = options.timeoutMs ?? config.defaultTimeoutMs;
-    const connection = await context.with(ctx, () =>
-      ClaudeConnection.open({ ...this.#settings, options: request.options, host: request.host, signal }),
-    );
-    try {
-      yield* iterateInContext(ctx, () =>
-        runTurn(connection, {
-          prompt,
-          signal,
-          timeoutMs,
-          idleTimeoutMs: options.idleTimeoutMs,
-        }),
-      );
-    } finally {
-      await connection.close();
-    }
+    return executeOnProvider(this.#provider, request, {
+      defaultOptions: this.#defaults,
+      config: this.#config,
+    });
   }
 }

@@ -3,8 +3,10 @@
  * do. Versioned with the rest of ccflow (one release line), but not part of the API most code needs: import from
  * `@ccflow/core` first.
  */
+export { mergeOptions } from './claude-connection.ts';
 export { buildCliEnv, buildCliLaunch, type CliLaunch } from './cli-args.ts';
 export { contextAttributes } from './context-block.ts';
+export { type ExecuteOnProviderOptions, executeOnProvider } from './execute-on-provider.ts';
 export { iterateInContext } from './iterate-in-context.ts';
 export { failedMcpServers } from './mcp-status.ts';
 export { withoutRemovedOptions } from './options.ts';

@@ -12,12 +12,6 @@ import {
  */
 const PER_TURN: readonly string[] = ['timeoutMs', 'idleTimeoutMs', 'context', 'toon'];
 
-/** `defaults` under `options`, with `env` merged (as `CliExecutor` merges its `defaultOptions`). */
-export function mergeOptions(defaults: CliAgentOptions = {}, options: CliAgentOptions = {}): CliAgentOptions {
-  if (defaults.env === undefined || options.env === undefined) return { ...defaults, ...options };
-  return { ...defaults, ...options, env: { ...defaults.env, ...options.env } };
-}
-
 /**
  * What a warm process is for: a digest of the options fixed when the CLI starts (model, prompts, tools and
  * permissions, MCP servers, agents, cwd, env, settings, ...), after defaults are applied, so `{}` and

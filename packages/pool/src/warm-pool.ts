@@ -5,7 +5,6 @@ import {
   type ClaudeConnectionOptions,
   type CliAgentOptions,
   type CliConnectionProviderOptions,
-  CONFIG,
   ConfigurationError,
   type ConnectionLease,
   type ConnectionProvider,
@@ -14,17 +13,15 @@ import {
   type ExecutorCapabilities,
   loadConfig,
   type OpenRequest,
-  resolveOptions,
   runTurn,
-  runtime,
 } from '@ccflow/core';
-import { contextAttributes, iterateInContext, preparePrompt } from '@ccflow/core/internal';
+import { executeOnProvider, mergeOptions } from '@ccflow/core/internal';
 import type { Message } from '@ccflow/parser';
-import { type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PoolClosedError, PoolWaitTimeoutError } from './errors.ts';
 import { LeasedConnection, type WarmConnection } from './leased-connection.ts';
 import { residentBytes } from './process-memory.ts';
-import { mergeOptions, spawnKey } from './spawn-key.ts';
+import { spawnKey } from './spawn-key.ts';
 import {
   WARM_POOL_SPAN,
   type WarmEvictionReason,
@@ -243,31 +240,12 @@ export class WarmPool implements ConnectionProvider, Executor {
     });
   }
 
-  /** One query: a lease, one turn (`runTurn`, with the `CliExecutor`'s limits and context), then release. */
+  /** One query: a lease, one turn, then release (`executeOnProvider`, as `CliExecutor` runs on a spawning provider). */
   execute(request: ExecuteRequest): AsyncIterable<Message> {
-    return this.#run(request, context.active());
-  }
-
-  async *#run(request: ExecuteRequest, ctx: Context): AsyncGenerator<Message> {
-    const options = resolveOptions(mergeOptions(this.#settings.defaultOptions, request.options));
-    const { signal } = request;
-    signal?.throwIfAborted();
-    const config = this.#config ?? runtime.get(CONFIG);
-    const { prompt, encoding } = preparePrompt(request.prompt, options, config.toonEnabled);
-    if (encoding) trace.getSpan(ctx)?.setAttributes(contextAttributes(encoding));
-    const timeoutMs = options.timeoutMs ?? config.defaultTimeoutMs;
-    const lease = await context.with(ctx, () =>
-      this.open({ options: request.options, host: request.host, signal }),
-    );
-    let ended = false;
-    try {
-      yield* iterateInContext(ctx, () =>
-        runTurn(lease.connection, { prompt, signal, timeoutMs, idleTimeoutMs: options.idleTimeoutMs }),
-      );
-      ended = true;
-    } finally {
-      await lease.release({ reusable: ended });
-    }
+    return executeOnProvider(this, request, {
+      defaultOptions: this.#settings.defaultOptions,
+      config: this.#config,
+    });
   }
 
   /**
@@ -360,7 +338,7 @@ export class WarmPool implements ConnectionProvider, Executor {
   async #start(key: string | undefined, request: OpenRequest): Promise<Slot> {
     const slot = this.#newSlot(key, request.options ?? {}, 'leased');
     try {
-      slot.connection = await this.#spawn({ ...this.#settings, ...request });
+      slot.connection = await this.#spawn({ ...this.#settings, config: this.#config, ...request });
       this.#metrics.spawned();
     } catch (error) {
       this.#slots.delete(slot);
@@ -503,7 +481,7 @@ export class WarmPool implements ConnectionProvider, Executor {
     const slot = this.#newSlot(key, options, 'starting');
     const start = async () => {
       try {
-        const connection = await this.#spawn({ ...this.#settings, options });
+        const connection = await this.#spawn({ ...this.#settings, config: this.#config, options });
         slot.connection = connection;
         this.#metrics.spawned();
         await connection.initializationResult?.();
