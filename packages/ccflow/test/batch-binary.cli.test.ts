@@ -39,8 +39,11 @@ interface Ran {
 }
 
 /** Starts `ccflow batch ...args`; `ran` settles when it exits. */
-function batch(args: string[]) {
-  const child = spawn(process.execPath, [bin, 'batch', ...args], { cwd: sandbox.box.cwd, env: env() });
+function batch(args: string[], extra: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [bin, 'batch', ...args], {
+    cwd: sandbox.box.cwd,
+    env: { ...env(), ...extra },
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (c) => {
@@ -236,9 +239,24 @@ describe('ccflow batch with the real CLI', () => {
 
   it('--warm: the batch runs on a warm pool of two CLI processes, reused across prompts', async () => {
     const { api } = sandbox;
-    const table = { red: reply.text('Red'), green: reply.text('Green'), blue: reply.text('Blue') };
+    const table = {
+      red: reply.text('Red'),
+      green: reply.text('Green'),
+      blue: reply.text('Blue'),
+      white: reply.text('White'),
+    };
     for (const _ of Object.keys(table)) api.enqueue(answers(table));
-    const { ran } = batch([input('warm.txt', 'Say red\nSay green\nSay blue\n'), '--warm', '-c', '2']);
+    // The real CLI behind a script that notes each start (exec: the same process).
+    const launches = join(work, 'launches.log');
+    const logged = join(work, 'claude-logged.sh');
+    writeFileSync(logged, `#!/bin/sh\necho "$*" >> '${launches}'\nexec '${sandbox.box.cliPath}' "$@"\n`);
+    chmodSync(logged, 0o755);
+    const { ran } = batch(
+      [input('warm.txt', 'Say red\nSay green\nSay blue\nSay white\n'), '--warm', '-c', '2'],
+      {
+        CCFLOW_CLAUDE_CLI_PATH: logged,
+      },
+    );
     const { code, out, err } = await ran;
     expect(code, err).toBe(0);
     const results = jsonl(out);
@@ -246,9 +264,12 @@ describe('ccflow batch with the real CLI', () => {
       [1, true, 'Red'],
       [2, true, 'Green'],
       [3, true, 'Blue'],
+      [4, true, 'White'],
     ]);
-    // Each prompt its own CLI session (the pool resets a process between leases), on at most two processes.
-    expect(new Set(results.map((r) => r.sessionId)).size).toBe(3);
+    // Three prompts on two CLI processes, each prompt its own CLI session (the pool clears a process between leases).
+    const started = readFileSync(launches, 'utf8').trim().split('\n');
+    expect(started, started.join('\n')).toHaveLength(2); // without --warm: one per prompt
+    expect(new Set(results.map((r) => r.sessionId)).size).toBe(4);
     expect(processesWithEnv(sandbox.box.root)).toEqual([]);
   });
 });
@@ -264,9 +285,11 @@ describe('the progress bar in a pseudo-terminal (tmux)', () => {
     const { api } = sandbox;
     socket = join(work, 'tmux.sock');
     const table = {
-      first: reply.text('First'),
-      second: reply.text('Second', { eventDelayMs: 400 }),
-      third: reply.text('Third', { eventDelayMs: 800 }),
+      // The first answer is slow: its pace makes an ETA of two digits (seconds), which the last redraw, "eta 0s",
+      // must clear to the end of the line.
+      first: reply.text('First', { eventDelayMs: 700 }),
+      second: reply.text('Second'),
+      third: reply.text('Third', { eventDelayMs: 200 }),
     };
     for (const _ of Object.keys(table)) api.enqueue(answers(table));
     const file = input('tty.txt', 'Say first\nSay second\nSay third\n');
@@ -278,19 +301,24 @@ describe('the progress bar in a pseudo-terminal (tmux)', () => {
       .map(([k, v]) => `export ${k}='${String(v).replaceAll("'", "'\\''")}'`);
     writeFileSync(
       script,
-      `${exports.join('\n')}\ncd '${sandbox.box.cwd}'\n'${process.execPath}' '${bin}' batch -c 2 -o '${output}' '${file}'\necho "exit=$?"\nexec sleep 600\n`,
+      `${exports.join('\n')}\ncd '${sandbox.box.cwd}'\n'${process.execPath}' '${bin}' batch -c 1 -o '${output}' '${file}'\necho "exit=$?"\nexec sleep 600\n`,
     );
     chmodSync(script, 0o755);
     await tmux('new-session', '-d', '-x', '100', '-y', '10', '-s', 'batch', script);
     const screen = async (colour = false) =>
       (await tmux('capture-pane', '-p', ...(colour ? ['-e'] : []), '-t', 'batch')).stdout;
 
-    // While "third" is still streaming: the bar stands on one line with what has finished so far.
-    await until(() => api.messageRequests.length === 3, 30_000, 'three requests');
-    const during = await poll(screen, (s) => / running 1 /.test(s), 'a screen with one prompt running');
+    // Once the first has finished: the bar stands on one line with the counts, the cost and the ETA.
+    const during = await poll(screen, (s) => /eta \d\ds/.test(s), 'a screen with a two-digit ETA');
     expect(during.split('\n')[0]).toMatch(
-      /^\[#+-+\] [12]\/3 {2}done [12] {2}failed 0 {2}running 1 {2}\$\d+\.\d{4} {2}eta \d+s$/,
+      /^\[#{10}-{20}\] 1\/3 {2}done 1 {2}failed 0 {2}running [01] {2}\$\d+\.\d{4} {2}eta \d\ds$/,
     );
+    expect(
+      during
+        .split('\n')
+        .slice(1)
+        .every((r) => r === ''),
+    ).toBe(true);
 
     const final = await poll(screen, (s) => s.includes('exit='), 'the command to end');
     const rows = final.split('\n');
