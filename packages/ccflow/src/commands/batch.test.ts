@@ -62,6 +62,30 @@ describe('ccflow batch (in process)', () => {
     expect(ran.err).toMatch(/\nccflow batch: 4 prompts: 4 ok, 0 failed, \$0\.0040, \d+\.\ds\n$/);
   });
 
+  it('reads the prompts from stdin with "-"', async () => {
+    const executor = new MockExecutor([answer('one', 1), answer('two', 1)]);
+    const out: string[] = [];
+    const code = await main(['batch', '-', '-q'], {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: () => true },
+      stdin: (async function* () {
+        yield 'Say one\n';
+        yield Buffer.from('Say two\n');
+      })(),
+      env: {},
+      executor,
+    });
+    expect(code).toBe(0);
+    expect(executor.requests.map((r) => r.prompt)).toEqual(['Say one', 'Say two']);
+    expect(
+      out
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual([1, 2]);
+  });
+
   it('a failing prompt: its error object, exit 1', async () => {
     const executor = new MockExecutor([
       answer('fine', 1),

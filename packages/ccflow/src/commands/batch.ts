@@ -112,7 +112,9 @@ async function run(file: string, flags: BatchFlags, io: QueryIO): Promise<number
     fd = flags.output === undefined ? undefined : openSync(flags.output, flags.resume ? 'a' : 'w');
     const out = fd;
     const writer = new OrderedWriter(
-      out === undefined ? (line) => io.stdout.write(line) : (line) => writeSync(out, line),
+      out === undefined
+        ? (line) => progress.above(() => io.stdout.write(line))
+        : (line) => writeSync(out, line),
     );
     await runAll(todo, flags.concurrency, pool ?? io.executor, interrupts.signal, writer, progress);
     if (interrupts.signal.aborted) writer.flushAll();

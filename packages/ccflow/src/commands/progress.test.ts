@@ -115,6 +115,20 @@ describe('Progress', () => {
     expect(text.split('\n')).toHaveLength(2);
   });
 
+  it('a result printed on the same terminal goes above the bar: the bar is cleared, then redrawn below it', () => {
+    const s = stream(true);
+    const p = new Progress(s, { NO_COLOR: '1' }, 2, false);
+    s.chunks.length = 0;
+    p.above(() => s.chunks.push('{"id":1}\n'));
+    expect(s.chunks[0]).toBe(`\r${ESC}[K`);
+    expect(s.chunks[1]).toBe('{"id":1}\n');
+    expect(s.chunks[2]).toMatch(/^\r\[-+\] 0\/2 /);
+    p.end(undefined);
+    const plain = stream(false);
+    new Progress(plain, {}, 2, false).above(() => plain.chunks.push('x'));
+    expect(plain.chunks).toEqual(['x']);
+  });
+
   it('quiet: nothing but what end is given', () => {
     const s = stream(true);
     const p = new Progress(s, {}, 2, true);

@@ -127,6 +127,13 @@ export class Progress {
     this.#redraw();
   }
 
+  /** Runs `write` (a result to stdout, when that is the same terminal) with the bar cleared, then redraws it. */
+  above(write: () => void): void {
+    if (this.#timer !== undefined) this.#stream.write('\r\u001b[K');
+    write();
+    if (this.#timer !== undefined) this.#draw();
+  }
+
   /** Leaves the bar as it last stood, ends its line, and writes `summary` (unless quiet). */
   end(summary: string | undefined): void {
     clearInterval(this.#timer);
