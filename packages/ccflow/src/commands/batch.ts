@@ -116,6 +116,7 @@ async function run(file: string, flags: BatchFlags, io: QueryIO): Promise<number
         ? (line) => progress.above(() => io.stdout.write(line))
         : (line) => writeSync(out, line),
     );
+    progress.start();
     await runAll(todo, flags.concurrency, pool ?? io.executor, interrupts.signal, writer, progress);
     if (interrupts.signal.aborted) writer.flushAll();
   } finally {

@@ -100,6 +100,8 @@ describe('Progress', () => {
   it('a terminal: the line is redrawn in place, cleared to its end, and left standing at the end', () => {
     const s = stream(true);
     const p = new Progress(s, { NO_COLOR: '1' }, 2, false);
+    expect(s.chunks).toEqual([]); // nothing before start
+    p.start();
     p.started();
     p.finished(record());
     p.end(undefined);
@@ -118,6 +120,7 @@ describe('Progress', () => {
   it('a result printed on the same terminal goes above the bar: the bar is cleared, then redrawn below it', () => {
     const s = stream(true);
     const p = new Progress(s, { NO_COLOR: '1' }, 2, false);
+    p.start();
     s.chunks.length = 0;
     p.above(() => s.chunks.push('{"id":1}\n'));
     expect(s.chunks[0]).toBe(`\r${ESC}[K`);
@@ -132,6 +135,7 @@ describe('Progress', () => {
   it('quiet: nothing but what end is given', () => {
     const s = stream(true);
     const p = new Progress(s, {}, 2, true);
+    p.start();
     p.started();
     p.finished(record());
     p.end(undefined);

@@ -98,11 +98,14 @@ export class Progress {
     this.#tty = stream.isTTY === true;
     this.#paint = this.#tty && !env.NO_COLOR ? colours(stream, env) : undefined;
     this.#quiet = quiet;
-    if (this.#tty && !quiet && total > 0) {
-      this.#draw();
-      this.#timer = setInterval(() => this.#draw(), 1000);
-      this.#timer.unref();
-    }
+  }
+
+  /** Draws the bar (on a terminal) and redraws it each second from now on. */
+  start(): void {
+    if (!this.#tty || this.#quiet || this.state.total === 0 || this.#timer !== undefined) return;
+    this.#draw();
+    this.#timer = setInterval(() => this.#draw(), 1000);
+    this.#timer.unref();
   }
 
   started(): void {
@@ -136,10 +139,11 @@ export class Progress {
 
   /** Leaves the bar as it last stood, ends its line, and writes `summary` (unless quiet). */
   end(summary: string | undefined): void {
-    clearInterval(this.#timer);
-    if (this.#tty && !this.#quiet && this.state.total > 0) {
+    if (this.#timer !== undefined) {
+      clearInterval(this.#timer);
       this.#draw();
       this.#stream.write('\n');
+      this.#timer = undefined;
     }
     if (summary !== undefined) this.#stream.write(`${summary}\n`);
   }
