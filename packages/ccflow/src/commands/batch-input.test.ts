@@ -61,6 +61,13 @@ describe('parseBatchInput', () => {
     expect((error as Error).message).toMatch(message);
   });
 
+  it('a byte-order mark and CRLF line ends are not part of the first line', () => {
+    expect(parseBatchInput('\uFEFF{"prompt": "x"}\r\n{"prompt": "y"}\r\n', {}).map((i) => i.prompt)).toEqual([
+      'x',
+      'y',
+    ]);
+  });
+
   it('"1" and 1 are different ids', () => {
     const items = parseBatchInput('{"id": "1", "prompt": "x"}\n{"prompt": "y"}', {});
     expect(items.map((i) => i.id)).toEqual(['1', 2]);

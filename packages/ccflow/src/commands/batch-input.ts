@@ -29,7 +29,10 @@ export function parseBatchInput(
   base: CliAgentOptions,
   format: BatchFormat = 'auto',
 ): BatchItem[] {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = text
+    .replace(/^\uFEFF/, '') // a byte-order mark some editors write
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''));
   const first = lines.find((l) => l.trim() !== '');
   const jsonl = format === 'jsonl' || (format === 'auto' && first?.trimStart().startsWith('{') === true);
   const items: BatchItem[] = [];
