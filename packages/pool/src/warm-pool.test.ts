@@ -233,6 +233,14 @@ describe('close', () => {
     expect(p.stats).toEqual({ idle: 0, busy: 0, starting: 0, resetting: 0 });
   });
 
+  it('starts no process while it closes: ending the idle minProcesses does not replenish them', async () => {
+    const { pool: p, started } = pool({ minProcesses: 2 });
+    await p.ready();
+    await p.close();
+    expect(started).toHaveLength(2);
+    expect(started.map((s) => s.cli.closed)).toEqual([true, true]);
+  });
+
   it('stops a turn still running after drainTimeoutMs; a lease between turns is ended at once', async () => {
     const { pool: p, started } = pool({ drainTimeoutMs: 30 });
     const running = await p.open({});

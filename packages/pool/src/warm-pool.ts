@@ -253,7 +253,8 @@ export class WarmPool implements ConnectionProvider, Executor {
    * `drainTimeoutMs` to finish (a lease with no turn running is ended at once), then every process ends. Idempotent.
    */
   close(): Promise<void> {
-    this.#closing ??= this.#drain();
+    // Set before the drain runs: the processes it ends must see the pool closing, or they would be replaced.
+    this.#closing ??= Promise.resolve().then(() => this.#drain());
     return this.#closing;
   }
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { batchCommand } from './batch.ts';
 import { healthCommand } from './health.ts';
 import { type CliIO, colours } from './output.ts';
 import { type QueryIO, queryCommand } from './query.ts';
@@ -21,6 +22,7 @@ export function buildProgram(version: string, io: QueryIO & CliIO, done: (code: 
       outputError: (s, write) => write(`${red('ccflow:')} ${s.replace(/^error: /, '')}`),
     });
   queryCommand(program, io, done);
+  batchCommand(program, io, done);
   sessionsCommand(program, io, done);
   healthCommand(program, io, done);
   for (const c of program.commands) {

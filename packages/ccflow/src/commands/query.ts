@@ -129,7 +129,7 @@ async function run(argPrompt: string, flags: QueryFlags, io: QueryIO): Promise<n
 }
 
 /** The options in a JSON file; anything but a JSON object is bad usage (the keys are checked with the flags). */
-async function optionsFile(path: string): Promise<CliAgentOptions> {
+export async function optionsFile(path: string): Promise<CliAgentOptions> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
@@ -144,21 +144,21 @@ async function optionsFile(path: string): Promise<CliAgentOptions> {
   return parsed as CliAgentOptions;
 }
 
-function defined<T extends object>(o: T): Partial<T> {
+export function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
+export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function number(value: string): number {
+export function number(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('not a number');
   return n;
 }
 
-async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<string> {
+export async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
   for await (const chunk of stream)

@@ -1,0 +1,185 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import {
+  type CliAgentOptions,
+  ConfigurationError,
+  collectQueryResult,
+  type Executor,
+  query,
+  resolveOptions,
+} from '@ccflow/core';
+import { WarmPool } from '@ccflow/pool';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { BATCH_FORMATS, type BatchFormat, type BatchItem, parseBatchInput } from './batch-input.ts';
+import { batchRecord, OrderedWriter } from './batch-results.ts';
+import { idKey, readFinished, sortByInput } from './batch-resume.ts';
+import { Interrupts } from './interrupts.ts';
+import { oneLine } from './output.ts';
+import { Progress } from './progress.ts';
+import { collect, defined, number, optionsFile, type QueryIO, readAll } from './query.ts';
+
+interface BatchFlags {
+  output?: string;
+  resume?: boolean;
+  concurrency: number;
+  warm?: boolean;
+  quiet?: boolean;
+  format: BatchFormat;
+  options?: string;
+  model?: string;
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
+  permissionMode?: string;
+  allowedTools?: string[];
+  maxTurns?: number;
+  maxBudgetUsd?: number;
+}
+
+/**
+ * `ccflow batch <file|->`: many prompts, results as JSONL in input order, progress on stderr. Ctrl-C or SIGTERM
+ * stops it cleanly (exit 130 / 143) with every finished result written; `--resume` skips the ids already written.
+ */
+export function batchCommand(program: Command, io: QueryIO, done: (code: number) => void): void {
+  program
+    .command('batch')
+    .description('run many prompts (lines or JSONL), results as JSONL in input order')
+    .argument('<file>', 'the prompts: one per line, or JSONL {"id"?, "prompt", "options"?}; "-" reads stdin')
+    .option('-o, --output <file>', 'write the results to this file (default: stdout)')
+    .option('--resume', 'skip the ids already in --output and append the rest')
+    .option('-c, --concurrency <n>', 'prompts running at once', count, 4)
+    .option('--warm', 'run on a warm pool of CLI processes (as many as --concurrency)')
+    .option('-q, --quiet', 'no progress on stderr')
+    .addOption(
+      new Option(
+        '--format <format>',
+        'how to read the input (auto: JSONL when the first line starts with "{")',
+      )
+        .choices(BATCH_FORMATS)
+        .default('auto'),
+    )
+    .option(
+      '--options <file.json>',
+      'options for every prompt from a JSON file (the flags win, then each line)',
+    )
+    .option('-m, --model <model>', 'model alias or id')
+    .option('-s, --system-prompt <text>', 'replace the system prompt')
+    .option('--append-system-prompt <text>', 'add to the system prompt')
+    .option(
+      '-p, --permission-mode <mode>',
+      'default, plan, dontAsk, acceptEdits, bypassPermissions, auto, manual',
+    )
+    .option('-t, --allowed-tools <pattern>', 'allow a tool, e.g. "Bash(git *)" (repeatable)', collect)
+    .option('--max-turns <n>', 'stop each prompt after this many turns', number)
+    .option('--max-budget-usd <usd>', 'stop each prompt past this cost', number)
+    .action(async (file: string, flags: BatchFlags) => done(await run(file, flags, io)));
+}
+
+async function run(file: string, flags: BatchFlags, io: QueryIO): Promise<number> {
+  const base: CliAgentOptions = {
+    ...(flags.options === undefined ? {} : await optionsFile(flags.options)),
+    ...defined({
+      model: flags.model,
+      systemPrompt: flags.systemPrompt,
+      appendSystemPrompt: flags.appendSystemPrompt,
+      permissionMode: flags.permissionMode as CliAgentOptions['permissionMode'],
+      allowedTools: flags.allowedTools,
+      maxTurns: flags.maxTurns,
+      maxBudgetUsd: flags.maxBudgetUsd,
+    }),
+  };
+  resolveOptions(base); // a bad --options file or flag is named as such, not as line 1
+  if (flags.resume && flags.output === undefined)
+    throw new ConfigurationError({
+      field: '--resume',
+      problem: 'needs --output <file>: the results to resume',
+    });
+  const items = parseBatchInput(await input(file, io), base, flags.format);
+  const skip = flags.resume && flags.output !== undefined ? readFinished(flags.output) : new Set<string>();
+  const todo = items.filter((item) => !skip.has(idKey(item.id)));
+
+  using interrupts = new Interrupts(io.signal);
+  const pool = flags.warm
+    ? new WarmPool({
+        minProcesses: Math.min(flags.concurrency, todo.length),
+        maxProcesses: flags.concurrency,
+        warmOptions: base,
+      })
+    : undefined;
+  const progress = new Progress(io.stderr, io.env ?? process.env, todo.length, flags.quiet === true);
+  const started = performance.now();
+  let fd: number | undefined;
+  try {
+    fd = flags.output === undefined ? undefined : openSync(flags.output, flags.resume ? 'a' : 'w');
+    const out = fd;
+    const writer = new OrderedWriter(
+      out === undefined
+        ? (line) => progress.above(() => io.stdout.write(line))
+        : (line) => writeSync(out, line),
+    );
+    progress.start();
+    await runAll(todo, flags.concurrency, pool ?? io.executor, interrupts.signal, writer, progress);
+    if (interrupts.signal.aborted) writer.flushAll();
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    await pool?.close();
+  }
+  if (flags.resume && flags.output !== undefined)
+    sortByInput(flags.output, new Map(items.map((item, i) => [idKey(item.id), i])));
+
+  const { done: ok, failed, costUsd } = progress.state;
+  const figures = `${ok} ok, ${failed} failed, $${costUsd.toFixed(4)}, ${((performance.now() - started) / 1000).toFixed(1)}s`;
+  const skipped = items.length - todo.length;
+  const resumed = skipped > 0 ? `, ${skipped} skipped (already in ${flags.output})` : '';
+  if (interrupts.received !== undefined) {
+    const left = todo.length - ok - failed;
+    progress.end(
+      `ccflow batch: interrupted by ${interrupts.received}: ${figures}, ${left} not finished${resumed}`,
+    );
+    return interrupts.exitCode as number;
+  }
+  progress.end(flags.quiet ? undefined : `ccflow batch: ${todo.length} prompts: ${figures}${resumed}`);
+  return failed > 0 ? 1 : 0;
+}
+
+/** Runs `items`, at most `concurrency` at once, until all ran or `signal` aborts; a prompt the abort cut short is not written. */
+async function runAll(
+  items: readonly BatchItem[],
+  concurrency: number,
+  executor: Executor | undefined,
+  signal: AbortSignal,
+  writer: OrderedWriter,
+  progress: Progress,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) {
+      const index = next++;
+      const item = items[index] as BatchItem;
+      progress.started();
+      const result = await collectQueryResult(query(item.prompt, item.options, { executor, signal }));
+      if (result.isError && signal.aborted) {
+        progress.stopped();
+        continue;
+      }
+      const record = batchRecord(item, result);
+      progress.finished(record);
+      writer.put(index, record);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+async function input(file: string, io: QueryIO): Promise<string> {
+  if (file === '-') return readAll(io.stdin ?? process.stdin);
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError({ field: '<file>', problem: `cannot read ${file}: ${oneLine(error)}` });
+  }
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
+  return n;
+}
