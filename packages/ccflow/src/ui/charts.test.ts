@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateUsage, barChart } from './charts.ts';
+import { aggregateUsage, barChart, rowChart } from './charts.ts';
 
 const DAY = 86_400_000;
 const d0 = Date.UTC(2026, 0, 30);
@@ -51,5 +51,20 @@ describe('barChart', () => {
     expect(heights).toEqual([heights[1]! / 2, heights[1], 0]);
     expect(svg).toContain('&lt;a&gt;');
     expect(svg).not.toContain('<a>');
+  });
+
+  it('rowChart: one row per point, widths in proportion, labels escaped', () => {
+    const svg = rowChart(
+      'm',
+      [
+        { label: 'opus', value: 4 },
+        { label: '<b>', value: 1 },
+      ],
+      String,
+    ).toString();
+    const widths = [...svg.matchAll(/<rect class="bar"[^>]* width="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(widths[0]).toBeGreaterThan(0);
+    expect(widths[1]).toBeCloseTo(widths[0]! / 4, 1);
+    expect(svg).toContain('&lt;b&gt;');
   });
 });

@@ -70,7 +70,7 @@ export function barChart(
   const left = 8;
   const max = Math.max(0, ...points.map((p) => p.value));
   const step = points.length === 0 ? 0 : (width - left) / points.length;
-  const bar = Math.max(1, step * 0.8);
+  const bar = Math.min(40, Math.max(1, step * 0.8));
   return html`<figure class="chart"><figcaption>${title} <span class="muted">(max ${format(max)})</span></figcaption>
 <svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${title}" width="100%">
 ${points.map((p, i) => {
@@ -83,5 +83,26 @@ ${points.map((p, i) => {
   }</g>`;
 })}
 <line class="axis" x1="${left}" y1="${height - bottom}" x2="${width}" y2="${height - bottom}"/>
+</svg></figure>`;
+}
+
+/** A horizontal bar chart as inline SVG: one row per point, its label, its bar and its value. */
+export function rowChart(
+  title: string,
+  points: ReadonlyArray<{ label: string; value: number }>,
+  format: (value: number) => string,
+): Html {
+  const width = 760;
+  const labelWidth = 200;
+  const valueWidth = 110;
+  const row = 24;
+  const max = Math.max(0, ...points.map((p) => p.value));
+  return html`<figure class="chart"><figcaption>${title}</figcaption>
+<svg viewBox="0 0 ${width} ${Math.max(row, points.length * row)}" role="img" aria-label="${title}" width="100%">
+${points.map((p, i) => {
+  const w = max === 0 ? 0 : ((width - labelWidth - valueWidth) * p.value) / max;
+  const y = i * row;
+  return html`<g><text x="0" y="${y + 16}">${p.label}</text><rect class="bar" x="${labelWidth}" y="${y + 4}" width="${w.toFixed(1)}" height="${row - 8}"><title>${p.label}: ${format(p.value)}</title></rect><text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 16}">${format(p.value)}</text></g>`;
+})}
 </svg></figure>`;
 }

@@ -1,4 +1,4 @@
-import { aggregateUsage, barChart } from '../charts.ts';
+import { aggregateUsage, barChart, rowChart } from '../charts.ts';
 import { type Html, href, html } from '../html.ts';
 import { count, layout, usd } from '../layout.ts';
 import type { ReadStore } from '../read-store.ts';
@@ -33,7 +33,7 @@ ${barChart(
   count,
   every,
 )}
-${barChart(
+${rowChart(
   'Cost per model (USD)',
   usage.models.map((m) => ({ label: m.model, value: m.costUsd })),
   usd,
