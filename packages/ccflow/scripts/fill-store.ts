@@ -1,7 +1,7 @@
 import { SQLiteTraceStore } from '@ccflow/stores-sqlite';
 import Database from 'better-sqlite3';
 
-/** 2026-01-01: the first synthetic session; the rest follow over `SPAN_DAYS`. */
+/** 2026-01-01: by default the first synthetic session; the rest follow over `SPAN_DAYS`. */
 export const FILL_START_MS = Date.UTC(2026, 0, 1);
 export const SPAN_DAYS = 90;
 const DAY = 86_400_000;
@@ -9,14 +9,18 @@ const MODELS = ['claude-opus-4-1', 'claude-sonnet-4-5', 'claude-haiku-4-5'];
 const STATUSES = ['active', 'closed', 'error', 'expired'];
 const PROJECTS = 20;
 
+export const fillCreatedAt = (i: number, sessions: number, start = FILL_START_MS): number =>
+  start + Math.floor((i / sessions) * SPAN_DAYS * DAY);
+
 export const fillSessionId = (i: number): string => `sess-${String(i).padStart(7, '0')}`;
 
 /**
  * Fills `path` (a new file) with `sessions` synthetic sessions of `tracesPerSession` traces each, in 20 projects
  * (four roots with four children each), directly through SQL in one transaction: 100k sessions take seconds,
- * where saving them one by one through the stores would take minutes. Deterministic: session `i` is always the same.
+ * where saving them one by one through the stores would take minutes. Deterministic: session `i` is always the same,
+ * created at `fillCreatedAt(i, sessions, start)`.
  */
-export function fillStore(path: string, sessions: number, tracesPerSession = 2): void {
+export function fillStore(path: string, sessions: number, tracesPerSession = 2, start = FILL_START_MS): void {
   new SQLiteTraceStore(path).close(); // creates the file at the current schema
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -46,7 +50,7 @@ export function fillStore(path: string, sessions: number, tracesPerSession = 2):
       project.run(`project-${p}`, `Project ${p}`, `project ${p}`, `synthetic project ${p}`, parent, p, p);
     }
     for (let i = 0; i < sessions; i++) {
-      const created = FILL_START_MS + Math.floor((i / sessions) * SPAN_DAYS * DAY);
+      const created = fillCreatedAt(i, sessions, start);
       const model = MODELS[i % 3] as string;
       const tags = [i % 5 === 0 ? 'prod' : 'dev', `team-${i % 7}`];
       const id = fillSessionId(i);
