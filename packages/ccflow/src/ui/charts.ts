@@ -3,7 +3,7 @@ import type { UsageRow } from './read-store.ts';
 
 const DAY = 86_400_000;
 
-export interface UsageTotals {
+interface UsageTotals {
   traces: number;
   costUsd: number;
   inputTokens: number;

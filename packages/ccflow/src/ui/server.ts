@@ -7,6 +7,7 @@ import { escapeHtml } from './html.ts';
 import { ReadStore } from './read-store.ts';
 import { route } from './routes.ts';
 
+/** Where `startUiServer` reads and listens. */
 export interface UiServerOptions {
   /** The SQLite store; created (empty) when missing. */
   dbPath: string;
@@ -18,6 +19,7 @@ export interface UiServerOptions {
   pollMs?: number;
 }
 
+/** A running ui server. */
 export interface UiServer {
   /** `http://host:port/`. */
   readonly url: string;
@@ -49,7 +51,7 @@ const HEADERS = {
   'cache-control': 'no-store',
 };
 
-export const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
 
 /** Whether `host` is an address of this machine only. */
 export function isLoopback(host: string): boolean {

@@ -14,7 +14,7 @@ interface Node {
  * Projects as a tree, each with the sessions, cost and tokens of its own sessions and its subprojects'. A project
  * whose parent is missing (deleted, or a loop) is shown as a root.
  */
-export function projectTree(projects: readonly ProjectRow[], totals: readonly ProjectTotals[]): Node[] {
+function projectTree(projects: readonly ProjectRow[], totals: readonly ProjectTotals[]): Node[] {
   const own = new Map(totals.map((t) => [t.project_id, t]));
   const nodes = new Map<string, Node>();
   for (const p of projects) {

@@ -3,7 +3,7 @@ import { layout } from '../layout.ts';
 import type { ReadStore } from '../read-store.ts';
 import { tracesTable } from './traces-table.ts';
 
-export const SEARCH_LIMIT = 50;
+const SEARCH_LIMIT = 50;
 
 /** The newest traces whose prompt or answer contains `q`. */
 export function searchPage(store: ReadStore, q: string): Html {

@@ -4,7 +4,7 @@ import type { ReadStore } from '../read-store.ts';
 import { tracesTable } from './traces-table.ts';
 
 /** At most this many traces on a session page. */
-export const SESSION_TRACES = 500;
+const SESSION_TRACES = 500;
 
 export function sessionPage(store: ReadStore, sessionId: string): Html | undefined {
   const s = store.session(sessionId);

@@ -40,7 +40,7 @@ function day(value: string, name: string): number {
 }
 
 /** The store query of the filters, and of one page. */
-export function toQuery(f: SessionFilters, limit = PAGE_SIZE): SessionQuery {
+function toQuery(f: SessionFilters, limit = PAGE_SIZE): SessionQuery {
   const q: SessionQuery = { limit };
   if (f.status !== undefined) q.status = f.status;
   if (f.model !== undefined) q.model = f.model;
@@ -72,7 +72,7 @@ function options(values: readonly string[], selected: string | undefined, all: s
   )}`;
 }
 
-export function sessionsTable(rows: readonly SessionListRow[], names: Map<string, string>): Html {
+function sessionsTable(rows: readonly SessionListRow[], names: Map<string, string>): Html {
   if (rows.length === 0) return html`<p class="empty">No sessions match.</p>`;
   return html`<table class="list"><thead><tr><th>Created (UTC)</th><th>Session</th><th>Status</th><th>Model</th>
 <th>Project</th><th class="num">Turns</th><th class="num">Tokens</th><th class="num">Cost</th><th>Tags</th></tr></thead>
