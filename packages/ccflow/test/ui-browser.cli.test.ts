@@ -11,7 +11,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usd } from '../src/ui/layout.ts';
 
-// `ccflow ui` in its own process over a store filled by real traced turns (three CLI runs), driven by Debian's
+// `ccflow ui` in its own process over a store filled by real traced turns (four CLI runs), driven by Debian's
 // Chromium through Playwright: click through project → session → trace, an XSS attempt in a prompt and in tool
 // output, live refresh while the test's process writes. Screenshots go to test/artifacts/ and docs/ui/.
 
@@ -29,6 +29,7 @@ let url: string;
 let browser: Browser;
 let page: Page;
 let session: TracingSession;
+let subproject: Project;
 let stores: { sessions: SQLiteSessionStore; traces: SQLiteTraceStore; projects: SQLiteProjectStore };
 const dialogs: string[] = [];
 
@@ -71,6 +72,7 @@ beforeAll(async () => {
     executor: new CliExecutor(sandbox.executorOptions),
   });
   await project.save();
+  subproject = await project.createSubproject('payments', { description: 'replays of the review' });
   writeFileSync(join(sandbox.box.cwd, 'notes.html'), XSS_FILE);
   session = project.createSession({ allowedTools: ['Read'] }, { detailed: true, tags: ['review'] });
   sandbox.api.enqueue(
@@ -138,7 +140,6 @@ describe('ccflow ui in Chromium', () => {
     const sessionCost = (await stores.sessions.load(session.sessionId))!.totalCostUsd;
     expect(sessionCost).toBeGreaterThan(0);
     await expect(row.locator('td.num').last().textContent()).resolves.toBe(usd(sessionCost));
-    await shot('projects');
 
     await row.getByRole('link', { name: 'checkout-service' }).click();
     await page.waitForURL(/\/sessions\?project=/);
@@ -195,11 +196,49 @@ describe('ccflow ui in Chromium', () => {
     expect(Number(await page.evaluate('document.body.dataset.refreshed'))).toBeGreaterThanOrEqual(1);
   });
 
-  it('cost and tokens by day and model, and search, show the three turns', async () => {
-    const all = await session.getTraces();
+  it('a replay run while its original trace is open appears there without a reload, and links back', async () => {
+    const original = traces[0]!;
+    await page.goto(`${url}traces/${encodeURIComponent(original.traceId)}`);
+    await page.locator('#live:not([hidden])').waitFor();
+    await expect(page.getByRole('heading', { name: 'Replays and forks (0)' }).count()).resolves.toBe(1);
+    sandbox.api.enqueue(reply.text('Replayed: the notes hold HTML.'));
+    const replay = await subproject.replayAsNew(original.traceId, {
+      optionsOverride: { allowedTools: ['Read'] },
+    });
+    await page.getByRole('heading', { name: 'Replays and forks (1)' }).waitFor({ timeout: 10_000 });
+    await page.locator(`a[href="/traces/${replay.trace.traceId}"]`).click();
+    await page.waitForURL(/\/traces\//);
+    await expect(page.locator('pre.answer').textContent()).resolves.toBe('Replayed: the notes hold HTML.');
+    await expect(page.locator('dl.facts').textContent()).resolves.toMatch(/Projectpayments/);
+    await page.getByRole('link', { name: 'Read notes.html and summarise it.' }).click();
+    await page.waitForURL(new RegExp(`/traces/${original.traceId}$`));
+  });
+
+  it('the projects tree nests the subproject and rolls its totals up', async () => {
+    await page.goto(url);
+    const cost = async (id: string) =>
+      (await stores.sessions.list({ projectId: id })).reduce((a, s) => a + s.totalCostUsd, 0);
+    const parentRow = page.locator('tr', { hasText: 'checkout-service' });
+    const childRow = page.locator('tr.depth-1', { hasText: 'payments' });
+    await expect(childRow.locator('td.num').first().textContent()).resolves.toBe('1');
+    await expect(childRow.locator('td.num').last().textContent()).resolves.toBe(
+      usd(await cost(subproject.projectId)),
+    );
+    await expect(parentRow.locator('td.num').first().textContent()).resolves.toBe('2');
+    await expect(parentRow.locator('td.num').last().textContent()).resolves.toBe(
+      usd((await cost(session.projectId!)) + (await cost(subproject.projectId))),
+    );
+    await shot('projects');
+  });
+
+  it('cost and tokens by day and model, and search, show the four turns', async () => {
+    const all = [
+      ...(await session.getTraces()),
+      ...(await stores.traces.list({ projectId: subproject.projectId })),
+    ];
     const cost = all.reduce((sum, t) => sum + t.costUsd, 0);
     await page.goto(`${url}usage`);
-    await expect(page.locator('#usage p').first().textContent()).resolves.toContain(`3 traces, ${usd(cost)}`);
+    await expect(page.locator('#usage p').first().textContent()).resolves.toContain(`4 traces, ${usd(cost)}`);
     const model = all[0]!.model!;
     await expect(page.locator('#usage tbody tr').first().textContent()).resolves.toContain(model);
     expect(await page.locator('svg rect.bar[height]:not([height="0.0"])').count()).toBeGreaterThanOrEqual(2);
@@ -208,7 +247,7 @@ describe('ccflow ui in Chromium', () => {
     await page.locator('input[name=q]').fill('notes.html');
     await page.locator('input[name=q]').press('Enter');
     await page.waitForURL(/\/search\?q=notes.html/);
-    await expect(page.locator('tbody tr').count()).resolves.toBe(1);
+    await expect(page.locator('tbody tr').count()).resolves.toBe(2);
     await shot('search');
     expect(dialogs).toEqual([]);
   });
