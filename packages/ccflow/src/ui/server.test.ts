@@ -60,6 +60,7 @@ describe('the ui server', () => {
     expect((await send(`${server.url}assets/ui.css`)).body).toContain('--accent');
     expect((await send(`${server.url}traces/x`)).status).toBe(404);
     expect(await send(server.url, { method: 'HEAD' })).toMatchObject({ status: 200, body: '' });
+    expect(await send(`${server.url}events`, { method: 'HEAD' })).toMatchObject({ status: 200, body: '' });
   });
 
   it('refuses writes (only GET and HEAD) and a Host that is not its own (DNS rebinding)', async () => {

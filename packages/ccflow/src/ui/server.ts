@@ -106,6 +106,10 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     }
     if (url.pathname === '/events') {
       res.writeHead(200, { ...HEADERS, 'content-type': 'text/event-stream; charset=utf-8' });
+      if (head) {
+        res.end();
+        return;
+      }
       res.write('retry: 2000\n\n');
       live.add(res);
       timer ??= setInterval(poll, options.pollMs ?? 1000);

@@ -31,6 +31,7 @@ export function sessionFilters(params: URLSearchParams): SessionFilters {
   return f;
 }
 
+/** A query string the pages cannot use: the router answers it with a 400 page; it never leaves the server. */
 export class BadRequest extends Error {}
 
 function day(value: string, name: string): number {
