@@ -1,16 +1,16 @@
 import { Command } from 'commander';
 import { healthCommand } from './health.ts';
-import { colours } from './output.ts';
+import { type CliIO, colours } from './output.ts';
 import { type QueryIO, queryCommand } from './query.ts';
 import { sessionsCommand } from './sessions.ts';
-import { type UiIO, uiCommand } from './ui.ts';
+import { uiCommand } from './ui.ts';
 
 /**
  * The `ccflow` command line: one subcommand per file in this directory. `done` receives the exit code of the
  * subcommand that ran. Parse errors, help and version are thrown as `CommanderError` (`exitOverride`), never
  * `process.exit`.
  */
-export function buildProgram(version: string, io: QueryIO & UiIO, done: (code: number) => void): Command {
+export function buildProgram(version: string, io: QueryIO & CliIO, done: (code: number) => void): Command {
   const red = colours(io.stderr, io.env ?? process.env).red;
   const program = new Command('ccflow')
     .description('Claude Code CLI middleware: queries, sessions and health from the command line')

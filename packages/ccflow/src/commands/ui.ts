@@ -7,7 +7,10 @@ import { type CliIO, colours } from './output.ts';
 import { storePath } from './store-path.ts';
 
 export interface UiIO extends CliIO {
-  /** Stops the server when aborted. Default: the process's SIGINT (Ctrl-C) or SIGTERM. */
+  /**
+   * Stops the server when aborted (a test passes one through `main`). Default: the process's SIGINT (Ctrl-C) or
+   * SIGTERM.
+   */
   stop?: AbortSignal;
 }
 
