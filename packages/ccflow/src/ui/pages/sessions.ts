@@ -80,8 +80,8 @@ function sessionsTable(rows: readonly SessionListRow[], names: Map<string, strin
 <tbody>${rows.map(
     (
       s,
-    ) => html`<tr><td>${when(s.created_at)}</td><td><a href="${sessionPath(s.session_id)}">${snippet(s.title ?? s.session_id, 60)}</a></td>
-<td>${status(s.status)}</td><td>${s.model ?? ''}</td><td>${s.project_id === null ? '' : (names.get(s.project_id) ?? s.project_id)}</td>
+    ) => html`<tr><td class="nowrap">${when(s.created_at)}</td><td><a href="${sessionPath(s.session_id)}">${snippet(s.title ?? s.session_id, 60)}</a></td>
+<td>${status(s.status)}</td><td class="nowrap">${s.model ?? ''}</td><td>${s.project_id === null ? '' : (names.get(s.project_id) ?? s.project_id)}</td>
 <td class="num">${s.turn_count}</td><td class="num">${count(s.total_input_tokens + s.total_output_tokens)}</td>
 <td class="num">${usd(s.total_cost_usd)}</td><td>${tags(s).map((t) => html`<a class="tag" href="${href('/sessions', { tag: t })}">${t}</a> `)}</td></tr>`,
   )}</tbody></table>`;

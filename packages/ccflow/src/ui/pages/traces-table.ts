@@ -11,7 +11,7 @@ export function tracesTable(rows: readonly TraceListRow[], empty = 'No traces.')
     (
       t,
     ) => html`<tr><td class="num">${t.sequence_number}</td><td><a href="${tracePath(t.trace_id)}">${snippet(t.prompt) || '(empty prompt)'}</a></td>
-<td>${status(t.status)}</td><td>${t.model ?? ''}</td><td class="num">${count(t.input_tokens + t.output_tokens)}</td>
-<td class="num">${usd(t.cost_usd)}</td><td class="num">${duration(t.duration_ms)}</td><td>${when(t.created_at)}</td></tr>`,
+<td>${status(t.status)}</td><td class="nowrap">${t.model ?? ''}</td><td class="num">${count(t.input_tokens + t.output_tokens)}</td>
+<td class="num">${usd(t.cost_usd)}</td><td class="num">${duration(t.duration_ms)}</td><td class="nowrap">${when(t.created_at)}</td></tr>`,
   )}</tbody></table>`;
 }
