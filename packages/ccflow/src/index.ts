@@ -9,3 +9,4 @@ export * from '@ccflow/stores-sqlite';
 export * from '@ccflow/tracing';
 export { createDefaultExecutor, installDefaults } from './defaults.ts';
 export type { ErrorCode } from './error-code.ts';
+export { startUiServer, type UiServer, type UiServerOptions } from './ui/server.ts';

@@ -214,11 +214,17 @@ describe('a fresh project with @ccflow/core alone', () => {
 describe('a fresh project with ccflow whole', () => {
   const program: ConsumerProgram = {
     dependencies: ['ccflow'],
-    imports: [{ from: 'ccflow', names: ['SQLiteSessionStore', 'createDefaultExecutor', 'query'] }],
+    imports: [
+      { from: 'ccflow', names: ['SQLiteSessionStore', 'createDefaultExecutor', 'query', 'startUiServer'] },
+    ],
     body: `  const store = new SQLiteSessionStore(process.argv[2] ?? '');
   const sessions = await store.count();
   await store.close();
-  console.log(JSON.stringify({ sessions, query: typeof query, createDefaultExecutor: typeof createDefaultExecutor }));`,
+  const ui = await startUiServer({ dbPath: process.argv[2] ?? '', port: 0 });
+  const served = [];
+  for (const path of ['', 'assets/ui.js', 'assets/ui.css']) served.push((await fetch(ui.url + path)).status);
+  await ui.close();
+  console.log(JSON.stringify({ sessions, query: typeof query, createDefaultExecutor: typeof createDefaultExecutor, ui: served }));`,
   };
   let project: ConsumerProject;
 
@@ -232,8 +238,13 @@ describe('a fresh project with ccflow whole', () => {
     );
   });
 
-  it('opens a SQLite store (the native addon is built), imported and required', async () => {
-    const expected = { sessions: 0, query: 'function', createDefaultExecutor: 'function' };
+  it('opens a SQLite store (the native addon is built) and serves the ui with its assets, imported and required', async () => {
+    const expected = {
+      sessions: 0,
+      query: 'function',
+      createDefaultExecutor: 'function',
+      ui: [200, 200, 200],
+    };
     expect(await project.run('esm', [join(work, 'esm.db')])).toEqual(expected);
     expect(await project.run('cjs', [join(work, 'cjs.db')])).toEqual(expected);
   });

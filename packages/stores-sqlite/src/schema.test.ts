@@ -118,6 +118,32 @@ describe('schema migrations', () => {
     for (const store of [sessions, traces, projects]) await store.close();
   });
 
+  it('version 4 adds the covering indexes of totals to a version-3 file, whose sums read from them', async () => {
+    const path = temp.file();
+    const db = new Database(path);
+    migrate(db, path, MIGRATIONS.slice(0, 3));
+    const indexes = () =>
+      db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name IN (?, ?) ORDER BY name")
+        .pluck()
+        .all('sessions_totals_by_project', 'traces_usage');
+    expect(indexes()).toEqual([]);
+    migrate(db, path);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(indexes()).toEqual(['sessions_totals_by_project', 'traces_usage']);
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    expect(plan('SELECT project_id, total(total_cost_usd) FROM sessions GROUP BY project_id')).toContain(
+      'COVERING INDEX sessions_totals_by_project',
+    );
+    expect(
+      plan(
+        'SELECT model, total(cost_usd), total(input_tokens) FROM traces WHERE created_at > 0 GROUP BY model',
+      ),
+    ).toContain('COVERING INDEX traces_usage');
+    db.close();
+  });
+
   it('a failing migration leaves the file at the version it had', async () => {
     const path = temp.file();
     await new SQLiteSessionStore(path).close();

@@ -135,6 +135,17 @@ const V3 = `
 ALTER TABLE sessions ADD COLUMN title TEXT;
 `;
 
+/**
+ * Version 4: covering indexes for totals, so `ccflow ui` sums a project's sessions and charts cost per day and
+ * model from an index instead of the rows (a trace row holds its whole message stream, which the cost columns
+ * follow).
+ */
+const V4 = `
+CREATE INDEX sessions_totals_by_project ON sessions
+  (project_id, total_cost_usd, total_input_tokens, total_output_tokens);
+CREATE INDEX traces_usage ON traces (created_at, model, cost_usd, input_tokens, output_tokens);
+`;
+
 /** Every schema version in order. A new version appends a migration; released ones never change. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -151,6 +162,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     description: 'a title per session',
     up: (db) => db.exec(V3),
+  },
+  {
+    version: 4,
+    description: 'covering indexes of project totals and of cost per day and model',
+    up: (db) => db.exec(V4),
   },
 ];
 

@@ -4,6 +4,7 @@ import { healthCommand } from './health.ts';
 import { type CliIO, colours } from './output.ts';
 import { type QueryIO, queryCommand } from './query.ts';
 import { sessionsCommand } from './sessions.ts';
+import { uiCommand } from './ui.ts';
 
 /**
  * The `ccflow` command line: one subcommand per file in this directory. `done` receives the exit code of the
@@ -25,6 +26,7 @@ export function buildProgram(version: string, io: QueryIO & CliIO, done: (code: 
   batchCommand(program, io, done);
   sessionsCommand(program, io, done);
   healthCommand(program, io, done);
+  uiCommand(program, io, done);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();
