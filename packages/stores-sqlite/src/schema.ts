@@ -135,6 +135,15 @@ const V3 = `
 ALTER TABLE sessions ADD COLUMN title TEXT;
 `;
 
+/**
+ * Version 4: a trace's per-model usage (JSON, what a price table needs to price the turn again), and an index to
+ * filter traces by model.
+ */
+const V4 = `
+ALTER TABLE traces ADD COLUMN model_usage TEXT;
+CREATE INDEX traces_by_model ON traces (model, created_at, sequence_number, trace_id);
+`;
+
 /** Every schema version in order. A new version appends a migration; released ones never change. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -151,6 +160,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     description: 'a title per session',
     up: (db) => db.exec(V3),
+  },
+  {
+    version: 4,
+    description: "a trace's per-model usage, traces by model",
+    up: (db) => db.exec(V4),
   },
 ];
 

@@ -21,6 +21,7 @@ export {
   TRACE_STATUSES,
   type TraceData,
   type TraceFilter,
+  type TraceModelUsage,
   type TraceStatus,
   type TraceStore,
 } from './trace-store.ts';
