@@ -82,10 +82,11 @@ describe('bash completion, generated from the command tree', () => {
     expect(fish).toContain(
       "complete -c ccflow -n '_ccflow_is \\'traces list\\'' -l limit -s n -r -F -d 'at most this many (default 100)'",
     );
-    for (const [shell, text] of [
+    const scripts: [string, string][] = [
       ['zsh', zsh],
       ['fish', fish],
-    ]) {
+    ];
+    for (const [shell, text] of scripts) {
       const found = (() => {
         try {
           return execFileSync('sh', ['-c', `command -v ${shell}`], { encoding: 'utf8' }).trim();

@@ -140,7 +140,12 @@ export function tracesCommand(
           out(
             `${bold(`trace ${trace.traceId}`)} (session ${trace.sessionId}, ${name} of ${id})\n${trace.response}\n`,
           );
-        done(0);
+        // The CLI can end a turn in error without the turn throwing: the trace says how it ended.
+        if (trace.status !== 'success')
+          io.stderr.write(
+            `ccflow: trace ${trace.traceId} ended ${trace.status}: ${trace.errorMessage ?? ''}\n`,
+          );
+        done(trace.status === 'success' ? 0 : 1);
       });
   rerun('replay', "run a trace's prompt again as the first turn of a new session in its project");
   rerun('fork', "run a trace's prompt again in a fork of its session, as the conversation stood before it");
