@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CliExecutor } from '@ccflow/core';
 import type { ResultMessage } from '@ccflow/parser';
+import { calculateCost } from '@ccflow/pricing';
 import { SQLiteProjectStore, SQLiteSessionStore, SQLiteTraceStore } from '@ccflow/stores-sqlite';
 import { reply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
@@ -12,8 +13,9 @@ import { Project, type TraceData } from '@ccflow/tracing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The built `ccflow` binary as a child process over a SQLite store filled by a real traced project session (two
-// turns, one with a tool call) through the library: `projects`, `traces`, `cost` and `completion`. Four CLI runs:
-// the two turns, then `traces replay` and `traces fork` through the binary.
+// turns, one with a tool call, and a turn in a subproject run where US-only inference costs more) through the
+// library: `projects`, `traces`, `cost` and `completion`. Six CLI runs: the three turns, then `traces replay`
+// (twice) and `traces fork` through the binary.
 
 const root = join(import.meta.dirname, '../../..');
 const bin = join(import.meta.dirname, '../bin/ccflow.mjs');
@@ -24,8 +26,11 @@ let db: string;
 let project: Project;
 let api: Project;
 let traces: TraceData[];
-/** What the real CLI printed for each turn. */
+/** What the real CLI printed for each turn of the session in `project`. */
 const results: ResultMessage[] = [];
+/** The subproject's one turn, which the CLI priced for US-only inference, and what it printed for it. */
+let usTrace: TraceData;
+let usResult: ResultMessage;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ccflow-store-commands-'));
@@ -59,6 +64,14 @@ beforeAll(async () => {
   );
   await turn('Turn two: run echo plumbing.');
   traces = await session.getTraces();
+  const us = api.createSession({ model: 'claude-sonnet-4-5' });
+  sandbox.api.enqueue(
+    reply.text('GET /v1/items lists items.', {
+      usage: { input_tokens: 2000, output_tokens: 60, inference_geo: 'us' },
+    }),
+  );
+  for await (const m of us.sendMessage('Document GET /v1/items.')) if (m.type === 'result') usResult = m;
+  [usTrace] = (await us.getTraces()) as [TraceData];
   await Promise.all([env.store.close(), env.traceStore.close(), sessionStore.close()]);
   await build;
 }, 240_000);
@@ -109,6 +122,11 @@ it('the library stored two successful turns, the second with a tool call', () =>
     ['success', expect.stringContaining('haiku'), 1],
   ]);
   expect(results.map((r) => r.isError)).toEqual([false, false]);
+  expect(usTrace).toMatchObject({
+    status: 'success',
+    projectId: api.projectId,
+    costUsd: usResult.turnCostUsd,
+  });
 });
 
 describe('projects', () => {
@@ -120,7 +138,7 @@ describe('projects', () => {
       [
         'ID                                    NAME               SESSIONS  TRACES  COST',
         `${project.projectId}  Docs site          1         2       $${cost.toFixed(6)}`,
-        `${api.projectId}    └ API reference  0         0       $0.000000`,
+        `${api.projectId}    └ API reference  1         1       $${usTrace.costUsd.toFixed(6)}`,
         '',
       ].join('\n'),
     );
@@ -140,7 +158,7 @@ describe('projects', () => {
           projectId: api.projectId,
           name: 'API reference',
           parentProjectId: project.projectId,
-          totals: { sessions: 0, traces: 0, costUsd: 0 },
+          totals: { sessions: 1, traces: 1, costUsd: usTrace.costUsd },
           subprojects: [],
         }),
       ],
@@ -193,15 +211,17 @@ describe('traces', () => {
         updatedAt: one.updatedAt.toISOString(),
       },
       expect.objectContaining({ traceId: two.traceId, sequenceNumber: 2 }),
+      expect.objectContaining({ traceId: usTrace.traceId, projectId: api.projectId }),
     ]);
     expect(await ids('--session', one.sessionId)).toEqual([one.traceId, two.traceId]);
     expect(await ids('--project', project.projectId, '--status', 'success', '--model', one.model!)).toEqual([
       one.traceId,
       two.traceId,
     ]);
-    expect(await ids('--project', api.projectId)).toEqual([]);
+    expect(await ids('--project', api.projectId)).toEqual([usTrace.traceId]);
     expect(await ids('--status', 'error')).toEqual([]);
     expect(await ids('--model', 'claude-opus-4-1')).toEqual([]);
+    expect(await ids('--model', usTrace.model!)).toEqual([usTrace.traceId]);
     expect(await ids('--since', '1d', '--until', two.createdAt.toISOString())).toEqual([
       one.traceId,
       two.traceId,
@@ -218,7 +238,7 @@ describe('traces', () => {
         `^${one.traceId} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d +success +${one.model} +${one.inputTokens}/${one.outputTokens} +\\$${one.costUsd.toFixed(6)} +Turn one: what do pipes carry\\?$`,
       ),
     );
-    expect(table.err).toBe('ccflow: 1 of 2 traces; --offset 1 for more\n');
+    expect(table.err).toBe('ccflow: 1 of 3 traces; --offset 1 for more\n');
   });
 
   it('show: prompt, answer, tool calls, tokens, cost and timings, as the CLI reported them', async () => {
@@ -246,30 +266,50 @@ describe('traces', () => {
 });
 
 describe('cost', () => {
-  it("--json: the totals are the traces' sum and the CLI's own figures; by every grouping", async () => {
+  it("--json: the totals are the traces' sum and the CLI's own figures, beside the price table's", async () => {
     const report = (await json(['cost'])) as {
       total: Record<string, unknown>;
-      by: Record<string, Record<string, unknown>[]>;
+      by: Record<string, ({ key: string } & Record<string, unknown>)[]>;
     };
-    const cli = results[0]!.turnCostUsd + results[1]!.turnCostUsd;
-    expect(cli).toBeGreaterThan(0);
+    const haiku = results[0]!.turnCostUsd + results[1]!.turnCostUsd;
+    const us = usResult.turnCostUsd;
+    expect(haiku).toBeGreaterThan(0);
+    // ccflow's table prices the subproject's tokens at Sonnet's standard rates; the CLI charged US-only inference
+    // 1.1 times that, which the trace does not record: the two figures differ there, and only there.
+    const usPrice = calculateCost(usTrace.model!, usTrace.inputTokens, usTrace.outputTokens);
+    expect(us).toBeCloseTo(usPrice * 1.1, 9);
+    const all = [...traces, usTrace];
+    const sum = (f: (t: TraceData) => number) => all.reduce((n, t) => n + f(t), 0);
     expect(report.total).toEqual({
-      traces: 2,
-      inputTokens: traces[0]!.inputTokens + traces[1]!.inputTokens,
-      outputTokens: traces[0]!.outputTokens + traces[1]!.outputTokens,
-      cacheReadTokens: traces[0]!.cacheReadTokens + traces[1]!.cacheReadTokens,
-      cacheWriteTokens: traces[0]!.cacheWriteTokens + traces[1]!.cacheWriteTokens,
-      cliCostUsd: expect.closeTo(cli, 12),
-      // ccflow's table prices Haiku's tokens as the CLI does.
-      priceTableCostUsd: expect.closeTo(cli, 9),
-      differs: false,
+      traces: 3,
+      inputTokens: sum((t) => t.inputTokens),
+      outputTokens: sum((t) => t.outputTokens),
+      cacheReadTokens: sum((t) => t.cacheReadTokens),
+      cacheWriteTokens: sum((t) => t.cacheWriteTokens),
+      cliCostUsd: expect.closeTo(haiku + us, 12),
+      priceTableCostUsd: expect.closeTo(haiku + usPrice, 9),
+      differs: true,
     });
     expect(Object.keys(report.by)).toEqual(['model', 'day', 'project', 'session']);
-    expect(report.by.model).toEqual([expect.objectContaining({ key: traces[0]!.model, traces: 2 })]);
-    expect(report.by.project).toEqual([expect.objectContaining({ key: project.projectId, traces: 2 })]);
-    expect(report.by.session).toEqual([expect.objectContaining({ key: traces[0]!.sessionId, traces: 2 })]);
+    const row = (group: string, key: string) => report.by[group]!.find((r) => r.key === key);
+    // Largest CLI cost first.
+    expect(report.by.model!.map((r) => r.key)).toEqual([usTrace.model, traces[0]!.model]);
+    expect(row('model', traces[0]!.model!)).toMatchObject({
+      traces: 2,
+      cliCostUsd: expect.closeTo(haiku, 12),
+      priceTableCostUsd: expect.closeTo(haiku, 9),
+      differs: false,
+    });
+    expect(row('model', usTrace.model!)).toMatchObject({
+      traces: 1,
+      priceTableCostUsd: usPrice,
+      differs: true,
+    });
+    expect(row('project', project.projectId)).toMatchObject({ traces: 2, differs: false });
+    expect(row('project', api.projectId)).toMatchObject({ traces: 1, cliCostUsd: us, differs: true });
+    expect(row('session', traces[0]!.sessionId)).toMatchObject({ traces: 2, differs: false });
     expect(report.by.day).toEqual([
-      expect.objectContaining({ key: traces[0]!.createdAt.toISOString().slice(0, 10), traces: 2 }),
+      expect.objectContaining({ key: traces[0]!.createdAt.toISOString().slice(0, 10), traces: 3 }),
     ]);
     expect(
       ((await json(['cost', '--by', 'day', '--since', '2999-01-01'])) as { total: unknown }).total,
@@ -277,14 +317,25 @@ describe('cost', () => {
 
     const table = await ccflow(['cost', '--by', 'model']);
     const lines = table.out.split('\n');
-    expect(lines[0]).toBe(`TOTAL  2 traces  $${cli.toFixed(6)}  (price table: same)`);
+    const $ = (usd: number) => `\\$${usd.toFixed(6)}`;
+    expect(lines[0]).toMatch(
+      new RegExp(`^TOTAL  3 traces  ${$(haiku + us)}  \\(price table: ${$(haiku + usPrice)}\\)$`),
+    );
     expect(lines[2]).toMatch(
       /^MODEL +TRACES +INPUT +OUTPUT +CACHE READ +CACHE WRITE +CLI COST +PRICE TABLE$/,
     );
-    expect(lines[3]).toMatch(
-      new RegExp(`^${traces[0]!.model} +2 +\\d+ +\\d+ +\\d+ +\\d+ +\\$${cli.toFixed(6)} +same$`),
+    expect(lines[3]).toMatch(new RegExp(`^${usTrace.model} +1 +2000 +60 +0 +0 +${$(us)} +${$(usPrice)}$`));
+    expect(lines[4]).toMatch(
+      new RegExp(`^${traces[0]!.model} +2 +\\d+ +\\d+ +\\d+ +\\d+ +${$(haiku)} +same$`),
     );
-    expect(lines.slice(4)).toEqual(['']);
+    expect(lines.slice(5)).toEqual(['']);
+    const summary = await ccflow(['cost']);
+    expect(summary.out.match(/^(MODEL|DAY|PROJECT|SESSION) /gm)).toEqual([
+      'MODEL ',
+      'DAY ',
+      'PROJECT ',
+      'SESSION ',
+    ]);
   });
 });
 
@@ -326,7 +377,7 @@ describe('replay and fork, with the real CLI', () => {
     const children = (await json(['traces', 'list', '--parent', two.traceId])) as { traceId: string }[];
     expect(children.map((t) => t.traceId)).toEqual([id![1]]);
     const total = (await json(['cost'])) as { total: { traces: number } };
-    expect(total.total.traces).toBe(4);
+    expect(total.total.traces).toBe(5);
   });
 
   it('a replay the CLI ends in error: the failed trace is stored and printed, and the command exits 1', async () => {
