@@ -6,7 +6,7 @@ export const COST_GROUPS = ['model', 'day', 'project', 'session'] as const;
 export type CostGroup = (typeof COST_GROUPS)[number];
 
 /** The CLI's figure and the price table's differ when they are further apart than this, in dollars. */
-export const COST_TOLERANCE_USD = 1e-9;
+const COST_TOLERANCE_USD = 1e-9;
 
 /** What a set of traces used and cost. */
 export interface CostTotals {
@@ -36,7 +36,7 @@ interface Part {
 }
 
 /** Where traces without a project or a model are counted. */
-export const NONE = '(none)';
+const NONE = '(none)';
 
 /** Every trace's totals, priced both ways. */
 export function costTotals(traces: readonly TraceData[]): CostTotals {
