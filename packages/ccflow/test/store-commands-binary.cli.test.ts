@@ -220,14 +220,12 @@ describe('traces', () => {
     ]);
     expect(await ids('--project', api.projectId)).toEqual([usTrace.traceId]);
     expect(await ids('--status', 'error')).toEqual([]);
-    expect(await ids('--model', 'claude-opus-4-1')).toEqual([]);
     expect(await ids('--model', usTrace.model!)).toEqual([usTrace.traceId]);
     expect(await ids('--since', '1d', '--until', two.createdAt.toISOString())).toEqual([
       one.traceId,
       two.traceId,
     ]);
     expect(await ids('--until', one.createdAt.toISOString())).toEqual([one.traceId]);
-    expect(await ids('--since', '2999-01-01')).toEqual([]);
     expect(await ids('-n', '1', '--offset', '1')).toEqual([two.traceId]);
 
     const table = await ccflow(['traces', 'list', '-n', '1']);
