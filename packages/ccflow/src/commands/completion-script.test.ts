@@ -56,16 +56,19 @@ describe('bash completion, generated from the command tree', () => {
     ]);
   });
 
-  it('covers a subcommand added later with no edit, and quotes what a shell would misread', () => {
+  it('covers a subcommand added later with no edit, not hidden ones, and quotes what a shell would misread', () => {
     const tool = new Command('my-tool');
     tool
       .command('add')
       .description("it's new")
       .addOption(new Option('--kind <k>', 'a "kind"').choices(['a$b', "it's"]));
     tool.command('rm').alias('remove');
+    tool.command('secret', { hidden: true });
+    tool.addOption(new Option('--internal').hideHelp());
     const script = completionScript(tool, 'bash');
     expect(complete('my-tool ', script, 'my_tool')).toEqual(['add', 'rm', 'remove']);
     expect(complete('my-tool add --kind ', script, 'my_tool')).toEqual(['a$b', "it's"]);
+    expect(complete('my-tool -', script, 'my_tool')).toEqual(['-h', '--help']);
   });
 
   it('zsh and fish: the same tree, in their syntax', () => {

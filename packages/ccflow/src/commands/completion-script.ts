@@ -34,35 +34,25 @@ export function completionScript(program: Command, shell: Shell): string {
 }
 
 function walk(command: Command, path: string[]): Node[] {
-  const visible = command.commands.filter((c) => !(c as Command & { _hidden?: boolean })._hidden);
-  const options = [...command.options.filter((o) => !o.hidden), helpOption()].map((o: Option) => ({
-    flags: [o.short, o.long].filter((f): f is string => f !== undefined),
-    long: o.long,
-    short: o.short,
-    takesValue: o.required || o.optional,
-    choices: o.argChoices,
-    description: o.description,
-  }));
+  const help = command.createHelp();
+  // Commander's implicit `help` subcommand is not in `commands`: offered words are the real subcommands.
+  const visible = help.visibleCommands(command).filter((c) => command.commands.includes(c));
   const node: Node = {
     path: path.join(' '),
     subcommands: visible.flatMap((c) =>
       [c.name(), ...c.aliases()].map((n) => ({ name: n, description: c.description() })),
     ),
-    options,
+    options: help.visibleOptions(command).map((o: Option) => ({
+      flags: [o.short, o.long].filter((f): f is string => f !== undefined),
+      long: o.long,
+      short: o.short,
+      takesValue: o.required || o.optional,
+      choices: o.argChoices,
+      description: o.description,
+    })),
     argChoices: command.registeredArguments.flatMap((a) => a.argChoices ?? []),
   };
   return [node, ...visible.flatMap((c) => walk(c, [...path, c.name()]))];
-}
-
-function helpOption(): Option {
-  return {
-    short: '-h',
-    long: '--help',
-    required: false,
-    optional: false,
-    description: 'show help',
-    hidden: false,
-  } as Option;
 }
 
 /** A single-quoted shell word (bash, zsh and fish all read `'...'` the same way once `'` and `\` are escaped). */
