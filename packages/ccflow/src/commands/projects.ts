@@ -2,6 +2,7 @@ import { type ProjectData, ProjectNotFoundError } from '@ccflow/tracing';
 import type { Command } from 'commander';
 import { dollars, when } from './format.ts';
 import { type CliIO, cell, colours, table } from './output.ts';
+import { type ProjectTreeNode, projectTree } from './project-tree.ts';
 import { storeJson } from './session-json.ts';
 import { listAll, type StoreSet, withStores } from './store-set.ts';
 
@@ -10,13 +11,6 @@ interface Totals {
   sessions: number;
   traces: number;
   costUsd: number;
-}
-
-/** A project with its totals and its subprojects, as `projects list --json` nests them. */
-interface ProjectNode {
-  project: ProjectData;
-  totals: Totals;
-  subprojects: ProjectNode[];
 }
 
 /** `ccflow projects list|show`: the projects in the ccflow SQLite store, as a tree, with what each used. */
@@ -41,27 +35,15 @@ export function projectsCommand(program: Command, io: CliIO, done: (code: number
     .action(async (o: { db?: string; json?: boolean }) => {
       const roots = await withStores(o.db, io, async (s) => {
         const all = await listAll(s.projects, {});
-        const nodes = new Map<string, ProjectNode>();
-        for (const project of all)
-          nodes.set(project.projectId, {
-            project,
-            totals: await totalsOf(s, project.projectId),
-            subprojects: [],
-          });
-        const top: ProjectNode[] = [];
-        for (const node of nodes.values()) {
-          const parent = node.project.parentProjectId;
-          const above = parent === undefined ? undefined : nodes.get(parent);
-          // A parent that is not stored (deleted) leaves its children at the top.
-          (above === undefined || isBelow(above, node, nodes) ? top : above.subprojects).push(node);
-        }
-        return top;
+        const totals = new Map<string, Totals>();
+        for (const project of all) totals.set(project.projectId, await totalsOf(s, project.projectId));
+        return projectTree(all, (project) => totals.get(project.projectId) as Totals);
       });
       if (o.json) json(roots.map(nodeJson));
       else {
         const rows: string[][] = [];
-        const walk = (node: ProjectNode, depth: number) => {
-          const { project, totals } = node;
+        const walk = (node: ProjectTreeNode<Totals>, depth: number) => {
+          const { project, value: totals } = node;
           rows.push([
             project.projectId,
             `${'  '.repeat(depth)}${depth > 0 ? '└ ' : ''}${cell(project.name, 40)}`,
@@ -146,18 +128,6 @@ async function totalsOf(s: StoreSet, projectId: string): Promise<Totals> {
   };
 }
 
-/** True when `node` is `above` or one of its ancestors: bad data with a cycle is shown once, at the top. */
-function isBelow(above: ProjectNode, node: ProjectNode, nodes: Map<string, ProjectNode>): boolean {
-  const seen = new Set<string>();
-  for (let p: ProjectNode | undefined = above; p !== undefined; ) {
-    if (p === node || seen.has(p.project.projectId)) return true;
-    seen.add(p.project.projectId);
-    const parent: string | undefined = p.project.parentProjectId;
-    p = parent === undefined ? undefined : nodes.get(parent);
-  }
-  return false;
-}
-
 function projectJson(p: ProjectData) {
   return {
     projectId: p.projectId,
@@ -170,6 +140,6 @@ function projectJson(p: ProjectData) {
   };
 }
 
-function nodeJson(node: ProjectNode): Record<string, unknown> {
-  return { ...projectJson(node.project), totals: node.totals, subprojects: node.subprojects.map(nodeJson) };
+function nodeJson(node: ProjectTreeNode<Totals>): Record<string, unknown> {
+  return { ...projectJson(node.project), totals: node.value, subprojects: node.subprojects.map(nodeJson) };
 }
