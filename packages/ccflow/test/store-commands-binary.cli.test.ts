@@ -10,6 +10,7 @@ import { SQLiteProjectStore, SQLiteSessionStore, SQLiteTraceStore } from '@ccflo
 import { reply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { Project, type TraceData } from '@ccflow/tracing';
+import { traceFixture } from '@ccflow/tracing/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The built `ccflow` binary as a child process over a SQLite store filled by a real traced project session (two
@@ -401,6 +402,19 @@ describe('errors and usage', () => {
       code: 1,
       out: '',
       err: message,
+    });
+  });
+
+  it('replaying a trace of no project exits 1 before any CLI run: a replay runs in the trace’s project', async () => {
+    const store = new SQLiteTraceStore({ dbPath: db });
+    const lone = traceFixture({ prompt: 'no project', createdAt: new Date(Date.UTC(2020, 0, 1)) });
+    await store.save(lone);
+    await store.close();
+    const ran = await ccflow(['traces', 'fork', lone.traceId], { CCFLOW_CLAUDE_CLI_PATH: '/nonexistent' });
+    expect(ran).toEqual({
+      code: 1,
+      out: '',
+      err: `ccflow: PROJECT_NOT_FOUND: trace ${lone.traceId} belongs to no project: replay and fork run in the trace's project\n`,
     });
   });
 
