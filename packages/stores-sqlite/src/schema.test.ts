@@ -112,7 +112,23 @@ describe('schema migrations', () => {
       code: 'STORE_CONFLICT',
       actualVersion: 2,
     });
+    expect(trace.modelUsage).toBeUndefined();
     expect(await traces.save(trace)).toBe(2);
+    const modelUsage = {
+      haiku: {
+        inputTokens: 30,
+        outputTokens: 40,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
+        webSearchRequests: 0,
+        costUsd: 0.5,
+      },
+    };
+    expect(await traces.save({ ...trace, version: 2, model: 'haiku', modelUsage })).toBe(3);
+    expect(await traces.list({ model: 'haiku' })).toEqual([
+      expect.objectContaining({ traceId: 'old-trace', modelUsage }),
+    ]);
     expect(await projects.save({ ...project, name: 'Older' })).toBe(2);
     expect(await projects.count({ nameContains: 'older' })).toBe(1);
     for (const store of [sessions, traces, projects]) await store.close();
@@ -128,7 +144,7 @@ describe('schema migrations', () => {
         .pluck()
         .all('sessions_totals_by_project', 'traces_usage');
     expect(indexes()).toEqual([]);
-    migrate(db, path);
+    migrate(db, path, MIGRATIONS.slice(0, 4));
     expect(db.pragma('user_version', { simple: true })).toBe(4);
     expect(indexes()).toEqual(['sessions_totals_by_project', 'traces_usage']);
     const plan = (sql: string) =>

@@ -146,6 +146,15 @@ CREATE INDEX sessions_totals_by_project ON sessions
 CREATE INDEX traces_usage ON traces (created_at, model, cost_usd, input_tokens, output_tokens);
 `;
 
+/**
+ * Version 5: a trace's per-model usage (JSON, what a price table needs to price the turn again), and an index to
+ * filter traces by model.
+ */
+const V5 = `
+ALTER TABLE traces ADD COLUMN model_usage TEXT;
+CREATE INDEX traces_by_model ON traces (model, created_at, sequence_number, trace_id);
+`;
+
 /** Every schema version in order. A new version appends a migration; released ones never change. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -167,6 +176,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     description: 'covering indexes of project totals and of cost per day and model',
     up: (db) => db.exec(V4),
+  },
+  {
+    version: 5,
+    description: "a trace's per-model usage, traces by model",
+    up: (db) => db.exec(V5),
   },
 ];
 

@@ -13,6 +13,7 @@ const PARTS: Record<string, TraceFilter> = {
   sessionId: { sessionId: 's' },
   projectId: { projectId: 'p' },
   status: { status: 'success' },
+  model: { model: 'claude-haiku-4-5' },
   parentTraceId: { parentTraceId: 't' },
   after: { after: at },
   before: { before: at },
@@ -35,16 +36,24 @@ describe('traceQuery', () => {
   it('puts every value in a parameter, never in the SQL text', () => {
     const odd = "'; DROP TABLE traces; -- 100%_";
     const { sql, params } = traceQuery(
-      { sessionId: odd, projectId: odd, status: odd as never, parentTraceId: odd, limit: 1, offset: 2 },
+      {
+        sessionId: odd,
+        projectId: odd,
+        status: odd as never,
+        model: odd,
+        parentTraceId: odd,
+        limit: 1,
+        offset: 2,
+      },
       'list',
     );
     expect(sql).not.toContain(odd);
-    expect(params).toEqual([odd, odd, odd, odd, 1, 2]);
+    expect(params).toEqual([odd, odd, odd, odd, odd, 1, 2]);
     expect(traceQuery({}, 'list').params).toEqual([100, 0]);
   });
 
   it('every filter and every combination walks an index in list order, before and after ANALYZE', async () => {
-    expect(filters.length).toBe(64);
+    expect(filters.length).toBe(128);
     const check = () => {
       for (const filter of filters) {
         expectIndexBound(planOf(db, traceQuery(filter, 'list')), JSON.stringify(filter), { sorted: true });
@@ -61,6 +70,7 @@ describe('traceQuery', () => {
           projectId: i % 2 === 0 ? 'p' : undefined,
           parentTraceId: i % 50 === 0 ? 't' : undefined,
           status: i % 20 === 0 ? 'error' : 'success',
+          model: i % 3 === 0 ? 'claude-haiku-4-5' : 'claude-sonnet-4-5',
           sequenceNumber: Math.floor(i / 300) + 1,
           createdAt: new Date(at.getTime() + (i - 1500) * 1000),
         }),

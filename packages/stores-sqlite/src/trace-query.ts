@@ -28,6 +28,7 @@ export function traceQuery(filter: TraceFilter, kind: 'list' | 'count'): Query {
   equal('session_id', filter.sessionId);
   equal('project_id', filter.projectId);
   equal('status', filter.status);
+  equal('model', filter.model);
   equal('parent_trace_id', filter.parentTraceId);
   if (filter.after !== undefined) {
     where.push('created_at >= ?');
@@ -52,6 +53,7 @@ function traceIndex(filter: TraceFilter): string {
   if (filter.sessionId !== undefined) return 'traces_by_session';
   if (filter.parentTraceId !== undefined) return 'traces_by_parent';
   if (filter.projectId !== undefined) return 'traces_by_project';
+  if (filter.model !== undefined) return 'traces_by_model';
   if (filter.status !== undefined) return 'traces_by_status';
   return 'traces_by_created';
 }

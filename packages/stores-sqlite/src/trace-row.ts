@@ -23,6 +23,7 @@ export interface TraceRow {
   cache_write_tokens: number;
   thinking_tokens: number;
   cost_usd: number;
+  model_usage: string | null;
   duration_ms: number;
   status: string;
   error_message: string | null;
@@ -56,6 +57,7 @@ const WRITTEN = [
   'cache_write_tokens',
   'thinking_tokens',
   'cost_usd',
+  'model_usage',
   'duration_ms',
   'status',
   'error_message',
@@ -99,6 +101,7 @@ export function traceParams(trace: TraceData): unknown[] {
     trace.cacheWriteTokens,
     trace.thinkingTokens,
     trace.costUsd,
+    toJsonOrNull('modelUsage', trace.modelUsage),
     trace.durationMs,
     trace.status,
     trace.errorMessage ?? null,
@@ -132,6 +135,7 @@ export function toTrace(row: TraceRow): TraceData {
     cacheWriteTokens: row.cache_write_tokens,
     thinkingTokens: row.thinking_tokens,
     costUsd: row.cost_usd,
+    ...(row.model_usage === null ? {} : { modelUsage: JSON.parse(row.model_usage) }),
     durationMs: row.duration_ms,
     status: row.status as TraceStatus,
     errorMessage: row.error_message ?? undefined,

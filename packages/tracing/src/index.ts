@@ -8,6 +8,7 @@ export {
   type Replay,
   type ReplayOptions,
 } from './project.ts';
+export { ProjectNotFoundError } from './project-not-found-error.ts';
 export type { ProjectData, ProjectFilter, ProjectStore } from './project-store.ts';
 export { TraceNotFoundError, type TracingErrorCode } from './trace-not-found-error.ts';
 export {
@@ -21,6 +22,7 @@ export {
   TRACE_STATUSES,
   type TraceData,
   type TraceFilter,
+  type TraceModelUsage,
   type TraceStatus,
   type TraceStore,
 } from './trace-store.ts';

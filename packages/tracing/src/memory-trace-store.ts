@@ -78,6 +78,7 @@ export class MemoryTraceStore implements TraceStore {
           (filter.sessionId === undefined || t.sessionId === filter.sessionId) &&
           (filter.projectId === undefined || t.projectId === filter.projectId) &&
           (filter.status === undefined || t.status === filter.status) &&
+          (filter.model === undefined || t.model === filter.model) &&
           (filter.parentTraceId === undefined || t.parentTraceId === filter.parentTraceId) &&
           (after === undefined || t.createdAt.getTime() >= after) &&
           (before === undefined || t.createdAt.getTime() <= before),

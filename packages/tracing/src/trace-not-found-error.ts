@@ -1,7 +1,7 @@
 import { CCFlowError } from '@ccflow/core';
 
 /** The codes of `@ccflow/tracing`'s errors. */
-export type TracingErrorCode = 'TRACE_NOT_FOUND';
+export type TracingErrorCode = 'TRACE_NOT_FOUND' | 'PROJECT_NOT_FOUND';
 
 /** A replay named a trace the trace store does not have. */
 export class TraceNotFoundError extends CCFlowError {

@@ -38,6 +38,26 @@ describe('TraceRecorder', () => {
     expect(recorder.lastTrace(session)).toMatchObject({ status: 'cancelled', errorMessage: 'interrupted' });
   });
 
+  it("keeps the turn's per-model usage beside its cost, for pricing the turn again", async () => {
+    const traceStore = new MemoryTraceStore();
+    const executor = new MockExecutor();
+    const session = new Session({ executor, observers: [new TraceRecorder({ traceStore })] });
+    const id = session.sessionId;
+    const result = mockLines.result({
+      sessionId: id,
+      model: 'claude-haiku-4-5',
+      costUsd: 0.25,
+      totalCostUsd: 1,
+    });
+    executor.enqueue([mockLines.init({ sessionId: id }), result]);
+    await drain(session.sendMessage('hi'));
+    const [trace] = await traceStore.getSessionTraces(id);
+    expect(trace).toMatchObject({
+      costUsd: 0.25,
+      modelUsage: { 'claude-haiku-4-5': { inputTokens: 10, outputTokens: 5, costUsd: 0.25 } },
+    });
+  });
+
   it('traces a plain Session, its forks and branches: one recorder, each session counted apart', async () => {
     const traceStore = new MemoryTraceStore();
     const executor = new MockExecutor();

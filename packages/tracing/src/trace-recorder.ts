@@ -4,6 +4,7 @@ import type { Message } from '@ccflow/parser';
 import type { SendOptions, Session, SessionFork, TurnObserver, TurnStart, TurnWatch } from '@ccflow/sessions';
 import { isSpanContextValid } from '@opentelemetry/api';
 import type { ToolCallRecord, TraceData, TraceStatus, TraceStore } from './trace-store.ts';
+import { turnModelUsage } from './turn-model-usage.ts';
 
 /** The span attribute that names the stored trace of a turn: search your backend for it. */
 export const TRACE_ID_ATTRIBUTE = 'ccflow.trace_id';
@@ -224,6 +225,7 @@ class TraceBuilder {
         r.cacheWriteTokens = m.usage.cacheCreationInputTokens;
         r.thinkingTokens = m.usage.thinkingTokens;
         r.costUsd = m.turnCostUsd;
+        r.modelUsage = turnModelUsage(m);
         break;
     }
   }

@@ -12,6 +12,20 @@ export interface ToolCallRecord {
   isError?: boolean;
 }
 
+/** What one model used in a turn and what the CLI says it cost (its `model_usage_since_last_result`). */
+export interface TraceModelUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  /** All cache writes, of either lifetime. */
+  cacheWriteTokens: number;
+  /** The part of `cacheWriteTokens` written with a 1-hour lifetime. */
+  cacheWrite1hTokens: number;
+  webSearchRequests: number;
+  /** The CLI's cost for these tokens. */
+  costUsd: number;
+}
+
 /** The full record of one prompt/response cycle (one `sendMessage`). */
 export interface TraceData {
   traceId: string;
@@ -43,6 +57,11 @@ export interface TraceData {
   cacheWriteTokens: number;
   thinkingTokens: number;
   costUsd: number;
+  /**
+   * Per model (as the CLI names it), what the turn used: what a price table needs to price the turn, since a turn
+   * can use more than one model (a subagent on another). Absent when the CLI reported no per-turn figures.
+   */
+  modelUsage?: Record<string, TraceModelUsage>;
   durationMs: number;
 
   status: TraceStatus;
@@ -66,6 +85,8 @@ export interface TraceFilter {
   sessionId?: string;
   projectId?: string;
   status?: TraceStatus;
+  /** The model the CLI used (`TraceData.model`), exactly. */
+  model?: string;
   parentTraceId?: string;
   /** Inclusive bounds on `createdAt`. */
   after?: Date;

@@ -1,10 +1,14 @@
 import { Command } from 'commander';
 import { batchCommand } from './batch.ts';
+import { completionCommand } from './completion.ts';
+import { costCommand } from './cost.ts';
 import { healthCommand } from './health.ts';
 import { type CliIO, colours } from './output.ts';
+import { projectsCommand } from './projects.ts';
 import { type QueryIO, queryCommand } from './query.ts';
 import { sessionsCommand } from './sessions.ts';
 import { uiCommand } from './ui.ts';
+import { tracesCommand } from './traces.ts';
 
 /**
  * The `ccflow` command line: one subcommand per file in this directory. `done` receives the exit code of the
@@ -27,6 +31,10 @@ export function buildProgram(version: string, io: QueryIO & CliIO, done: (code: 
   sessionsCommand(program, io, done);
   healthCommand(program, io, done);
   uiCommand(program, io, done);
+  projectsCommand(program, io, done);
+  tracesCommand(program, io, done);
+  costCommand(program, io, done);
+  completionCommand(program, io, done);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -30,9 +30,25 @@ export function traceStoreConformance<S extends TraceStore>(
     ['t5', 's2', 'P1', 'cancelled', 't3'],
     ['t6', 'S1', 'p2', 'success', 'T1'],
   ];
+  const models = [
+    'claude-haiku-4-5',
+    'claude-sonnet-4-5',
+    undefined,
+    'claude-haiku-4-5',
+    'Claude-Haiku-4-5',
+    'x',
+  ];
   const traces = () =>
     rows.map(([traceId, sessionId, projectId, status, parentTraceId], i) =>
-      traceFixture({ traceId, sessionId, projectId, status, parentTraceId, createdAt: t(i + 1) }),
+      traceFixture({
+        traceId,
+        sessionId,
+        projectId,
+        status,
+        parentTraceId,
+        model: models[i],
+        createdAt: t(i + 1),
+      }),
     );
   const ids = (found: TraceData[]) => found.map((tr) => tr.traceId);
 
@@ -46,6 +62,7 @@ export function traceStoreConformance<S extends TraceStore>(
       { projectId: tr.projectId },
       { parentTraceId: tr.parentTraceId },
       { status: tr.status },
+      { model: tr.model },
       { sessionId: tr.sessionId },
     ],
     order: turnOrder,
@@ -59,7 +76,7 @@ export function traceStoreConformance<S extends TraceStore>(
     otherCalls: (store, tr) => [store.getSessionTraces(tr.sessionId), store.getProjectTraces('p')],
     examples: [
       {
-        name: 'sessionId, projectId, status, parentTraceId: each alone, exact and case-sensitive',
+        name: 'sessionId, projectId, status, model, parentTraceId: each alone, exact and case-sensitive',
         records: traces,
         cases: [
           [{}, ['t1', 't2', 't3', 't4', 't5', 't6']],
@@ -74,6 +91,10 @@ export function traceStoreConformance<S extends TraceStore>(
           [{ status: 'error' }, ['t2']],
           [{ status: 'pending' }, ['t4']],
           [{ status: 'cancelled' }, ['t5']],
+          [{ model: 'claude-haiku-4-5' }, ['t1', 't4']],
+          [{ model: 'Claude-Haiku-4-5' }, ['t5']],
+          [{ model: 'claude' }, []],
+          [{ model: '' }, []],
           [{ parentTraceId: 't1' }, ['t2', 't4']],
           [{ parentTraceId: 'T1' }, ['t6']],
           [{ parentTraceId: 't' }, []],
@@ -92,6 +113,8 @@ export function traceStoreConformance<S extends TraceStore>(
           [{ before: new Date(t(3).getTime() - 1) }, ['t1', 't2']],
           [{ after: t(4), before: t(2) }, []],
           [{ sessionId: 's1', status: 'success' }, ['t1']],
+          [{ projectId: 'p1', model: 'claude-sonnet-4-5' }, ['t2']],
+          [{ status: 'success', model: 'claude-haiku-4-5', after: t(2) }, []],
           [{ sessionId: 's2', projectId: 'p1' }, ['t3']],
           [{ projectId: 'p1', parentTraceId: 't1' }, ['t2']],
           [{ projectId: 'p1', after: t(2), before: t(3) }, ['t2', 't3']],
@@ -209,6 +232,7 @@ function matches(t: TraceData, filter: TraceFilter): boolean {
     (filter.projectId === undefined || t.projectId === filter.projectId) &&
     (filter.parentTraceId === undefined || t.parentTraceId === filter.parentTraceId) &&
     (filter.status === undefined || t.status === filter.status) &&
+    (filter.model === undefined || t.model === filter.model) &&
     (filter.after === undefined || t.createdAt >= filter.after) &&
     (filter.before === undefined || t.createdAt <= filter.before)
   );
@@ -279,6 +303,26 @@ function richTrace(overrides: Partial<TraceData> = {}): TraceData {
     cacheWriteTokens: 10,
     thinkingTokens: 11,
     costUsd: 0.1 + 0.2,
+    modelUsage: {
+      'claude-opus-4-1': {
+        inputTokens: 1_234_567_890_000,
+        outputTokens: 4000,
+        cacheReadTokens: 89,
+        cacheWriteTokens: 10,
+        cacheWrite1hTokens: 4,
+        webSearchRequests: 2,
+        costUsd: 0.1,
+      },
+      'claude-haiku-"4"_%': {
+        inputTokens: 123,
+        outputTokens: 567,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
+        webSearchRequests: 0,
+        costUsd: 0.2,
+      },
+    },
     durationMs: 98_765,
     status: 'error',
     errorMessage: 'boom: "x" 100%_ 日本',
@@ -301,6 +345,7 @@ function richTrace(overrides: Partial<TraceData> = {}): TraceData {
 const RANDOM_SESSIONS = ['s1', 's2', 'S1'];
 const RANDOM_PROJECTS = [undefined, 'p1', 'p2'];
 const RANDOM_PARENTS = [undefined, 'id-0', 'id-1'];
+const RANDOM_MODELS = [undefined, 'claude-haiku-4-5', 'claude-sonnet-4-5'];
 const RANDOM_BASE = Date.UTC(2025, 0, 1);
 
 /** Few instants and turn numbers, so ordering ties are common. */
@@ -311,6 +356,7 @@ function randomTrace(next: () => number, traceId: string): TraceData {
     projectId: pick(next, RANDOM_PROJECTS),
     parentTraceId: pick(next, RANDOM_PARENTS),
     status: pick(next, TRACE_STATUSES),
+    model: pick(next, RANDOM_MODELS),
     sequenceNumber: 1 + Math.floor(next() * 3) * 5,
     createdAt: new Date(RANDOM_BASE + Math.floor(next() * 4) * 1000),
     updatedAt: new Date(RANDOM_BASE + Math.floor(next() * 4) * 1000),
@@ -323,6 +369,7 @@ function randomFilter(next: () => number): TraceFilter {
   if (next() < 0.3) filter.projectId = pick(next, RANDOM_PROJECTS.slice(1));
   if (next() < 0.3) filter.parentTraceId = pick(next, RANDOM_PARENTS.slice(1));
   if (next() < 0.3) filter.status = pick(next, TRACE_STATUSES);
+  if (next() < 0.3) filter.model = pick(next, RANDOM_MODELS.slice(1));
   if (next() < 0.3) filter.after = new Date(RANDOM_BASE + Math.floor(next() * 5) * 1000);
   if (next() < 0.3) filter.before = new Date(RANDOM_BASE + Math.floor(next() * 5) * 1000);
   if (next() < 0.3) filter.limit = Math.floor(next() * 5);
