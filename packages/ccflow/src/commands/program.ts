@@ -7,8 +7,8 @@ import { type CliIO, colours } from './output.ts';
 import { projectsCommand } from './projects.ts';
 import { type QueryIO, queryCommand } from './query.ts';
 import { sessionsCommand } from './sessions.ts';
-import { uiCommand } from './ui.ts';
 import { tracesCommand } from './traces.ts';
+import { uiCommand } from './ui.ts';
 
 /**
  * The `ccflow` command line: one subcommand per file in this directory. `done` receives the exit code of the
@@ -18,7 +18,9 @@ import { tracesCommand } from './traces.ts';
 export function buildProgram(version: string, io: QueryIO & CliIO, done: (code: number) => void): Command {
   const red = colours(io.stderr, io.env ?? process.env).red;
   const program = new Command('ccflow')
-    .description('Claude Code CLI middleware: queries, sessions and health from the command line')
+    .description(
+      'Claude Code CLI middleware: queries and batches, sessions, traces and cost in the store, health, a web viewer',
+    )
     .version(version, '-v, --version')
     .exitOverride()
     .configureOutput({
@@ -29,11 +31,11 @@ export function buildProgram(version: string, io: QueryIO & CliIO, done: (code: 
   queryCommand(program, io, done);
   batchCommand(program, io, done);
   sessionsCommand(program, io, done);
-  healthCommand(program, io, done);
-  uiCommand(program, io, done);
   projectsCommand(program, io, done);
   tracesCommand(program, io, done);
   costCommand(program, io, done);
+  healthCommand(program, io, done);
+  uiCommand(program, io, done);
   completionCommand(program, io, done);
   for (const c of program.commands) {
     c.exitOverride();
