@@ -88,4 +88,9 @@ export class SQLiteProjectStore implements ProjectStore {
   async close(): Promise<void> {
     this.#handle.close();
   }
+
+  /** `await using store = new …`: closes it. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
 }

@@ -113,6 +113,11 @@ export class SQLiteSessionStore implements SessionStore {
     this.#handle.close();
   }
 
+  /** `await using store = new …`: closes it. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /**
    * Writes the row if it is at the state's version, then rewrites its tag rows (distinct tags, each with the
    * session's `createdAt`); returns the new version.

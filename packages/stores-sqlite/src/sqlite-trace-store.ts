@@ -91,6 +91,11 @@ export class SQLiteTraceStore implements TraceStore {
     this.#handle.close();
   }
 
+  /** `await using store = new …`: closes it. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   #save(trace: TraceData): number {
     return saveVersioned(this.#handle, SAVE_TRACE, traceParams(trace), trace.version);
   }

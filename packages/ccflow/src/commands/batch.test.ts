@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SQLiteProjectStore, SQLiteTraceStore } from '@ccflow/stores-sqlite';
 import { MockExecutor, type MockRun, mockLines } from '@ccflow/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.ts';
@@ -172,5 +173,37 @@ describe('ccflow batch (in process)', () => {
     expect(executor.requests.map((r) => r.prompt)).toEqual(['a', 'b', 'c', 'd']); // e never started
     expect(executor.requests.every((r) => r.signal?.aborted)).toBe(true);
     expect(ran.err).toMatch(/\nccflow batch: interrupted by SIGINT: 1 ok, 0 failed, .*, 4 not finished\n$/);
+  });
+
+  it('--project traces each prompt as a session of that project in the store, created once, found by name after', async () => {
+    const db = join(dir, 'traced.db');
+    const file = input('traced.txt', 'first\nsecond\n');
+    const executor = new MockExecutor([answer('one', 1, 0.002), answer('two', 1, 0.003)]);
+    const ran = await batch([file, '-q', '-c', '1', '--project', 'nightly', '--db', db], executor);
+    expect(ran.code, ran.err).toBe(0);
+    const again = await batch(
+      [file, '-q', '-c', '1', '--project', 'nightly', '--db', db],
+      new MockExecutor([answer('three', 1)]),
+    );
+    expect(again.code).toBe(1); // the second prompt finds no scripted run: the batch still traced the first
+
+    await using projects = new SQLiteProjectStore({ dbPath: db });
+    await using traces = new SQLiteTraceStore({ dbPath: db });
+    const [project, ...others] = await projects.list();
+    expect(others).toEqual([]);
+    expect(project?.name).toBe('nightly');
+    const stored = await traces.list({ projectId: project?.projectId });
+    expect(stored.map((t) => [t.prompt, t.status, t.costUsd])).toEqual([
+      ['first', 'success', 0.002],
+      ['second', 'success', 0.003],
+      ['first', 'success', 0.001],
+      ['second', 'error', 0],
+    ]);
+    expect(new Set(stored.map((t) => t.sessionId)).size).toBe(4);
+  });
+
+  it('--db without --project is bad usage', async () => {
+    const ran = await batch([input('db.txt', 'x\n'), '--db', join(dir, 'x.db')], new MockExecutor([]));
+    expect([ran.code, ran.err]).toEqual([2, expect.stringContaining('--db: needs --project')]);
   });
 });

@@ -1,22 +1,17 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import {
-  type CliAgentOptions,
-  ConfigurationError,
-  collectQueryResult,
-  type Executor,
-  query,
-  resolveOptions,
-} from '@ccflow/core';
+import { type CliAgentOptions, ConfigurationError, resolveOptions } from '@ccflow/core';
 import { WarmPool } from '@ccflow/pool';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { BATCH_FORMATS, type BatchFormat, type BatchItem, parseBatchInput } from './batch-input.ts';
 import { batchRecord, OrderedWriter } from './batch-results.ts';
 import { idKey, readFinished, sortByInput } from './batch-resume.ts';
+import { type BatchRunner, findOrCreateProject, projectRunner, queryRunner } from './batch-runner.ts';
 import { Interrupts } from './interrupts.ts';
 import { oneLine } from './output.ts';
 import { Progress } from './progress.ts';
 import { collect, defined, number, optionsFile, type QueryIO, readAll } from './query.ts';
+import { withStores } from './store-set.ts';
 
 interface BatchFlags {
   output?: string;
@@ -24,6 +19,8 @@ interface BatchFlags {
   concurrency: number;
   warm?: boolean;
   quiet?: boolean;
+  project?: string;
+  db?: string;
   format: BatchFormat;
   options?: string;
   model?: string;
@@ -49,6 +46,11 @@ export function batchCommand(program: Command, io: QueryIO, done: (code: number)
     .option('-c, --concurrency <n>', 'prompts running at once', count, 4)
     .option('--warm', 'run on a warm pool of CLI processes (as many as --concurrency)')
     .option('-q, --quiet', 'no progress on stderr')
+    .option(
+      '--project <name|id>',
+      'trace each prompt as a session of this project in the store (created if missing)',
+    )
+    .option('--db <file>', 'the SQLite store for --project (default: $CCFLOW_SESSION_STORAGE_PATH)')
     .addOption(
       new Option(
         '--format <format>',
@@ -93,6 +95,11 @@ async function run(file: string, flags: BatchFlags, io: QueryIO): Promise<number
       field: '--resume',
       problem: 'needs --output <file>: the results to resume',
     });
+  if (flags.db !== undefined && flags.project === undefined)
+    throw new ConfigurationError({
+      field: '--db',
+      problem: 'needs --project <name|id>: the project to trace into',
+    });
   const items = parseBatchInput(await input(file, io), base, flags.format);
   const skip = flags.resume && flags.output !== undefined ? readFinished(flags.output) : new Set<string>();
   const todo = items.filter((item) => !skip.has(idKey(item.id)));
@@ -117,7 +124,15 @@ async function run(file: string, flags: BatchFlags, io: QueryIO): Promise<number
         : (line) => writeSync(out, line),
     );
     progress.start();
-    await runAll(todo, flags.concurrency, pool ?? io.executor, interrupts.signal, writer, progress);
+    const executor = pool ?? io.executor;
+    const go = (runner: BatchRunner) =>
+      runAll(todo, flags.concurrency, runner, interrupts.signal, writer, progress);
+    const name = flags.project;
+    if (name === undefined) await go(queryRunner(executor));
+    else
+      await withStores(flags.db, io, async (stores) =>
+        go(projectRunner(await findOrCreateProject(name, stores, executor))),
+      );
     if (interrupts.signal.aborted) writer.flushAll();
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -145,7 +160,7 @@ async function run(file: string, flags: BatchFlags, io: QueryIO): Promise<number
 async function runAll(
   items: readonly BatchItem[],
   concurrency: number,
-  executor: Executor | undefined,
+  runner: BatchRunner,
   signal: AbortSignal,
   writer: OrderedWriter,
   progress: Progress,
@@ -156,7 +171,7 @@ async function runAll(
       const index = next++;
       const item = items[index] as BatchItem;
       progress.started();
-      const result = await collectQueryResult(query(item.prompt, item.options, { executor, signal }));
+      const result = await runner(item.prompt, item.options, signal);
       if (result.isError && signal.aborted) {
         progress.stopped();
         continue;
