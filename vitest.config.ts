@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /** Tests run against sources: the `@ccflow/source` export condition points every package at `src/`. */
 const resolve = { conditions: ['@ccflow/source'] };
-const ssr = { resolve: { conditions: ['@ccflow/source', 'node', 'import', 'default'] } };
+const ssr = { resolve: { conditions: ['@ccflow/source', 'node', 'default'] } };
 
 export default defineConfig({
   resolve,
