@@ -5,7 +5,7 @@ import type {
   SessionStatus,
   SessionStore,
 } from '@ccflow/sessions';
-import { selectList } from './columns.ts';
+import { lockOrder, selectList } from './columns.ts';
 import { sessionQuery } from './session-query.ts';
 import {
   SESSION_METADATA_COLUMNS,
@@ -51,13 +51,14 @@ export class PostgresSessionStore implements SessionStore, AsyncDisposable {
 
   /**
    * Saves every state in one transaction: all of them are stored, or (on any error, a version conflict included)
-   * none. Resolves to their new versions, in order.
+   * none. Resolves to their new versions, in order. Rows are written in id order, so batches that share rows lock
+   * them in one order and never deadlock each other.
    */
   async saveMany(states: Iterable<SessionState>): Promise<number[]> {
     const all = [...states];
     return this.#handle.transaction('save sessions', async (db) => {
       const versions: number[] = [];
-      for (const state of all) versions.push(await this.#saveOne(db, state));
+      for (const i of lockOrder(all, 'sessionId')) versions[i] = await this.#saveOne(db, all[i]!);
       return versions;
     });
   }

@@ -1,5 +1,5 @@
 import type { TraceData, TraceFilter, TraceStore } from '@ccflow/tracing';
-import { selectList } from './columns.ts';
+import { lockOrder, selectList } from './columns.ts';
 import { type Queryable, StoreHandle } from './store-handle.ts';
 import type { PostgresStoreOptions } from './store-options.ts';
 import { traceQuery } from './trace-query.ts';
@@ -35,13 +35,14 @@ export class PostgresTraceStore implements TraceStore, AsyncDisposable {
 
   /**
    * Saves every trace in one transaction: all of them are stored, or (on any error, a version conflict included)
-   * none. Resolves to their new versions, in order.
+   * none. Resolves to their new versions, in order. Rows are written in id order, so batches that share rows lock
+   * them in one order and never deadlock each other.
    */
   async saveMany(traces: Iterable<TraceData>): Promise<number[]> {
     const all = [...traces];
     return this.#handle.transaction('save traces', async (db) => {
       const versions: number[] = [];
-      for (const trace of all) versions.push(await this.#saveOne(db, trace));
+      for (const i of lockOrder(all, 'traceId')) versions[i] = await this.#saveOne(db, all[i]!);
       return versions;
     });
   }

@@ -117,7 +117,7 @@ export function quoteIdent(name: string): string {
 }
 
 /**
- * Brings `schema` to the latest version of `migrations`: all steps in one transaction under an advisory lock, so a
+ * Brings `schema` to the latest version of `migrations`: all steps in one transaction under an advisory lock (one per database), so a
  * failure leaves the version it had and processes starting at once migrate once (the others wait, then find it
  * done). The version is the one row of `<schema>.ccflow_schema_version`. A newer version is refused with a
  * `StoreError` and left untouched, as are tables of another application's in the way.
@@ -149,9 +149,11 @@ export async function migrate(
   };
   if ((await current(pool)) === latest) return;
   const client = await pool.connect();
+  // The lock is taken before the transaction begins: a transaction that began before another process's migration
+  // committed could still see the tables as missing (its catalog caches are refreshed when a transaction starts).
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     const from = await current(client);
     if (from < latest) {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
@@ -174,6 +176,7 @@ export async function migrate(
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
     client.release();
   }
 }
