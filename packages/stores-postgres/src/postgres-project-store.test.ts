@@ -8,8 +8,8 @@ const db = usePostgres('projects_suite');
 projectStoreConformance(
   'PostgresProjectStore',
   () => {
-    const options = { connectionString: db.url, schema: db.schema() };
+    const options = { connectionString: db.url, schema: db.reused };
     return { projects: new PostgresProjectStore(options), sessions: new PostgresSessionStore(options) };
   },
-  { cleanup: () => db.dropSchemas() },
+  { cleanup: () => db.truncate() },
 );

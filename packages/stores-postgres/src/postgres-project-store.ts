@@ -69,7 +69,7 @@ ORDER BY p.created_at, p.project_id`;
   async list(filter: ProjectFilter = {}): Promise<ProjectData[]> {
     return this.#handle.run('list projects', async (db) => {
       const { sql, params } = projectQuery(this.#table, filter, 'list');
-      return (await db.query<ProjectRow>(sql, params)).rows.map(toProject);
+      return (await db.query<ProjectRow>(sql, params, false)).rows.map(toProject);
     });
   }
 
@@ -77,7 +77,7 @@ ORDER BY p.created_at, p.project_id`;
   async getProjectSessions(projectId: string, limit = DEFAULT_PROJECT_LIMIT): Promise<SessionMetadata[]> {
     return this.#handle.run('list the sessions of a project', async (db) => {
       const { sql, params } = sessionQuery(this.#sessions, { projectId, limit }, 'list');
-      return (await db.query<SessionRow>(sql, params)).rows.map(toSessionMetadata);
+      return (await db.query<SessionRow>(sql, params, false)).rows.map(toSessionMetadata);
     });
   }
 
@@ -92,7 +92,7 @@ ORDER BY p.created_at, p.project_id`;
   async count(filter: ProjectFilter = {}): Promise<number> {
     return this.#handle.run('count projects', async (db) => {
       const { sql, params } = projectQuery(this.#table, filter, 'count');
-      return (await db.query<{ n: number }>(sql, params)).rows[0]!.n;
+      return (await db.query<{ n: number }>(sql, params, false)).rows[0]!.n;
     });
   }
 

@@ -6,6 +6,6 @@ const db = usePostgres('sessions_suite');
 
 sessionStoreConformance(
   'PostgresSessionStore',
-  () => new PostgresSessionStore({ connectionString: db.url, schema: db.schema() }),
-  { cleanup: () => db.dropSchemas() },
+  () => new PostgresSessionStore({ connectionString: db.url, schema: db.reused }),
+  { cleanup: () => db.truncate() },
 );

@@ -80,7 +80,7 @@ export class PostgresSessionStore implements SessionStore, AsyncDisposable {
   async list(filter: SessionFilter = {}): Promise<SessionMetadata[]> {
     return this.#handle.run('list sessions', async (db) => {
       const { sql, params } = sessionQuery(this.#table, filter, 'list');
-      return (await db.query<SessionRow>(sql, params)).rows.map(toSessionMetadata);
+      return (await db.query<SessionRow>(sql, params, false)).rows.map(toSessionMetadata);
     });
   }
 
@@ -95,7 +95,7 @@ export class PostgresSessionStore implements SessionStore, AsyncDisposable {
   async count(filter: SessionFilter = {}): Promise<number> {
     return this.#handle.run('count sessions', async (db) => {
       const { sql, params } = sessionQuery(this.#table, filter, 'count');
-      return (await db.query<{ n: number }>(sql, params)).rows[0]!.n;
+      return (await db.query<{ n: number }>(sql, params, false)).rows[0]!.n;
     });
   }
 

@@ -6,6 +6,6 @@ const db = usePostgres('traces_suite');
 
 traceStoreConformance(
   'PostgresTraceStore',
-  () => new PostgresTraceStore({ connectionString: db.url, schema: db.schema() }),
-  { cleanup: () => db.dropSchemas() },
+  () => new PostgresTraceStore({ connectionString: db.url, schema: db.reused }),
+  { cleanup: () => db.truncate() },
 );

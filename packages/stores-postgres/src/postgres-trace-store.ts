@@ -64,7 +64,7 @@ export class PostgresTraceStore implements TraceStore, AsyncDisposable {
   async list(filter: TraceFilter = {}): Promise<TraceData[]> {
     return this.#handle.run('list traces', async (db) => {
       const { sql, params } = traceQuery(this.#table, filter, 'list');
-      return (await db.query<TraceRow>(sql, params)).rows.map(toTrace);
+      return (await db.query<TraceRow>(sql, params, false)).rows.map(toTrace);
     });
   }
 
@@ -80,7 +80,7 @@ export class PostgresTraceStore implements TraceStore, AsyncDisposable {
   async count(filter: TraceFilter = {}): Promise<number> {
     return this.#handle.run('count traces', async (db) => {
       const { sql, params } = traceQuery(this.#table, filter, 'count');
-      return (await db.query<{ n: number }>(sql, params)).rows[0]!.n;
+      return (await db.query<{ n: number }>(sql, params, false)).rows[0]!.n;
     });
   }
 

@@ -11,11 +11,18 @@ export interface TestDatabase {
   /** A new schema name; `dropSchemas()` drops every one handed out. */
   schema(): string;
   dropSchemas(): Promise<void>;
+  /**
+   * The schema `reused` of this file's database, for suites that need an empty store per test: migrating a new
+   * schema for each (a hundred DDL statements) costs ten times what emptying one does.
+   */
+  readonly reused: string;
+  /** Empties the tables of `reused`. */
+  truncate(): Promise<void>;
 }
 
 /**
  * One real PostgreSQL server per test file (started in `beforeAll`, stopped in `afterAll`) and one database in it,
- * named after the file. Tests get an empty store each by giving it a schema of its own.
+ * named after the file. Tests get an empty store each by giving it a schema of its own, or by emptying `reused`.
  */
 export function usePostgres(name: string): TestDatabase {
   let server: PostgresServer | undefined;
@@ -51,6 +58,10 @@ export function usePostgres(name: string): TestDatabase {
       const schema = `t${n}`;
       handedOut.push(schema);
       return schema;
+    },
+    reused: 'reused',
+    async truncate() {
+      await admin?.query('TRUNCATE reused.sessions, reused.traces, reused.projects');
     },
     async dropSchemas() {
       for (const schema of handedOut.splice(0)) await admin?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
