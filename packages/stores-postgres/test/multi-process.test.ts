@@ -83,4 +83,53 @@ describe('several processes writing one PostgreSQL database at once', () => {
     await a.close();
     await b.close();
   }, 30_000);
+  it('a cleanup and a batch that lock the same rows in opposite orders deadlock; the store retries, no caller sees it', async () => {
+    const options = { connectionString: db.url, schema: db.schema() };
+    const sessions = new PostgresSessionStore(options);
+    const other = new PostgresSessionStore({ ...options, poolSize: 2 });
+    const deadlocks = async () => {
+      await db.admin.query('SELECT pg_stat_force_next_flush()');
+      const { rows } = await db.admin.query(
+        "SELECT deadlocks FROM pg_stat_database WHERE datname = 'writers_suite'",
+      );
+      return Number(rows[0].deadlocks);
+    };
+    const before = await deadlocks();
+    const hour = 3_600_000;
+    const ids = Array.from({ length: 300 }, (_, i) => `s${String(i).padStart(3, '0')}`);
+    for (let round = 0; round < 3; round += 1) {
+      // Saved s299 first, so the cleanup (a scan in table order, or by updated_at upwards) deletes s299 first;
+      // the batch writes in id order, s000 first.
+      const old = ids.map((sessionId, i) =>
+        stateFixture({ sessionId, updatedAt: new Date(Date.now() - 2 * hour - i * 1000) }),
+      );
+      for (const state of old.toReversed()) await sessions.save(state);
+      const touched = old.map((s) => ({ ...s, version: 1, updatedAt: new Date() }));
+      // The batch first, so it holds the low ids when the cleanup, coming down from the top, reaches them.
+      const saving = other.saveMany(touched);
+      await new Promise((resolve) => setTimeout(resolve, 15 + round * 10));
+      const [cleaned, saved] = await Promise.allSettled([sessions.cleanup(hour), saving]);
+      expect(cleaned.status, String((cleaned as PromiseRejectedResult).reason)).toBe('fulfilled');
+      const deleted = (cleaned as PromiseFulfilledResult<number>).value;
+      if (saved.status === 'fulfilled') {
+        expect(deleted).toBe(0);
+        expect(await sessions.count()).toBe(300);
+      } else {
+        expect(saved.reason, String(saved.reason)).toMatchObject({
+          code: 'STORE_CONFLICT',
+          actualVersion: 0,
+        });
+        expect(deleted).toBe(300);
+        expect(await sessions.count()).toBe(0);
+      }
+      for (const id of ids) await sessions.delete(id);
+    }
+    // A backend reports its counts when it ends: close the pools, then read the server's count of deadlocks.
+    await sessions.close();
+    await other.close();
+    for (let i = 0; i < 50 && (await deadlocks()) === before; i += 1)
+      await new Promise((r) => setTimeout(r, 100));
+    // The scenario really deadlocked (the server counted it), and no caller saw it.
+    expect(await deadlocks()).toBeGreaterThan(before);
+  }, 60_000);
 });
