@@ -1,6 +1,7 @@
-import { ConfigurationError } from '@ccflow/core';
-import { StoreConflictError, StoreError, StoreInputError } from '@ccflow/sessions';
+import { CliExecutionError, ConfigurationError } from '@ccflow/core';
+import { Session, StoreConflictError, StoreError, StoreInputError } from '@ccflow/sessions';
 import { stateFixture } from '@ccflow/sessions/testing';
+import { MockExecutor, mockLines } from '@ccflow/testing';
 import { projectFixture, traceFixture } from '@ccflow/tracing/testing';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -151,5 +152,35 @@ describe('the PostgreSQL stores beyond the contracts', () => {
     ]) {
       expect(() => new PostgresSessionStore(options)).toThrow(ConfigurationError);
     }
+  });
+  it('what a Session saves reaches the database redacted: no secret in any row', async () => {
+    const options = fresh();
+    await using store = new PostgresSessionStore(options);
+    const executor = new MockExecutor();
+    const session = new Session({
+      options: {
+        env: { MY_SECRET: 'options-env-secret' },
+        systemPrompt: 'Call the API with sk-ant-api03-system-prompt-key.',
+      },
+      executor,
+      store,
+      metadata: { owner: 'ada', apiToken: 'metadata-token-secret' },
+    });
+    executor.enqueue({
+      lines: [mockLines.init({ sessionId: session.sessionId })],
+      thenThrow: new CliExecutionError({
+        message: 'CLI exited 1: MY_SECRET=options-env-secret rejected',
+        exitCode: 1,
+      }),
+    });
+    await expect(async () => {
+      for await (const _ of session.sendMessage('hi'));
+    }).rejects.toThrow(CliExecutionError);
+    const { rows } = await db.admin.query(
+      `SELECT row_to_json(s)::text AS row FROM ${options.schema}.sessions AS s`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].row).toContain('[redacted]');
+    expect(rows[0].row).not.toMatch(/options-env-secret|system-prompt-key|metadata-token-secret/);
   });
 });
