@@ -1,6 +1,5 @@
 import type { SessionMetadata } from '@ccflow/sessions';
 import type { ProjectData, ProjectFilter, ProjectStore } from '@ccflow/tracing';
-import { selectList } from './columns.ts';
 import { DEFAULT_PROJECT_LIMIT, projectQuery } from './project-query.ts';
 import {
   PROJECT_COLUMNS,
@@ -9,6 +8,7 @@ import {
   projectParams,
   toProject,
 } from './project-row.ts';
+import { selectList } from './select-list.ts';
 import { sessionQuery } from './session-query.ts';
 import { type SessionRow, toSessionMetadata } from './session-row.ts';
 import { StoreHandle } from './store-handle.ts';

@@ -5,7 +5,8 @@ import type {
   SessionStatus,
   SessionStore,
 } from '@ccflow/sessions';
-import { lockOrder, selectList } from './columns.ts';
+import { lockOrder } from './lock-order.ts';
+import { selectList } from './select-list.ts';
 import { sessionQuery } from './session-query.ts';
 import {
   SESSION_METADATA_COLUMNS,

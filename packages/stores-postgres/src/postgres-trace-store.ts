@@ -1,5 +1,6 @@
 import type { TraceData, TraceFilter, TraceStore } from '@ccflow/tracing';
-import { lockOrder, selectList } from './columns.ts';
+import { lockOrder } from './lock-order.ts';
+import { selectList } from './select-list.ts';
 import { type Queryable, StoreHandle } from './store-handle.ts';
 import type { PostgresStoreOptions } from './store-options.ts';
 import { traceQuery } from './trace-query.ts';

@@ -1,6 +1,7 @@
 import type { ProjectFilter } from '@ccflow/tracing';
-import { type Query, selectList } from './columns.ts';
 import { foldName, PROJECT_COLUMNS } from './project-row.ts';
+import { selectList } from './select-list.ts';
+import type { Query } from './session-query.ts';
 import { checkCount, checkDate, toTimestamp } from './validate.ts';
 
 /** `list`'s page size when the filter gives none. */

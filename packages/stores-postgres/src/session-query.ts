@@ -1,7 +1,13 @@
 import type { SessionFilter } from '@ccflow/sessions';
-import { type Query, selectList } from './columns.ts';
+import { selectList } from './select-list.ts';
 import { SESSION_METADATA_COLUMNS } from './session-row.ts';
 import { checkCount, checkDate, toTimestamp } from './validate.ts';
+
+/** A statement and its positional parameters. */
+export interface Query {
+  sql: string;
+  params: unknown[];
+}
 
 /**
  * The SQL of `list` (metadata, newest first, paged) or `count` for a session filter on `table`; every value is a

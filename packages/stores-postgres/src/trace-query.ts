@@ -1,5 +1,6 @@
 import type { TraceFilter } from '@ccflow/tracing';
-import { type Query, selectList } from './columns.ts';
+import { selectList } from './select-list.ts';
+import type { Query } from './session-query.ts';
 import { TRACE_COLUMNS } from './trace-row.ts';
 import { checkCount, checkDate, toTimestamp } from './validate.ts';
 
