@@ -117,9 +117,9 @@ export function quoteIdent(name: string): string {
 }
 
 /**
- * Brings `schema` to the latest version of `migrations`: all steps in one transaction under an advisory lock (one per database), so a
- * failure leaves the version it had and processes starting at once migrate once (the others wait, then find it
- * done). The version is the one row of `<schema>.ccflow_schema_version`. A newer version is refused with a
+ * Brings `schema` to the latest version of `migrations`: all steps in one transaction under an advisory lock (one
+ * per database), so a failure leaves the version it had and processes starting at once migrate once (the others
+ * wait, then find it done). The version is the one row of `<schema>.ccflow_schema_version`. A newer version is refused with a
  * `StoreError` and left untouched, as are tables of another application's in the way.
  */
 export async function migrate(
@@ -149,34 +149,45 @@ export async function migrate(
   };
   if ((await current(pool)) === latest) return;
   const client = await pool.connect();
-  // The lock is taken before the transaction begins: a transaction that began before another process's migration
-  // committed could still see the tables as missing (its catalog caches are refreshed when a transaction starts).
-  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
-    const from = await current(client);
-    if (from < latest) {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-      await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
-      const trgm = await client.query<{ schema: string }>(
-        "SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'pg_trgm'",
-      );
-      if (from === 0) {
-        await client.query(`CREATE TABLE ${s}.ccflow_schema_version (version bigint NOT NULL)`);
-        await client.query(`INSERT INTO ${s}.ccflow_schema_version VALUES (0)`);
+    // The lock is taken before the transaction begins: a transaction that began before another process's
+    // migration committed could still see the tables as missing (its catalog caches are refreshed when a
+    // transaction starts).
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]).catch((error: Error) => {
+      broken = error;
+      throw error;
+    });
+    try {
+      await client.query('BEGIN');
+      const from = await current(client);
+      if (from < latest) {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+        await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+        const trgm = await client.query<{ schema: string }>(
+          "SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'pg_trgm'",
+        );
+        if (from === 0) {
+          await client.query(`CREATE TABLE ${s}.ccflow_schema_version (version bigint NOT NULL)`);
+          await client.query(`INSERT INTO ${s}.ccflow_schema_version VALUES (0)`);
+        }
+        for (const migration of migrations) {
+          if (migration.version <= from) continue;
+          await client.query(migration.up(s, trgm.rows[0]!.schema));
+        }
+        await client.query(`UPDATE ${s}.ccflow_schema_version SET version = $1`, [latest]);
       }
-      for (const migration of migrations) {
-        if (migration.version <= from) continue;
-        await client.query(migration.up(s, trgm.rows[0]!.schema));
-      }
-      await client.query(`UPDATE ${s}.ccflow_schema_version SET version = $1`, [latest]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      // A connection that cannot unlock (or lock) is closed rather than pooled: closing it releases the lock.
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch((error: Error) => {
+        broken = error;
+      });
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-    client.release();
+    client.release(broken);
   }
 }
