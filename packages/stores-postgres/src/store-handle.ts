@@ -82,16 +82,20 @@ export class StoreHandle {
       await this.#migrated(pool);
       return await this.#retrying(async () => {
         const client = await pool.connect();
+        let broken: Error | undefined;
         try {
           await client.query('BEGIN');
           const result = await work(queryable(client));
           await client.query('COMMIT');
           return result;
         } catch (error) {
-          await client.query('ROLLBACK').catch(() => {});
+          // A connection that cannot even roll back is closed, not pooled.
+          await client.query('ROLLBACK').catch((rollback: Error) => {
+            broken = rollback;
+          });
           throw error;
         } finally {
-          client.release();
+          client.release(broken);
         }
       });
     } catch (error) {
