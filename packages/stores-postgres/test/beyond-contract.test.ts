@@ -183,4 +183,14 @@ describe('the PostgreSQL stores beyond the contracts', () => {
     expect(rows[0].row).toContain('[redacted]');
     expect(rows[0].row).not.toMatch(/options-env-secret|system-prompt-key|metadata-token-secret/);
   });
+  it('connections the server drops while idle (a restart, a failover) cost nothing: the next call reconnects', async () => {
+    await using store = new PostgresSessionStore(fresh());
+    await store.save(stateFixture({ sessionId: 'kept' }));
+    const { rows } = await db.admin.query(
+      'SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    expect(Number(rows[0].n)).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await store.exists('kept')).toBe(true);
+  });
 });
