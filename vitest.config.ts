@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 /** Tests run against sources: the `@ccflow/source` export condition points every package at `src/`. */
 const resolve = { conditions: ['@ccflow/source'] };
-const ssr = { resolve: { conditions: ['@ccflow/source', 'node', 'import', 'default'] } };
+// No 'import' here: Node is given these conditions too, and with it a require() inside a CommonJS package picks a
+// dual package's ESM build (pg's require('pg-pool') then gets a module namespace, not the class).
+const ssr = { resolve: { conditions: ['@ccflow/source', 'node', 'default'] } };
 
 export default defineConfig({
   resolve,

@@ -19,6 +19,7 @@ export {
 } from './messages-api-stand-in.ts';
 export { type MockCapabilities, MockExecutor, type MockRequest, type MockRun } from './mock-executor.ts';
 export { MOCK_SESSION_ID, mockLines } from './mock-lines.ts';
+export { type PostgresServer, type StartPostgresOptions, startPostgres } from './postgres-server.ts';
 export {
   bytesWritten,
   childrenWithEnv,

@@ -1,0 +1,5 @@
+export { PostgresProjectStore } from './postgres-project-store.ts';
+export { PostgresSessionStore } from './postgres-session-store.ts';
+export { PostgresTraceStore } from './postgres-trace-store.ts';
+export { SCHEMA_VERSION } from './schema-version.ts';
+export type { PostgresStoreOptions } from './store-options.ts';
