@@ -143,19 +143,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
     }
     const { job: data, options: requestOptions } = parsed;
     const parent = propagation.extract(ROOT_CONTEXT, data.trace);
-    const span = trace
-      .getTracer('@ccflow/queue')
-      .startSpan(
-        QUEUE_SPAN.process,
-        {
-          attributes: {
-            'ccflow.queue.job_id': jobId,
-            'ccflow.queue.worker_id': id,
-            'ccflow.queue.attempt': attempt,
-          },
+    const span = trace.getTracer('@ccflow/queue').startSpan(
+      QUEUE_SPAN.process,
+      {
+        attributes: {
+          'ccflow.queue.job_id': jobId,
+          'ccflow.queue.worker_id': id,
+          'ccflow.queue.attempt': attempt,
         },
-        parent,
-      );
+      },
+      parent,
+    );
     counts.running++;
     let pending: Promise<unknown> = Promise.resolve();
     let started = false;
