@@ -28,7 +28,7 @@ async function run(i: number) {
   try {
     for await (const m of producer.execute({ prompt, signal: controller.signal })) {
       if (m.type === 'text') texts.push(m.content);
-      if (m.type === 'result') result = m.result;
+      if (m.type === 'result') result = m.result ?? undefined;
     }
     outcome = 'ok';
   } catch (error) {
