@@ -73,8 +73,14 @@ async function commandStats(
     if (m) calls.set(m[1]!, Number(m[2]));
   }
   const stats = await redis.info('stats');
-  const num = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(stats)?.[1] ?? 0);
-  return { calls, bytesIn: num('total_net_input_bytes'), bytesOut: num('total_net_output_bytes') };
+  const cpu = await redis.info('cpu');
+  const num = (text: string, name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(text)?.[1] ?? 0);
+  return {
+    calls,
+    bytesIn: num(stats, 'total_net_input_bytes'),
+    bytesOut: num(stats, 'total_net_output_bytes'),
+    cpuMs: (num(cpu, 'used_cpu_user_main_thread') + num(cpu, 'used_cpu_sys_main_thread')) * 1000,
+  };
 }
 
 const server = await startRedis();
@@ -92,6 +98,7 @@ try {
   const producer = new QueueExecutor({ connection: server.url, queueName: 'overhead' });
   for (let i = 0; i < 20; i++) await drain(producer.execute({ prompt: `warm ${i}` }));
   await admin.config('RESETSTAT');
+  const before = await commandStats(admin);
   const queuedMs: number[] = [];
   for (let i = 0; i < JOBS; i++) {
     const t = performance.now();
@@ -116,6 +123,7 @@ try {
     `\nqueue overhead: ${overhead.toFixed(2)} ms median (target ≤ ${TARGET_OVERHEAD_MS} ms): ${overhead <= TARGET_OVERHEAD_MS ? 'met' : 'MISSED'}\n`,
   );
   console.log(`## Redis per job\n`);
+  console.log(`Redis main-thread CPU: ${((stats.cpuMs - before.cpuMs) / JOBS).toFixed(3)} ms per job`);
   console.log(
     `commands: ${commandsPerJob.toFixed(1)}; bytes in: ${Math.round(stats.bytesIn / JOBS)}; bytes out: ${Math.round(stats.bytesOut / JOBS)}\n`,
   );
