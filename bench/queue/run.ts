@@ -40,7 +40,7 @@ function startWorkers(url: string, queue: string, count: number, delayMs: number
           '--import',
           'tsx',
           '--conditions=@ccflow/source',
-          join(import.meta.dirname, 'worker.ts'),
+          join(import.meta.dirname, 'worker-child.ts'),
           url,
           queue,
           String(delayMs),

@@ -67,7 +67,7 @@ it('3 workers, 2 producers, 300 jobs, random aborts, a worker SIGKILLed: each jo
   const ready = workers.map(lines);
   await until(() => ready.every((l) => l.includes('ready')), 30_000, 'workers ready');
   const producers = ['p1', 'p2'].map((name, i) =>
-    start('proof-producer.ts', [redis.url, queue, name, '150', String(i + 7)]),
+    start('proof-producer-worker.ts', [redis.url, queue, name, '150', String(i + 7)]),
   );
   const reports = producers.map(lines);
   const started = performance.now();

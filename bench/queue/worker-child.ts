@@ -1,4 +1,4 @@
-// A worker process of the queue bench: `worker.ts <redis-url> <queue> <delay-ms> <concurrency>`.
+// A worker process of the queue bench: `worker-child.ts <redis-url> <queue> <delay-ms> <concurrency>`.
 import { startWorker } from '@ccflow/queue';
 import { FixedDelayExecutor } from './fixed-delay.ts';
 

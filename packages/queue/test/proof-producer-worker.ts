@@ -1,4 +1,4 @@
-// A producer process of the multi-process proof: `node proof-producer.ts <redis-url> <queue> <name> <jobs> <seed>`.
+// A producer process of the multi-process proof: `node proof-producer-worker.ts <redis-url> <queue> <name> <jobs> <seed>`.
 // Runs the jobs at once, aborts about one in five at a random moment, and prints one JSON line per job as it ends.
 import { AbortedError, CCFlowError } from '@ccflow/core';
 import { seededRandom } from '@ccflow/testing';
