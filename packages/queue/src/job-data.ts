@@ -38,7 +38,8 @@ export type JobData = z.infer<typeof JobDataSchema>;
 /**
  * The job for a request, or a `ConfigurationError` when the request carries what must not leave the caller's
  * process: callbacks (`host`), environment values, MCP servers' `env` and `headers`, or any value the `Redactor`
- * takes for a secret (credential-named keys, tokens, URL passwords). Workers hold their own credentials.
+ * takes for a secret (credential-named keys, tokens, URL passwords). Workers hold their own credentials. Also
+ * `continueSession`, which no worker can route.
  */
 export function toJobData(request: ExecuteRequest, trace: Record<string, string>): JobData {
   const host = request.host ?? {};
@@ -63,6 +64,12 @@ export function toJobData(request: ExecuteRequest, trace: Record<string, string>
           problem: 'MCP credentials never travel in job data: configure the server on the workers',
         });
   }
+  if (options.continueSession === true)
+    throw new ConfigurationError({
+      field: 'options.continueSession',
+      problem:
+        'the most recent session of a directory is on whichever worker ran it: resume it by id (`resume`) instead',
+    });
   const { env: _env, redaction: _redaction, ...rest } = options;
   const redactor = new Redactor(options);
   const masked = redactor.options(rest);

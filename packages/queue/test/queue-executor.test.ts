@@ -99,6 +99,7 @@ describe('QueueExecutor with startWorker', () => {
         prompt: 'x',
         options: { settings: { env: { GITHUB_TOKEN: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' } } },
       },
+      { prompt: 'x', options: { continueSession: true } },
     ];
     for (const request of bad) {
       const error = await collect(producer.execute(request)).catch((e: unknown) => e);
@@ -107,6 +108,26 @@ describe('QueueExecutor with startWorker', () => {
     const queue = new Queue(queueName, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
     expect(await queue.count()).toBe(0);
     await queue.close();
+  });
+
+  it('a secret in the prompt is redacted before it is stored in Redis (the backstop)', async () => {
+    const { producer, worker } = setup();
+    const executor = new MockExecutor([TURN]);
+    await worker(executor);
+    const key = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz';
+    await collect(producer.execute({ prompt: `use ${key} for this` }));
+    expect(executor.requests[0]!.prompt).toBe('use [redacted] for this');
+    const client = new Redis(redis.url);
+    cleanups.push(async () => client.disconnect());
+    const dump: string[] = [];
+    for (const k of await client.keys('*')) {
+      const type = await client.type(k);
+      if (type === 'string') dump.push((await client.get(k)) ?? '');
+      if (type === 'hash') dump.push(JSON.stringify(await client.hgetall(k)));
+      if (type === 'stream') dump.push(JSON.stringify(await client.xrange(k, '-', '+')));
+      if (type === 'list') dump.push(JSON.stringify(await client.lrange(k, 0, -1)));
+    }
+    expect(dump.join('\n')).not.toContain(key);
   });
 
   it('a bad job fails alone: the worker runs the next one', async () => {
