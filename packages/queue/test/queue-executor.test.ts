@@ -3,7 +3,13 @@ import { MockExecutor, mockLines, type RedisServer, startRedis } from '@ccflow/t
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { QueueExecutor, type QueueWorker, SessionWorkerGoneError, startWorker } from '../src/index.ts';
+import {
+  QueueExecutor,
+  type QueueWorker,
+  SessionWorkerGoneError,
+  startWorker,
+  WorkerLostError,
+} from '../src/index.ts';
 import { collect, ScriptExecutor, sleep } from './script-executor.ts';
 
 let redis: RedisServer;
@@ -329,5 +335,23 @@ describe('QueueExecutor with startWorker', () => {
     );
     expect(SessionWorkerGoneError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ sessionId, workerId: `worker-${owner}` });
+  });
+
+  it('a resumed turn waiting on its worker ends typed when that worker goes away mid-turn', async () => {
+    const { producer, worker } = setup();
+    const sessionId = '00000000-0000-4000-8000-00000000005e';
+    const w = await worker(
+      new ScriptExecutor(async function* (request, run, emit) {
+        yield emit(mockLines.init({ sessionId }));
+        if (run > 1) await sleep(30_000, request.signal);
+        yield emit(mockLines.result({ result: 'ok', sessionId }));
+      }),
+    );
+    await collect(producer.execute({ prompt: 'start' }));
+    const turn = collect(producer.execute({ prompt: 'again', options: { resume: sessionId } }));
+    await expect.poll(() => w.health().running).toBe(1);
+    await w.close({ graceful: false });
+    const error = await turn.catch((e: unknown) => e);
+    expect(WorkerLostError.isInstance(error), String(error)).toBe(true);
   });
 });
