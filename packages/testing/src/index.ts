@@ -34,6 +34,7 @@ export {
   until,
   zombieChildren,
 } from './processes.ts';
+export { type RedisServer, type StartRedisOptions, startRedis } from './redis-server.ts';
 export {
   type ContentSpec,
   type ErrorReply,
