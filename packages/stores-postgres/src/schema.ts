@@ -102,6 +102,12 @@ CREATE INDEX projects_by_parent ON ${s}.projects (parent_project_id, created_at,
 CREATE INDEX projects_by_name ON ${s}.projects USING gin (name_lower ${trgm}.gin_trgm_ops);
 `;
 
+/** Version 2: a trace's per-model usage (what a price table needs to price the turn again), and traces by model. */
+const V2 = (s: string) => `
+ALTER TABLE ${s}.traces ADD COLUMN model_usage jsonb;
+CREATE INDEX traces_by_model ON ${s}.traces (model COLLATE "C", created_at, sequence_number, trace_id);
+`;
+
 /** Every schema version in order. A new version appends a migration; released ones never change. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -109,6 +115,7 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'sessions (tags as text[] under a GIN index), traces, projects with a trigram name index',
     up: V1,
   },
+  { version: 2, description: "a trace's per-model usage, traces by model", up: V2 },
 ];
 
 /** A schema name as SQL: quoted, so any valid name is taken literally. */

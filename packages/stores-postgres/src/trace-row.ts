@@ -1,4 +1,4 @@
-import type { ToolCallRecord, TraceData, TraceStatus } from '@ccflow/tracing';
+import type { ToolCallRecord, TraceData, TraceModelUsage, TraceStatus } from '@ccflow/tracing';
 import { checkDate, checkId, checkVersion, toJson, toJsonOrNull, toTimestamp } from './validate.ts';
 
 /** A `traces` row as read (JSONB parsed; times in ms). */
@@ -16,6 +16,7 @@ export interface TraceRow {
   message_stream: unknown[] | null;
   options_snapshot: Record<string, unknown>;
   model: string | null;
+  model_usage: Record<string, TraceModelUsage> | null;
   input_tokens: number;
   output_tokens: number;
   cache_read_tokens: number;
@@ -64,6 +65,7 @@ export const TRACE_WRITTEN = [
   'created_at',
   'updated_at',
   'metadata',
+  'model_usage',
 ] as const;
 
 /** Every column, as `load` and `list` read them. */
@@ -104,6 +106,7 @@ export function traceParams(trace: TraceData): unknown[] {
     toTimestamp(trace.createdAt),
     toTimestamp(trace.updatedAt),
     toJson('metadata', trace.metadata ?? {}),
+    toJsonOrNull('modelUsage', trace.modelUsage),
   ];
 }
 
@@ -137,6 +140,7 @@ export function toTrace(row: TraceRow): TraceData {
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     metadata: row.metadata,
+    ...(row.model_usage === null ? {} : { modelUsage: row.model_usage }),
     version: row.version,
   };
 }

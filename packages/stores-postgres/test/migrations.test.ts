@@ -1,10 +1,11 @@
 import { StoreError } from '@ccflow/sessions';
 import { stateFixture } from '@ccflow/sessions/testing';
+import { traceFixture } from '@ccflow/tracing/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresProjectStore } from '../src/postgres-project-store.ts';
 import { PostgresSessionStore } from '../src/postgres-session-store.ts';
 import { PostgresTraceStore } from '../src/postgres-trace-store.ts';
-import { MIGRATIONS } from '../src/schema.ts';
+import { MIGRATIONS, migrate } from '../src/schema.ts';
 import { SCHEMA_VERSION } from '../src/schema-version.ts';
 import { usePostgres } from './use-postgres.ts';
 
@@ -52,6 +53,32 @@ describe('migrations', () => {
     await Promise.all(stores.map((s) => s.close()));
   });
 
+  it('version 2 gives a version-1 schema the per-model usage of traces and the model index, keeping its rows', async () => {
+    const schema = db.schema();
+    await migrate(db.admin, schema, 'postgres', MIGRATIONS.slice(0, 1));
+    await db.admin.query(`INSERT INTO ${schema}.traces SELECT 'old', 1, 's', NULL, NULL, 1, 'p', NULL, 'r', '', '[]',
+  NULL, '{}', 'haiku', 1, 1, 0, 0, 0, 0.01, 10, 'success', NULL, NULL, NULL, NULL, now(), now(), '{}'`);
+    await using store = new PostgresTraceStore({ connectionString: db.url, schema });
+    expect(await store.list({ model: 'haiku' })).toEqual([
+      expect.objectContaining({ traceId: 'old', model: 'haiku' }),
+    ]);
+    const modelUsage = {
+      haiku: {
+        inputTokens: 1,
+        outputTokens: 2,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
+        webSearchRequests: 0,
+        costUsd: 0.5,
+      },
+    };
+    await store.save(traceFixture({ traceId: 'new', model: 'haiku', modelUsage }));
+    expect((await store.load('new'))?.modelUsage).toEqual(modelUsage);
+    const version = await db.admin.query(`SELECT version FROM ${schema}.ccflow_schema_version`);
+    expect(version.rows).toEqual([{ version: '2' }]);
+  });
+
   it('a schema of a newer version is refused with a StoreError naming both versions, and left untouched', async () => {
     const schema = db.schema();
     const store = new PostgresSessionStore({ connectionString: db.url, schema });
@@ -61,7 +88,7 @@ describe('migrations', () => {
     const newer = new PostgresSessionStore({ connectionString: db.url, schema });
     const error = await newer.count().catch((e: unknown) => e);
     expect(StoreError.isInstance(error), String(error)).toBe(true);
-    expect(String(error)).toMatch(/version 99, newer than the 1/);
+    expect(String(error)).toMatch(new RegExp(`version 99, newer than the ${SCHEMA_VERSION}`));
     await newer.close();
     expect((await db.admin.query(`SELECT version FROM ${schema}.ccflow_schema_version`)).rows).toEqual([
       { version: '99' },

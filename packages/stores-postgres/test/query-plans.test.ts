@@ -48,7 +48,7 @@ SELECT 's' || i, 1, timestamptz '2025-01-01' + i * interval '1 minute', timestam
 FROM generate_series(1, ${ROWS}) AS i;
 INSERT INTO ${schema}.traces
 SELECT 'tr' || i, 1, 's' || i % 2000, 'p' || i % 200, 'tr' || i % 1000, i % 10, 'prompt', NULL, 'response', '', '[]',
-  NULL, '{}', 'model', 1, 1, 0, 0, 0, 0.01, 10, (ARRAY['pending','success','error','cancelled'])[1 + i % 4],
+  NULL, '{}', 'model-' || i % 10, 1, 1, 0, 0, 0, 0.01, 10, (ARRAY['pending','success','error','cancelled'])[1 + i % 4],
   NULL, NULL, NULL, NULL, timestamptz '2025-01-01' + i * interval '1 minute',
   timestamptz '2025-01-01' + i * interval '1 minute', '{}'
 FROM generate_series(1, ${ROWS}) AS i;
@@ -92,6 +92,7 @@ ANALYZE ${schema}.sessions, ${schema}.traces, ${schema}.projects;`);
     sessionId: [{ sessionId: 's5' }, 'traces_by_session'],
     projectId: [{ projectId: 'p5' }, 'traces_by_project'],
     status: [{ status: 'error' }, 'traces_by_status'],
+    model: [{ model: 'model-3' }, 'traces_by_model'],
     parentTraceId: [{ parentTraceId: 'tr5' }, 'traces_by_parent'],
     after: [{ after: day(10) }, 'traces_by_created'],
     before: [{ before: day(2) }, 'traces_by_created'],
