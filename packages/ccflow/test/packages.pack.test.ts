@@ -216,6 +216,8 @@ describe('a fresh project with ccflow whole', () => {
     dependencies: ['ccflow'],
     imports: [
       { from: 'ccflow', names: ['SQLiteSessionStore', 'createDefaultExecutor', 'query', 'startUiServer'] },
+      { from: 'ccflow/queue', names: ['QueueExecutor', 'startWorker'] },
+      { from: 'ccflow/postgres', names: ['PostgresTraceStore'] },
     ],
     body: `  const store = new SQLiteSessionStore(process.argv[2] ?? '');
   const sessions = await store.count();
@@ -224,7 +226,8 @@ describe('a fresh project with ccflow whole', () => {
   const served = [];
   for (const path of ['', 'assets/ui.js', 'assets/ui.css']) served.push((await fetch(ui.url + path)).status);
   await ui.close();
-  console.log(JSON.stringify({ sessions, query: typeof query, createDefaultExecutor: typeof createDefaultExecutor, ui: served }));`,
+  const scaleOut = [typeof QueueExecutor, typeof startWorker, typeof PostgresTraceStore];
+  console.log(JSON.stringify({ sessions, query: typeof query, createDefaultExecutor: typeof createDefaultExecutor, ui: served, scaleOut }));`,
   };
   let project: ConsumerProject;
 
@@ -244,6 +247,7 @@ describe('a fresh project with ccflow whole', () => {
       query: 'function',
       createDefaultExecutor: 'function',
       ui: [200, 200, 200],
+      scaleOut: ['function', 'function', 'function'],
     };
     expect(await project.run('esm', [join(work, 'esm.db')])).toEqual(expected);
     expect(await project.run('cjs', [join(work, 'cjs.db')])).toEqual(expected);

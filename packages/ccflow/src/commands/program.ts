@@ -9,6 +9,7 @@ import { type QueryIO, queryCommand } from './query.ts';
 import { sessionsCommand } from './sessions.ts';
 import { tracesCommand } from './traces.ts';
 import { uiCommand } from './ui.ts';
+import { workerCommand } from './worker.ts';
 
 /**
  * The `ccflow` command line: one subcommand per file in this directory. `done` receives the exit code of the
@@ -36,6 +37,7 @@ export function buildProgram(version: string, io: QueryIO & CliIO, done: (code: 
   costCommand(program, io, done);
   healthCommand(program, io, done);
   uiCommand(program, io, done);
+  workerCommand(program, io, done);
   completionCommand(program, io, done);
   for (const c of program.commands) {
     c.exitOverride();
