@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ExecuteRequest, Executor, ExecutorCapabilities } from '@ccflow/core';
+import { syntheticResult } from '@ccflow/core/internal';
 import type { Message } from '@ccflow/parser';
 import { isPreamble } from '@ccflow/reliability';
 import { context, propagation } from '@opentelemetry/api';
@@ -69,7 +70,30 @@ export class QueueExecutor implements Executor, AsyncDisposable {
     this.#checkIntervalMs = options.checkIntervalMs ?? 1_000;
   }
 
+  /**
+   * The job's messages. As the `Executor` contract asks, a stream that started ends with a result: when it fails
+   * before the worker's (the caller aborted, the worker was lost), ccflow's synthetic failed result comes first.
+   */
   async *execute(request: ExecuteRequest): AsyncGenerator<Message> {
+    const started = performance.now();
+    let sessionId: string | undefined;
+    let open = false;
+    try {
+      for await (const message of this.#run(request)) {
+        if (message.type === 'system' && message.subtype === 'init') sessionId = message.sessionId;
+        open = message.type !== 'result';
+        yield message;
+      }
+    } catch (error) {
+      if (open) {
+        const reason = error instanceof Error ? error.message : String(error);
+        yield syntheticResult({ reason, sessionId, durationMs: performance.now() - started });
+      }
+      throw error;
+    }
+  }
+
+  async *#run(request: ExecuteRequest): AsyncGenerator<Message> {
     const { signal } = request;
     signal?.throwIfAborted();
     const carrier: Record<string, string> = {};

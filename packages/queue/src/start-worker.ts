@@ -86,7 +86,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
   const keys = queueKeys(queueName);
   const ownsExecutor = options.executor === undefined;
-  const executor = options.executor ?? new WarmPool({ maxProcesses: concurrency, minProcesses: 0 });
+  // A job BullMQ gave this worker waits for a process (its lock renewed) rather than fail: with sticky turns the
+  // worker can hold more jobs than processes.
+  const executor =
+    options.executor ??
+    new WarmPool({ maxProcesses: concurrency, minProcesses: 0, acquireTimeoutMs: Number.POSITIVE_INFINITY });
   const sessionTtlMs = options.sessionTtlMs ?? 7 * 24 * 3600_000;
   const heartbeatMs = options.heartbeatMs ?? 2_000;
   const redis = connect(options.connection);

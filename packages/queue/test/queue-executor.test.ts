@@ -1,4 +1,5 @@
 import { AbortedError, CliTimeoutError, ConfigurationError } from '@ccflow/core';
+import type { Message } from '@ccflow/parser';
 import { MockExecutor, mockLines, type RedisServer, startRedis } from '@ccflow/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -196,7 +197,8 @@ describe('QueueExecutor with startWorker', () => {
       for await (const m of producer.execute({ prompt: 'hi' })) seen.push(m.type);
     })().catch((e: unknown) => e);
     expect(CliTimeoutError.isInstance(error)).toBe(true);
-    expect(seen).toEqual(['system', 'assistant', 'text']);
+    // The stream that started ends with ccflow's failed result, then the error.
+    expect(seen).toEqual(['system', 'assistant', 'text', 'result']);
     expect(executor.runs).toBe(1);
   });
 
@@ -226,9 +228,11 @@ describe('QueueExecutor with startWorker', () => {
     await worker(executor);
     const controller = new AbortController();
     const seen: string[] = [];
+    let last: Message | undefined;
     const done = (async () => {
       for await (const m of producer.execute({ prompt: 'hi', signal: controller.signal })) {
         seen.push(m.type);
+        last = m;
         if (m.type === 'assistant') controller.abort(new AbortedError({ message: 'stop' }));
       }
     })();
@@ -236,7 +240,13 @@ describe('QueueExecutor with startWorker', () => {
     await expect(done).rejects.toThrow('stop');
     await expect.poll(() => executor.signals[0]?.aborted, { timeout: 2000 }).toBe(true);
     expect(performance.now() - started).toBeLessThan(2000);
-    expect(seen).toEqual(['system', 'assistant']);
+    expect(seen).toEqual(['system', 'assistant', 'result']);
+    expect(last).toMatchObject({
+      type: 'result',
+      isError: true,
+      errors: ['stop'],
+      raw: { ccflow_synthetic: true },
+    });
   });
 
   it('graceful close finishes the running job', async () => {
