@@ -9,8 +9,8 @@ import type { Redis } from 'ioredis';
 import { fromWireError, SessionWorkerGoneError, type WireError, WorkerLostError } from './errors.ts';
 import { toJobData } from './job-data.ts';
 import { DEFAULT_QUEUE_NAME } from './queue-names.ts';
+import { connect } from './redis-client.ts';
 import {
-  connect,
   DELIVER,
   type OutputEntry,
   parseEntry,

@@ -1,13 +1,20 @@
-import { Redis, type RedisOptions } from 'ioredis';
-
 /** Where a queue's Redis lives: a `redis://` URL or ioredis options. */
-export type RedisConnection = string | RedisOptions;
+export type RedisConnection = string | RedisConnectionOptions;
 
-/** A new client; `maxRetriesPerRequest: null` as BullMQ needs for its blocking connections. */
-export function connect(connection: RedisConnection): Redis {
-  return typeof connection === 'string'
-    ? new Redis(connection, { maxRetriesPerRequest: null })
-    : new Redis({ ...connection, maxRetriesPerRequest: null });
+/**
+ * ioredis's client options (`host`, `port`, `password`, `tls`, … as ioredis documents them). Declared here, not
+ * imported: ioredis's own declarations do not typecheck under `skipLibCheck: false` (they import the untyped
+ * `redis-errors`), and a user's project should not inherit that.
+ */
+export interface RedisConnectionOptions {
+  host?: string;
+  port?: number;
+  path?: string;
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: object;
+  [option: string]: unknown;
 }
 
 /** The keys ccflow keeps beside BullMQ's (`bull:<queue>:*`) for one queue. */

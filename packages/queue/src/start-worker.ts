@@ -7,8 +7,8 @@ import { type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullm
 import { InvalidJobError, toWireError, WorkerLostError } from './errors.ts';
 import { parseJob } from './job-data.ts';
 import { DEFAULT_QUEUE_NAME, QUEUE_SPAN } from './queue-names.ts';
+import { connect } from './redis-client.ts';
 import {
-  connect,
   entryFields,
   type OutputEntry,
   queueKeys,

@@ -77,7 +77,12 @@ export class ConsumerProject {
   /** Typechecks `check.mts` and `check.cts` with `module`/`moduleResolution: nodenext`, libraries included. */
   async typecheck(): Promise<void> {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: this.dir, env: userEnv() });
+    try {
+      await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: this.dir, env: userEnv() });
+    } catch (error) {
+      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+      throw new Error(`tsc found errors in ${this.dir}:\n${stdout}${stderr}`);
+    }
   }
 
   /** Names of the `@ccflow` packages installed, one entry per installed copy. */
