@@ -285,9 +285,10 @@ describe('the progress bar in a pseudo-terminal (tmux)', () => {
     const { api } = sandbox;
     socket = join(work, 'tmux.sock');
     const table = {
-      // The first answer is slow: its pace makes an ETA of two digits (seconds), which the last redraw, "eta 0s",
-      // must clear to the end of the line.
-      first: reply.text('First', { eventDelayMs: 700 }),
+      // The first answer is slow (over 5 s: about 6 events 1.5 s apart), so with two prompts left the ETA has two
+      // digits, which the last redraw, "eta 0s", must clear to the end of the line. (At 0.7 s apart, an idle
+      // machine finished it in under 5 s: a one-digit ETA, and the test waited in vain.)
+      first: reply.text('First', { eventDelayMs: 1500 }),
       second: reply.text('Second'),
       third: reply.text('Third', { eventDelayMs: 200 }),
     };
@@ -331,5 +332,5 @@ describe('the progress bar in a pseudo-terminal (tmux)', () => {
     expect(rows[0]).toContain(`$${cost.toFixed(4)}`);
     // On a terminal, without NO_COLOR: the bar in bold.
     expect(await screen(true)).toContain('\u001b[1m#');
-  }, 60_000);
+  }, 90_000);
 });
