@@ -10,10 +10,10 @@ import { type BatchRunner, findOrCreateProject, projectRunner, queryRunner } fro
 import { Interrupts } from './interrupts.ts';
 import { oneLine } from './output.ts';
 import { Progress } from './progress.ts';
-import { collect, defined, number, optionsFile, type QueryIO, readAll } from './query.ts';
+import { type AgentFlags, agentFlags, agentOptions, optionsFile, type QueryIO, readAll } from './query.ts';
 import { withStores } from './store-set.ts';
 
-interface BatchFlags {
+interface BatchFlags extends AgentFlags {
   output?: string;
   resume?: boolean;
   concurrency: number;
@@ -23,13 +23,6 @@ interface BatchFlags {
   db?: string;
   format: BatchFormat;
   options?: string;
-  model?: string;
-  systemPrompt?: string;
-  appendSystemPrompt?: string;
-  permissionMode?: string;
-  allowedTools?: string[];
-  maxTurns?: number;
-  maxBudgetUsd?: number;
 }
 
 /**
@@ -37,7 +30,7 @@ interface BatchFlags {
  * stops it cleanly (exit 130 / 143) with every finished result written; `--resume` skips the ids already written.
  */
 export function batchCommand(program: Command, io: QueryIO, done: (code: number) => void): void {
-  program
+  const command = program
     .command('batch')
     .description('run many prompts (lines or JSONL), results as JSONL in input order')
     .argument('<file>', 'the prompts: one per line, or JSONL {"id"?, "prompt", "options"?}; "-" reads stdin')
@@ -62,32 +55,17 @@ export function batchCommand(program: Command, io: QueryIO, done: (code: number)
     .option(
       '--options <file.json>',
       'options for every prompt from a JSON file (the flags win, then each line)',
-    )
-    .option('-m, --model <model>', 'model alias or id')
-    .option('-s, --system-prompt <text>', 'replace the system prompt')
-    .option('--append-system-prompt <text>', 'add to the system prompt')
-    .option(
-      '-p, --permission-mode <mode>',
-      'default, plan, dontAsk, acceptEdits, bypassPermissions, auto, manual',
-    )
-    .option('-t, --allowed-tools <pattern>', 'allow a tool, e.g. "Bash(git *)" (repeatable)', collect)
-    .option('--max-turns <n>', 'stop each prompt after this many turns', number)
-    .option('--max-budget-usd <usd>', 'stop each prompt past this cost', number)
-    .action(async (file: string, flags: BatchFlags) => done(await run(file, flags, io)));
+    );
+  agentFlags(command, {
+    maxTurns: 'stop each prompt after this many turns',
+    maxBudgetUsd: 'stop each prompt past this cost',
+  }).action(async (file: string, flags: BatchFlags) => done(await run(file, flags, io)));
 }
 
 async function run(file: string, flags: BatchFlags, io: QueryIO): Promise<number> {
   const base: CliAgentOptions = {
     ...(flags.options === undefined ? {} : await optionsFile(flags.options)),
-    ...defined({
-      model: flags.model,
-      systemPrompt: flags.systemPrompt,
-      appendSystemPrompt: flags.appendSystemPrompt,
-      permissionMode: flags.permissionMode as CliAgentOptions['permissionMode'],
-      allowedTools: flags.allowedTools,
-      maxTurns: flags.maxTurns,
-      maxBudgetUsd: flags.maxBudgetUsd,
-    }),
+    ...agentOptions(flags),
   };
   resolveOptions(base); // a bad --options file or flag is named as such, not as line 1
   if (flags.resume && flags.output === undefined)

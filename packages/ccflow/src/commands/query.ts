@@ -22,16 +22,48 @@ export interface QueryIO extends CliIO {
   signal?: AbortSignal;
 }
 
-interface QueryFlags {
+/** The flags `query` and `batch` share: the CLI options a prompt runs with. */
+export interface AgentFlags {
   model?: string;
   systemPrompt?: string;
   appendSystemPrompt?: string;
   permissionMode?: string;
   allowedTools?: string[];
-  sessionId?: string;
-  resume?: string;
   maxTurns?: number;
   maxBudgetUsd?: number;
+}
+
+/** Adds the {@link AgentFlags} to `command`; `limits` says what the two limits stop (a turn, or each prompt). */
+export function agentFlags(command: Command, limits: { maxTurns: string; maxBudgetUsd: string }): Command {
+  return command
+    .option('-m, --model <model>', 'model alias or id')
+    .option('-s, --system-prompt <text>', 'replace the system prompt')
+    .option('--append-system-prompt <text>', 'add to the system prompt')
+    .option(
+      '-p, --permission-mode <mode>',
+      'default, plan, dontAsk, acceptEdits, bypassPermissions, auto, manual',
+    )
+    .option('-t, --allowed-tools <pattern>', 'allow a tool, e.g. "Bash(git *)" (repeatable)', collect)
+    .option('--max-turns <n>', limits.maxTurns, number)
+    .option('--max-budget-usd <usd>', limits.maxBudgetUsd, number);
+}
+
+/** The options the given {@link AgentFlags} set (the unset ones are absent, so they do not hide a file's). */
+export function agentOptions(flags: AgentFlags): CliAgentOptions {
+  return defined({
+    model: flags.model,
+    systemPrompt: flags.systemPrompt,
+    appendSystemPrompt: flags.appendSystemPrompt,
+    permissionMode: flags.permissionMode as CliAgentOptions['permissionMode'],
+    allowedTools: flags.allowedTools,
+    maxTurns: flags.maxTurns,
+    maxBudgetUsd: flags.maxBudgetUsd,
+  });
+}
+
+interface QueryFlags extends AgentFlags {
+  sessionId?: string;
+  resume?: string;
   streamJson?: boolean;
   json?: boolean;
   session?: string;
@@ -41,22 +73,13 @@ interface QueryFlags {
 
 /** `ccflow query <prompt>`: streams one answer; with `--session`, a turn of a stored session. */
 export function queryCommand(program: Command, io: QueryIO, done: (code: number) => void): void {
-  program
+  const command = program
     .command('query')
     .description("stream Claude Code's answer to the terminal")
-    .argument('<prompt>', 'the prompt; "-" reads it from stdin')
-    .option('-m, --model <model>', 'model alias or id')
-    .option('-s, --system-prompt <text>', 'replace the system prompt')
-    .option('--append-system-prompt <text>', 'add to the system prompt')
-    .option(
-      '-p, --permission-mode <mode>',
-      'default, plan, dontAsk, acceptEdits, bypassPermissions, auto, manual',
-    )
-    .option('-t, --allowed-tools <pattern>', 'allow a tool, e.g. "Bash(git *)" (repeatable)', collect)
+    .argument('<prompt>', 'the prompt; "-" reads it from stdin');
+  agentFlags(command, { maxTurns: 'stop after this many turns', maxBudgetUsd: 'stop past this cost' })
     .option('--session-id <uuid>', 'use this id for a new session')
     .option('-r, --resume <id>', "continue one of the CLI's sessions by id")
-    .option('--max-turns <n>', 'stop after this many turns', number)
-    .option('--max-budget-usd <usd>', 'stop past this cost', number)
     .option('--session <id>', 'continue a session kept in the ccflow store (see --db)')
     .option('--db <file>', 'the SQLite store for --session (default: $CCFLOW_SESSION_STORAGE_PATH)')
     .option('--options <file.json>', 'options from a JSON file (the flags win)')
@@ -69,17 +92,8 @@ async function run(argPrompt: string, flags: QueryFlags, io: QueryIO): Promise<n
   const json = flags.streamJson === true || flags.json === true;
   const options: CliAgentOptions = {
     ...(flags.options === undefined ? {} : await optionsFile(flags.options)),
-    ...defined({
-      model: flags.model,
-      systemPrompt: flags.systemPrompt,
-      appendSystemPrompt: flags.appendSystemPrompt,
-      permissionMode: flags.permissionMode as CliAgentOptions['permissionMode'],
-      allowedTools: flags.allowedTools,
-      sessionId: flags.sessionId,
-      resume: flags.resume,
-      maxTurns: flags.maxTurns,
-      maxBudgetUsd: flags.maxBudgetUsd,
-    }),
+    ...agentOptions(flags),
+    ...defined({ sessionId: flags.sessionId, resume: flags.resume }),
     includePartial: !json,
   };
   const prompt = argPrompt === '-' ? await readAll(io.stdin ?? process.stdin) : argPrompt;
@@ -144,15 +158,15 @@ export async function optionsFile(path: string): Promise<CliAgentOptions> {
   return parsed as CliAgentOptions;
 }
 
-export function defined<T extends object>(o: T): Partial<T> {
+function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export function collect(value: string, previous: string[] | undefined): string[] {
+function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-export function number(value: string): number {
+function number(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('not a number');
   return n;
