@@ -4,6 +4,7 @@
  * `@ccflow/tracing/testing` hold a store to the contracts.
  */
 
+export { toJson, toJsonOrNull } from './json-text.ts';
 export { MemoryRecords } from './memory-records.ts';
 export {
   checkAge,
