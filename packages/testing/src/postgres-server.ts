@@ -9,9 +9,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort } from './free-port.ts';
 
 /** A PostgreSQL server of a test's own; `stop()` (or `await using`) shuts it down and removes its files. */
 export interface PostgresServer {
@@ -232,18 +232,6 @@ function run(file: string, args: string[], owner: Owner | undefined): Promise<vo
     child.once('close', (code) =>
       code === 0 ? resolve() : reject(new Error(`${file} failed (exit ${code}):\n${output}`)),
     );
-  });
-}
-
-/** A port free on the loopback address right now (the kernel's pick). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
   });
 }
 
