@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { SQLiteProjectStore, SQLiteTraceStore } from '@ccflow/stores-sqlite';
 import { isGone, processesWithEnv, type RecordedRequest, type Reply, reply, until } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,7 +104,7 @@ const jsonl = (text: string) =>
     .map((l) => JSON.parse(l));
 
 describe('ccflow batch with the real CLI', () => {
-  it('JSONL in input order at concurrency 3, plain progress lines, a failing prompt: exit 1 and its error', async () => {
+  it('JSONL in input order at concurrency 3, plain progress lines, a failing prompt: exit 1 and its error; --project traces each prompt', async () => {
     const { api } = sandbox;
     const table = {
       alpha: reply.text('Alpha answered', { eventDelayMs: 150 }), // the slowest: finishes last
@@ -126,7 +127,8 @@ describe('ccflow batch with the real CLI', () => {
         '{"id": "e", "prompt": "Say echo"}',
       ].join('\n'),
     );
-    const { ran } = batch([file, '--concurrency', '3']);
+    const db = join(work, 'five.db');
+    const { ran } = batch([file, '--concurrency', '3', '--project', 'five', '--db', db]);
     const { code, out, err } = await ran;
     expect(code, err).toBe(1);
 
@@ -180,6 +182,21 @@ describe('ccflow batch with the real CLI', () => {
     expect(lines.at(-1)).toMatch(/^ccflow batch: 5 prompts: 4 ok, 1 failed, \$\d+\.\d{4}, \d+\.\ds$/);
     // At most three ran at once: no line ever says more.
     expect(progress.every((l) => !/running=[4-9]/.test(l))).toBe(true);
+
+    // --project: each prompt is a traced session of the project "five", with the turn's cost as the CLI reported it.
+    await using projects = new SQLiteProjectStore({ dbPath: db });
+    await using traces = new SQLiteTraceStore({ dbPath: db });
+    const [project, ...others] = await projects.list();
+    expect([project?.name, others]).toEqual(['five', []]);
+    const stored = new Map(
+      (await traces.list({ projectId: project?.projectId })).map((t) => [t.sessionId, t]),
+    );
+    expect(stored.size).toBe(5);
+    for (const r of results) {
+      const trace = stored.get(r.sessionId);
+      expect(trace, `the trace of ${r.id}`).toBeDefined();
+      expect([trace?.status, trace?.costUsd]).toEqual([r.ok ? 'success' : 'error', r.costUsd]);
+    }
   });
 
   it('SIGINT mid-batch: the finished results kept as valid JSONL, exit 130, no process left; --resume runs the rest', async () => {
