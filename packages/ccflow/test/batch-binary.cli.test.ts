@@ -304,9 +304,10 @@ describe('the progress bar in a pseudo-terminal (tmux)', () => {
     const table = {
       // The first answer is slow (over 5 s: about 6 events 1.5 s apart), so with two prompts left the ETA has two
       // digits, which the last redraw, "eta 0s", must clear to the end of the line. (At 0.7 s apart, an idle
-      // machine finished it in under 5 s: a one-digit ETA, and the test waited in vain.)
+      // machine finished it in under 5 s: a one-digit ETA, and the test waited in vain.) The second takes a few
+      // seconds too, so that screen stands long enough to be captured on a loaded machine.
       first: reply.text('First', { eventDelayMs: 1500 }),
-      second: reply.text('Second'),
+      second: reply.text('Second', { eventDelayMs: 500 }),
       third: reply.text('Third', { eventDelayMs: 200 }),
     };
     for (const _ of Object.keys(table)) api.enqueue(answers(table));

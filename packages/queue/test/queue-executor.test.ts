@@ -358,10 +358,13 @@ describe('QueueExecutor with startWorker', () => {
       }),
     );
     await collect(producer.execute({ prompt: 'start' }));
-    const turn = collect(producer.execute({ prompt: 'again', options: { resume: sessionId } }));
+    // Caught from the start: the turn may fail while close is still under way.
+    const turn = collect(producer.execute({ prompt: 'again', options: { resume: sessionId } })).catch(
+      (e: unknown) => e,
+    );
     await expect.poll(() => w.health().running).toBe(1);
     await w.close({ graceful: false });
-    const error = await turn.catch((e: unknown) => e);
+    const error = await turn;
     expect(WorkerLostError.isInstance(error), String(error)).toBe(true);
   });
 });

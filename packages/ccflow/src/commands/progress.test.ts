@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { BatchRecord } from './batch-results.ts';
 import { colours } from './output.ts';
 import { duration, etaMs, Progress, type ProgressState, plainLine, ttyLine } from './progress.ts';
@@ -115,6 +115,29 @@ describe('Progress', () => {
     );
     expect(redraws.at(-1)?.endsWith(`${ESC}[K\n`)).toBe(true);
     expect(text.split('\n')).toHaveLength(2);
+  });
+
+  it('a change within 100 ms of the last redraw is drawn when that window ends, not at the next second', () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'],
+    });
+    try {
+      const s = stream(true);
+      const p = new Progress(s, { NO_COLOR: '1' }, 3, false);
+      p.start();
+      p.started(); // within 100 ms of start's draw: waits
+      p.finished(record()); // still waiting: one redraw covers both
+      expect(s.chunks).toHaveLength(1);
+      vi.advanceTimersByTime(100);
+      expect(s.chunks).toHaveLength(2);
+      expect(s.chunks[1]).toMatch(/ 1\/3 {2}done 1 {2}failed 0 {2}running 0 /);
+      vi.advanceTimersByTime(850); // nothing changed: no redraw until the second's tick
+      expect(s.chunks).toHaveLength(2);
+      p.end(undefined);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a result printed on the same terminal goes above the bar: the bar is cleared, then redrawn below it', () => {

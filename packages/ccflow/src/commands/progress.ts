@@ -86,6 +86,8 @@ export class Progress {
   readonly #started = performance.now();
   #drawn = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** A redraw that came within 100 ms of the last: drawn when that window ends, so no state change goes unseen. */
+  #pending: NodeJS.Timeout | undefined;
 
   constructor(
     stream: ProgressStream,
@@ -141,6 +143,7 @@ export class Progress {
   end(summary: string | undefined): void {
     if (this.#timer !== undefined) {
       clearInterval(this.#timer);
+      clearTimeout(this.#pending);
       this.#draw();
       this.#stream.write('\n');
       this.#timer = undefined;
@@ -153,11 +156,19 @@ export class Progress {
   }
 
   #redraw(): void {
-    if (!this.#tty || this.#quiet || this.#timer === undefined) return;
-    if (performance.now() - this.#drawn >= 100) this.#draw();
+    if (!this.#tty || this.#quiet || this.#timer === undefined || this.#pending !== undefined) return;
+    const wait = this.#drawn + 100 - performance.now();
+    if (wait <= 0) {
+      this.#draw();
+      return;
+    }
+    this.#pending = setTimeout(() => this.#draw(), wait);
+    this.#pending.unref();
   }
 
   #draw(): void {
+    clearTimeout(this.#pending);
+    this.#pending = undefined;
     this.#tick();
     this.#drawn = performance.now();
     this.#stream.write(`\r${ttyLine(this.state, this.#stream.columns ?? 80, this.#paint)}\u001b[K`);
