@@ -63,6 +63,45 @@ describe('two Session objects saving one session', () => {
     });
   });
 
+  it('eight writers on a store with latency: none runs out of attempts (they back off), and no count is lost', async () => {
+    /** Each load and save takes up to 3 ms, as a real store's round trip does: collisions are the rule. */
+    class Slow extends MemorySessionStore {
+      conflicts = 0;
+      override async save(state: SessionState): Promise<number> {
+        await new Promise((r) => setTimeout(r, Math.random() * 3));
+        return super.save(state).catch((error: unknown) => {
+          this.conflicts += 1;
+          throw error;
+        });
+      }
+      override async load(id: string): Promise<SessionState | undefined> {
+        await new Promise((r) => setTimeout(r, Math.random() * 3));
+        return super.load(id);
+      }
+    }
+    const store = new Slow();
+    const seed = new Session({ store, executor: new MockExecutor() });
+    await seed.save();
+    const id = seed.sessionId;
+    const sessions = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const executor = new MockExecutor(Array.from({ length: 5 }, () => turn(id)));
+        return (await loadSession(id, store, { executor }))!;
+      }),
+    );
+    await Promise.all(
+      sessions.map(async (s) => {
+        for (let i = 0; i < 5; i += 1) await drain(s.sendMessage(`turn ${i}`));
+      }),
+    );
+    expect(store.conflicts).toBeGreaterThan(8); // they really collided
+    expect(await store.load(id)).toMatchObject({
+      turnCount: 40,
+      totalInputTokens: 400,
+      totalOutputTokens: 160,
+    });
+  });
+
   it("keep the status the manager set meanwhile in the store's version, and this session's newer status on top", async () => {
     const store = new MemorySessionStore();
     const executor = new MockExecutor([turn('x')]);

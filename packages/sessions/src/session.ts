@@ -48,6 +48,13 @@ const tracer = trace.getTracer('@ccflow/sessions');
 /** How many times a save refused as stale is rebased on the stored state and tried again before it throws. */
 const SAVE_ATTEMPTS = 10;
 
+/**
+ * The pause before another attempt: random up to 2^attempt ms, at most 100 ms ("full jitter"). Without it, writers
+ * that collided retry in lockstep and collide again: 8 of them on one session used up every attempt.
+ */
+const saveBackoff = (attempt: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 2 ** (attempt + 1))));
+
 export interface SessionOptions {
   /** A UUID; default: a new one, chosen before the first turn so a crash mid-turn leaves a findable session. */
   sessionId?: string;
@@ -534,8 +541,8 @@ export class Session implements AsyncDisposable {
   /**
    * Saves with optimistic concurrency: when another writer (this session loaded in another process, the manager's
    * `updateStatus`) saved since this object did, the store refuses the save; the state is then rebased on the stored
-   * one (`rebaseState`: counts add up, the rest is this session's) and saved again, up to `SAVE_ATTEMPTS` times, after
-   * which the `StoreConflictError` is thrown. A session deleted meanwhile is saved anew.
+   * one (`rebaseState`: counts add up, the rest is this session's) and saved again after a short random pause, up to
+   * `SAVE_ATTEMPTS` times, after which the `StoreConflictError` is thrown. A session deleted meanwhile is saved anew.
    */
   async #write(): Promise<void> {
     const store = this.#store;
@@ -548,6 +555,7 @@ export class Session implements AsyncDisposable {
         return;
       } catch (error) {
         if (!StoreConflictError.isInstance(error) || attempt >= SAVE_ATTEMPTS) throw error;
+        await saveBackoff(attempt);
         const stored = await store.load(this.sessionId);
         Object.assign(
           this.#state,
