@@ -1,7 +1,7 @@
 #!/bin/sh
 # The Debian packages the tests run for real: Redis and PostgreSQL servers that the tests start on loopback, Chromium
-# for the viewer's browser tests (driven by playwright-core; no tool downloads a browser), and tmux for the
-# pseudo-terminal test. Installs only what is missing, with apt-get as root or through passwordless sudo.
+# for the viewer's browser tests (driven by playwright-core; no tool downloads a browser), tmux for the
+# pseudo-terminal tests, and zsh and fish for the completion scripts' tests. Installs only what is missing, with apt-get as root or through passwordless sudo.
 set -eu
 
 missing=""
@@ -9,6 +9,8 @@ command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+command -v zsh >/dev/null 2>&1 || missing="$missing zsh"
+command -v fish >/dev/null 2>&1 || missing="$missing fish"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" = 0 ]; then
