@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { Project, type TraceData, type TracingSession } from '@ccflow/tracing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usd } from '../src/ui/layout.ts';
+import { startUi, type UiProcess } from './ui-process.ts';
 
 // `ccflow ui` in its own process over a store filled by real traced turns (four CLI runs), driven by Debian's
 // Chromium through Playwright: click through project → session → trace, an XSS attempt in a prompt and in tool
@@ -23,8 +24,7 @@ const XSS_FILE = `</script><script>window.__xss='tool';alert('tool')</script><im
 
 let dir: string;
 let db: string;
-let ui: ChildProcess;
-let uiOut = '';
+let ui: UiProcess;
 let url: string;
 let browser: Browser;
 let page: Page;
@@ -83,34 +83,8 @@ beforeAll(async () => {
   sandbox.api.enqueue(reply.text('It says nothing you should run.'));
   await drain(session.sendMessage(XSS_PROMPT));
 
-  ui = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=@ccflow/source',
-      join(import.meta.dirname, 'ui-server-worker.ts'),
-      'ui',
-      '--db',
-      db,
-      '--port',
-      '0',
-    ],
-    { cwd: import.meta.dirname, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  ui.stdout?.setEncoding('utf8').on('data', (s: string) => {
-    uiOut += s;
-  });
-  ui.stderr?.setEncoding('utf8').on('data', (s: string) => {
-    uiOut += s;
-  });
-  const started = Date.now();
-  while (!/http:\/\/\S+\//.test(uiOut)) {
-    if (Date.now() - started > 30_000 || ui.exitCode !== null)
-      throw new Error(`ccflow ui did not start: ${uiOut}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  url = /http:\/\/\S+\//.exec(uiOut)![0];
+  ui = await startUi(['--db', db, '--port', '0'], { ...process.env, NO_COLOR: '1' });
+  url = ui.url;
   browser = await chromium.launch({ executablePath });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('dialog', (d) => {
@@ -121,7 +95,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (ui?.exitCode === null) ui.kill('SIGKILL');
+  ui?.kill();
   for (const s of Object.values(stores ?? {})) await s.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -253,9 +227,7 @@ describe('ccflow ui in Chromium', () => {
   });
 
   it('Ctrl-C stops the server cleanly', async () => {
-    const exited = new Promise<number | null>((resolve) => ui.on('exit', (code) => resolve(code)));
-    ui.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(uiOut).toContain('ccflow ui: stopped');
+    expect(await ui.stop()).toBe(0);
+    expect(ui.output()).toContain('ccflow ui: stopped');
   });
 });

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startUi } from './ui-process.ts';
 
 // `ccflow ui --open` in its own process, with the platform's opener (xdg-open here) replaced on PATH by a script
 // that records what it was given: the URL the command serves, as one argument.
@@ -13,51 +13,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs `ccflow ui --open` with `path` as PATH until it prints its URL (and `until` passes), then stops it. */
-async function openUi(path: string, until: (output: string) => boolean) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=@ccflow/source',
-      join(import.meta.dirname, 'ui-server-worker.ts'),
-      'ui',
-      '--db',
-      join(dir, 'empty.db'),
-      '--port',
-      '0',
-      '--open',
-    ],
-    {
-      cwd: import.meta.dirname,
-      env: { HOME: dir, PATH: path, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+const openUi = (path: string, ready?: (output: string) => boolean) =>
+  startUi(
+    ['--db', join(dir, 'empty.db'), '--port', '0', '--open'],
+    { HOME: dir, PATH: path, NO_COLOR: '1' },
+    ready,
   );
-  let output = '';
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.setEncoding('utf8').on('data', (s: string) => {
-      output += s;
-    });
-  }
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const started = performance.now();
-  while (!(/http:\/\/\S+\//.test(output) && until(output))) {
-    if (performance.now() - started > 15_000 || child.exitCode !== null)
-      throw new Error(`ccflow ui --open: ${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const url = /http:\/\/\S+\//.exec(output)![0];
-  return {
-    url,
-    output: () => output,
-    stop: async () => {
-      child.kill('SIGINT');
-      return exited;
-    },
-  };
-}
 
 describe('ccflow ui --open', () => {
   it('hands the served URL to the platform’s opener, as its one argument', async () => {
@@ -69,7 +30,7 @@ describe('ccflow ui --open', () => {
       `#!/bin/sh\nprintf '%s\\n' "$#" "$@" > '${opened}.tmp'\nmv '${opened}.tmp' '${opened}'\n`,
     );
     chmodSync(join(bin, 'xdg-open'), 0o755);
-    const ui = await openUi(`${bin}:/usr/bin:/bin`, () => true);
+    const ui = await openUi(`${bin}:/usr/bin:/bin`);
     const started = performance.now();
     let args = '';
     while (args === '' && performance.now() - started < 15_000) {
