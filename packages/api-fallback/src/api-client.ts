@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import type { ClientOptions } from '@anthropic-ai/sdk';
 import {
   CONFIG,
   ConfigurationError,
@@ -16,7 +17,7 @@ import { type Context, context, trace } from '@opentelemetry/api';
 import { apiRequest } from './api-request.ts';
 import { ApiTranscript, SERVED_BY_API } from './api-transcript.ts';
 import { APINotAvailableError, APITimeoutError } from './errors.ts';
-import { toApiError } from './to-api-error.ts';
+import { type SdkErrorClass, toApiError } from './to-api-error.ts';
 
 /** The reference's `APIClientConfig`, in camelCase and milliseconds. */
 export interface APIClientConfig {
@@ -49,6 +50,17 @@ const DEFAULT_TIMEOUT_MS = 300_000;
 const DEFAULT_MAX_TOKENS = 4096;
 
 /**
+ * The SDK, imported on the first call rather than with this module: it takes longer to import than the rest of
+ * ccflow together, and every process that wires the fallback (the `ccflow` command, `import 'ccflow'`) would pay it
+ * at start-up, whether the API is ever called or not.
+ */
+let sdk: Promise<typeof import('@anthropic-ai/sdk')> | undefined;
+const loadSdk = () => {
+  sdk ??= import('@anthropic-ai/sdk');
+  return sdk;
+};
+
+/**
  * The Anthropic Messages API, on `@anthropic-ai/sdk`, as an `Executor`: a prompt and `CliAgentOptions` in, the same
  * `@ccflow/parser` messages the CLI path yields out (see `ApiTranscript`), marked `raw.ccflow_served_by: 'api'`.
  * Options with a Messages API meaning are mapped, CLI-only ones are ignored or refused (see `API_OPTION_SUPPORT`);
@@ -63,7 +75,9 @@ const DEFAULT_MAX_TOKENS = 4096;
 export class APIClient implements Executor {
   readonly specificationVersion = 'v1';
   readonly capabilities = API_CAPABILITIES;
-  readonly #client: Anthropic | undefined;
+  /** What the SDK's client is made with, on the first call; undefined when there is no key. */
+  readonly #settings: ClientOptions | undefined;
+  #client: Anthropic | undefined;
   readonly #apiKeySource: string;
   readonly #config: Required<Pick<APIClientConfig, 'timeoutMs' | 'maxRetries' | 'maxTokens' | 'stream'>> &
     Pick<APIClientConfig, 'defaultModel'>;
@@ -84,20 +98,20 @@ export class APIClient implements Executor {
       throw new ConfigurationError({ field: 'defaultModel', problem: 'must not be empty' });
     }
     // Passing the key explicitly keeps the SDK from looking for other credentials (tokens, profiles on disk).
-    this.#client =
+    this.#settings =
       apiKey === undefined
         ? undefined
-        : new Anthropic({
+        : {
             apiKey,
             baseURL: config.baseUrl ?? (env.ANTHROPIC_BASE_URL || undefined) ?? 'https://api.anthropic.com',
             maxRetries: this.#config.maxRetries,
             timeout: this.#config.timeoutMs,
-          });
+          };
   }
 
   /** Whether a call can be made: an API key was found and the client is not closed. */
   get isAvailable(): boolean {
-    return this.#client !== undefined && !this.#closed;
+    return this.#settings !== undefined && !this.#closed;
   }
 
   execute(request: ExecuteRequest): AsyncIterable<Message> {
@@ -117,8 +131,8 @@ export class APIClient implements Executor {
     const options = resolveOptions(request.options);
     const { signal } = request;
     signal?.throwIfAborted();
-    const client = this.#client;
-    if (this.#closed || client === undefined) {
+    const settings = this.#settings;
+    if (this.#closed || settings === undefined) {
       throw new APINotAvailableError({
         message: this.#closed
           ? 'the API client is closed'
@@ -145,8 +159,11 @@ export class APIClient implements Executor {
       startedAt,
     });
     const parser = new MessageParser();
+    const { APIError, default: Anthropic } = await loadSdk();
+    this.#client ??= new Anthropic(settings);
+    const client = this.#client;
     const timeoutMs = options.timeoutMs ?? this.#config.timeoutMs;
-    const call = new CallControl(signal, timeoutMs, options.idleTimeoutMs);
+    const call = new CallControl(signal, timeoutMs, options.idleTimeoutMs, APIError);
     const requestOptions = {
       signal: call.signal,
       headers,
@@ -214,10 +231,17 @@ class CallControl {
   readonly #total: NodeJS.Timeout;
   readonly #idle: NodeJS.Timeout | undefined;
   #timeout: APITimeoutError | undefined;
+  readonly #apiError: SdkErrorClass;
   readonly #onAbort = () => this.#controller.abort(this.#caller?.reason);
 
-  constructor(caller: AbortSignal | undefined, timeoutMs: number, idleTimeoutMs: number | undefined) {
+  constructor(
+    caller: AbortSignal | undefined,
+    timeoutMs: number,
+    idleTimeoutMs: number | undefined,
+    apiError: SdkErrorClass,
+  ) {
     this.#caller = caller;
+    this.#apiError = apiError;
     caller?.addEventListener('abort', this.#onAbort, { once: true });
     this.#total = setTimeout(() => this.#stop(timeoutMs, 'total'), timeoutMs);
     this.#idle =
@@ -243,7 +267,7 @@ class CallControl {
   failure(error: unknown): unknown {
     if (this.#caller?.aborted) return this.#caller.reason;
     if (this.#timeout) return this.#timeout;
-    return toApiError(error);
+    return toApiError(error, this.#apiError);
   }
 
   end(cancel: boolean): void {

@@ -1,14 +1,17 @@
-import { APIError } from '@anthropic-ai/sdk';
+import type { APIError } from '@anthropic-ai/sdk';
 import { APIAuthenticationError, APIClientError, APIOverloadedError, APIRateLimitError } from './errors.ts';
+
+/** The SDK's `APIError` class, given by the caller that loaded the SDK (it is imported on the first call). */
+export type SdkErrorClass = typeof APIError;
 
 /**
  * The typed error for what the SDK threw: an HTTP error by its status (or the error type of an `error` event in
  * the stream, which has none), anything else (a failed or cut connection: fetch's `TypeError: terminated`) as an
  * `APIClientError` without a status. The SDK's error is the `cause`; its message never holds the key.
  */
-export function toApiError(error: unknown): APIClientError {
+export function toApiError(error: unknown, sdkError: SdkErrorClass): APIClientError {
   if (APIClientError.isInstance(error)) return error;
-  if (!(error instanceof APIError)) {
+  if (!(error instanceof sdkError)) {
     const message = error instanceof Error ? error.message : String(error);
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     return new APIClientError({ message: `the Messages API call failed: ${message}${cause}`, cause: error });

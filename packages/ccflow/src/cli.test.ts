@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliExecutionError } from '@ccflow/core';
+import { DEFAULT_QUEUE_NAME } from '@ccflow/queue';
 import { MockExecutor, mockLines } from '@ccflow/testing';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli.ts';
@@ -175,6 +176,12 @@ describe('ccflow command', () => {
     expect(await main(['query', '--help'], t.io)).toBe(0);
     expect(t.out.join('')).toContain('Usage: ccflow query');
     expect(t.out.join('')).toContain('--stream-json');
+  });
+
+  it("worker --help names the queue's default as @ccflow/queue has it (the package loads only when a worker starts)", async () => {
+    const t = io(new MockExecutor());
+    expect(await main(['worker', '--help'], t.io)).toBe(0);
+    expect(t.out.join('')).toContain(`"${DEFAULT_QUEUE_NAME}")`);
   });
 });
 

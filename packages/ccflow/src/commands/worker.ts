@@ -1,5 +1,4 @@
 import { ConfigurationError } from '@ccflow/core';
-import { DEFAULT_QUEUE_NAME, startWorker } from '@ccflow/queue';
 import { type Command, InvalidArgumentError } from 'commander';
 import { Interrupts } from './interrupts.ts';
 import type { QueryIO } from './query.ts';
@@ -14,31 +13,37 @@ export function workerCommand(program: Command, io: QueryIO, done: (code: number
     .command('worker')
     .description('run the jobs of a ccflow queue (BullMQ on Redis: $CCFLOW_QUEUE_URL) on this machine')
     .option('--redis <url>', 'the Redis server, without a password (default: $CCFLOW_QUEUE_URL)')
-    .option('--queue <name>', 'the queue', DEFAULT_QUEUE_NAME)
+    .option('--queue <name>', 'the queue (default: the one QueueExecutor uses, "ccflow")')
     .option('-c, --concurrency <n>', 'jobs this worker runs at once (its warm CLI processes)', positive, 1)
     .option('--global-concurrency <n>', 'jobs running at once across every worker of the queue', positive)
-    .action(async (o: { redis?: string; queue: string; concurrency: number; globalConcurrency?: number }) => {
-      const url = redisUrl(o.redis, io.env ?? process.env);
-      using interrupts = new Interrupts(io.signal);
-      const worker = await startWorker({
-        connection: url,
-        queueName: o.queue,
-        concurrency: o.concurrency,
-        ...(o.globalConcurrency === undefined ? {} : { globalConcurrency: o.globalConcurrency }),
-      });
-      io.stdout.write(
-        `ccflow worker ${worker.id}: queue ${o.queue}, ${o.concurrency} at once (Ctrl-C finishes running jobs)\n`,
-      );
-      await new Promise<void>((resolve) =>
-        interrupts.signal.aborted
-          ? resolve()
-          : interrupts.signal.addEventListener('abort', () => resolve(), { once: true }),
-      );
-      await worker.close({ graceful: true });
-      const { completed, failed } = worker.health();
-      io.stdout.write(`ccflow worker ${worker.id}: stopped, ${completed} jobs done, ${failed} failed\n`);
-      done(0);
-    });
+    .action(
+      async (o: { redis?: string; queue?: string; concurrency: number; globalConcurrency?: number }) => {
+        const url = redisUrl(o.redis, io.env ?? process.env);
+        // Loaded here, not with the command: BullMQ and ioredis take a quarter of a second to import, which every
+        // other subcommand (and --help) would pay.
+        const { DEFAULT_QUEUE_NAME, startWorker } = await import('@ccflow/queue');
+        const queueName = o.queue ?? DEFAULT_QUEUE_NAME;
+        using interrupts = new Interrupts(io.signal);
+        const worker = await startWorker({
+          connection: url,
+          queueName,
+          concurrency: o.concurrency,
+          ...(o.globalConcurrency === undefined ? {} : { globalConcurrency: o.globalConcurrency }),
+        });
+        io.stdout.write(
+          `ccflow worker ${worker.id}: queue ${queueName}, ${o.concurrency} at once (Ctrl-C finishes running jobs)\n`,
+        );
+        await new Promise<void>((resolve) =>
+          interrupts.signal.aborted
+            ? resolve()
+            : interrupts.signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
+        await worker.close({ graceful: true });
+        const { completed, failed } = worker.health();
+        io.stdout.write(`ccflow worker ${worker.id}: stopped, ${completed} jobs done, ${failed} failed\n`);
+        done(0);
+      },
+    );
 }
 
 /** `--redis`, else `CCFLOW_QUEUE_URL`; a password is refused on the command line, where every local user reads it. */
