@@ -194,3 +194,64 @@ describe('the PostgreSQL stores beyond the contracts', () => {
     expect(await store.exists('kept')).toBe(true);
   });
 });
+
+describe('roles that are not superusers', () => {
+  /** A new login role (trusted on loopback, as every role of the test server) and its connection string to `database`. */
+  async function role(name: string, database: string): Promise<string> {
+    await db.admin.query(`CREATE ROLE ${name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+    expect(db.url).toMatch(/^postgresql:\/\/postgres@/);
+    return db.url.replace(/\/\/postgres@/, `//${name}@`).replace(/\/[^/]+$/, `/${database}`);
+  }
+
+  /** A session, a trace and a project saved and read back, the project found by name through the trigram index. */
+  async function roundTrip(options: { connectionString: string; schema?: string }): Promise<void> {
+    await using sessions = new PostgresSessionStore(options);
+    await using traces = new PostgresTraceStore(options);
+    await using projects = new PostgresProjectStore(options);
+    await sessions.save(stateFixture({ sessionId: 's1' }));
+    await traces.save(traceFixture({ traceId: 't1', sessionId: 's1' }));
+    await projects.save(projectFixture({ projectId: 'p1', name: 'Checkout Service' }));
+    expect((await sessions.load('s1'))?.sessionId).toBe('s1');
+    expect((await traces.list({ sessionId: 's1' })).map((t) => t.traceId)).toEqual(['t1']);
+    expect((await projects.list({ nameContains: 'kout ser' })).map((p) => p.projectId)).toEqual(['p1']);
+  }
+
+  it('the owner of a database migrates it and uses the stores: pg_trgm is a trusted extension', async () => {
+    const url = await role('app_owner', 'postgres');
+    await db.admin.query('CREATE DATABASE owned_by_app OWNER app_owner');
+    const owned = url.replace(/\/postgres$/, '/owned_by_app');
+    await roundTrip({ connectionString: owned }); // the default schema, public: the owner's since PostgreSQL 15
+    await roundTrip({ connectionString: owned, schema: 'ccflow_app' });
+    const root = new pg.Client({ connectionString: db.url.replace(/\/[^/]+$/, '/owned_by_app') });
+    await root.connect();
+    try {
+      const { rows } = await root.query(
+        "SELECT extowner::regrole::text AS owner FROM pg_extension WHERE extname = 'pg_trgm'",
+      );
+      expect(rows).toEqual([{ owner: 'app_owner' }]);
+    } finally {
+      await root.end();
+    }
+  });
+
+  it('a role with data privileges only, once an administrator ran the migration, uses the stores', async () => {
+    const schema = db.schema();
+    await using migrated = new PostgresSessionStore({ connectionString: db.url, schema });
+    await migrated.list(); // the administrator's first call migrates
+    const url = await role('app_dml', 'beyond_suite');
+    await db.admin.query(`GRANT USAGE ON SCHEMA ${schema} TO app_dml`);
+    await db.admin.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO app_dml`);
+    await roundTrip({ connectionString: url, schema });
+  });
+
+  it('a role that may not create the schema gets a StoreError saying so, and nothing is created', async () => {
+    const url = await role('app_reader', 'beyond_suite');
+    const schema = db.schema();
+    await using store = new PostgresSessionStore({ connectionString: url, schema });
+    const error = await store.list().catch((e: unknown) => e);
+    expect(StoreError.isInstance(error), String(error)).toBe(true);
+    expect((error as Error).message).toContain('permission denied');
+    const { rows } = await db.admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    expect(rows).toEqual([]);
+  });
+});
