@@ -5,6 +5,7 @@ import type {
   SessionStatus,
   SessionStore,
 } from '@ccflow/sessions';
+import { checkAge } from '@ccflow/sessions/store-kit';
 import { lockOrder } from './lock-order.ts';
 import { selectList } from './select-list.ts';
 import { sessionQuery } from './session-query.ts';
@@ -18,7 +19,6 @@ import {
 } from './session-row.ts';
 import { type Queryable, StoreHandle } from './store-handle.ts';
 import type { PostgresStoreOptions } from './store-options.ts';
-import { checkAge } from './validate.ts';
 import { saveVersioned, type VersionedSave, versionedSave } from './versioned-save.ts';
 
 /**

@@ -1,3 +1,4 @@
+import { checkAge } from '@ccflow/sessions/store-kit';
 import type { TraceData, TraceFilter, TraceStore } from '@ccflow/tracing';
 import { lockOrder } from './lock-order.ts';
 import { selectList } from './select-list.ts';
@@ -5,7 +6,6 @@ import { type Queryable, StoreHandle } from './store-handle.ts';
 import type { PostgresStoreOptions } from './store-options.ts';
 import { traceQuery } from './trace-query.ts';
 import { TRACE_COLUMNS, TRACE_WRITTEN, type TraceRow, toTrace, traceParams } from './trace-row.ts';
-import { checkAge } from './validate.ts';
 import { saveVersioned, type VersionedSave, versionedSave } from './versioned-save.ts';
 
 /**

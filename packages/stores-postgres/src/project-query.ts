@@ -1,8 +1,9 @@
+import { checkCount, checkDate } from '@ccflow/sessions/store-kit';
 import type { ProjectFilter } from '@ccflow/tracing';
 import { foldName, PROJECT_COLUMNS } from './project-row.ts';
 import { selectList } from './select-list.ts';
 import type { Query } from './session-query.ts';
-import { checkCount, checkDate, toTimestamp } from './validate.ts';
+import { toTimestamp } from './timestamp.ts';
 
 /** `list`'s page size when the filter gives none. */
 export const DEFAULT_PROJECT_LIMIT = 100;

@@ -1,5 +1,6 @@
+import { checkDate, checkId, checkVersion, toJson } from '@ccflow/sessions/store-kit';
 import type { ProjectData } from '@ccflow/tracing';
-import { checkDate, checkId, checkVersion, toJson, toTimestamp } from './validate.ts';
+import { toTimestamp } from './timestamp.ts';
 
 /** A `projects` row as read (the listed columns; times in ms). */
 export interface ProjectRow {

@@ -1,7 +1,8 @@
 import type { SessionFilter } from '@ccflow/sessions';
+import { checkCount, checkDate } from '@ccflow/sessions/store-kit';
 import { selectList } from './select-list.ts';
 import { SESSION_METADATA_COLUMNS } from './session-row.ts';
-import { checkCount, checkDate, toTimestamp } from './validate.ts';
+import { toTimestamp } from './timestamp.ts';
 
 /** A statement and its positional parameters. */
 export interface Query {

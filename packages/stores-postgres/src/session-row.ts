@@ -1,5 +1,6 @@
 import type { SessionMetadata, SessionState, SessionStatus, StoredOptions } from '@ccflow/sessions';
-import { checkDate, checkId, checkVersion, toJson, toTimestamp } from './validate.ts';
+import { checkDate, checkId, checkVersion, toJson } from '@ccflow/sessions/store-kit';
+import { toTimestamp } from './timestamp.ts';
 
 /** A `sessions` row as read (`options` only when selected; times in ms). */
 export interface SessionRow {

@@ -1,8 +1,9 @@
+import { checkCount, checkDate } from '@ccflow/sessions/store-kit';
 import type { TraceFilter } from '@ccflow/tracing';
 import { selectList } from './select-list.ts';
 import type { Query } from './session-query.ts';
+import { toTimestamp } from './timestamp.ts';
 import { TRACE_COLUMNS } from './trace-row.ts';
-import { checkCount, checkDate, toTimestamp } from './validate.ts';
 
 /** `list`'s page size when the filter gives none. */
 const DEFAULT_TRACE_LIMIT = 100;

@@ -1,5 +1,6 @@
+import { checkDate, checkId, checkVersion, toJson, toJsonOrNull } from '@ccflow/sessions/store-kit';
 import type { ToolCallRecord, TraceData, TraceModelUsage, TraceStatus } from '@ccflow/tracing';
-import { checkDate, checkId, checkVersion, toJson, toJsonOrNull, toTimestamp } from './validate.ts';
+import { toTimestamp } from './timestamp.ts';
 
 /** A `traces` row as read (JSONB parsed; times in ms). */
 export interface TraceRow {

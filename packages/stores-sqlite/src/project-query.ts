@@ -1,7 +1,7 @@
+import { checkCount, checkDate } from '@ccflow/sessions/store-kit';
 import type { ProjectFilter } from '@ccflow/tracing';
 import { foldName, PROJECT_COLUMNS } from './project-row.ts';
 import type { Query } from './session-query.ts';
-import { checkCount, checkDate } from './validate.ts';
 
 const COLUMNS = PROJECT_COLUMNS.map((c) => `p.${c}`).join(', ');
 

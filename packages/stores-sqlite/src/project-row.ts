@@ -1,5 +1,5 @@
+import { checkDate, checkId, checkVersion, toJson } from '@ccflow/sessions/store-kit';
 import type { ProjectData } from '@ccflow/tracing';
-import { checkDate, checkId, checkVersion, toJson } from './validate.ts';
 import { versionedSave } from './versioned-save.ts';
 
 /** A `projects` row as better-sqlite3 returns it (the listed columns). */

@@ -1,6 +1,6 @@
 import type { SessionFilter } from '@ccflow/sessions';
+import { checkCount, checkDate } from '@ccflow/sessions/store-kit';
 import { SESSION_METADATA_COLUMNS } from './session-row.ts';
-import { checkCount, checkDate } from './validate.ts';
 
 const COLUMNS = SESSION_METADATA_COLUMNS.map((c) => `s.${c}`).join(', ');
 

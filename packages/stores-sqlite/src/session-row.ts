@@ -1,5 +1,5 @@
 import type { SessionMetadata, SessionState, SessionStatus, StoredOptions } from '@ccflow/sessions';
-import { checkDate, checkId, checkVersion, toJson } from './validate.ts';
+import { checkDate, checkId, checkVersion, toJson } from '@ccflow/sessions/store-kit';
 import { versionedSave } from './versioned-save.ts';
 
 /** A `sessions` row as better-sqlite3 returns it (`options` only when selected). */

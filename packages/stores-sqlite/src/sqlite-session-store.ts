@@ -5,6 +5,7 @@ import type {
   SessionStatus,
   SessionStore,
 } from '@ccflow/sessions';
+import { checkAge, checkId } from '@ccflow/sessions/store-kit';
 import { sessionQuery } from './session-query.ts';
 import {
   SAVE_SESSION,
@@ -15,7 +16,6 @@ import {
 } from './session-row.ts';
 import { StoreHandle } from './store-handle.ts';
 import type { SQLiteStoreOptions } from './store-options.ts';
-import { checkAge, checkId } from './validate.ts';
 import { saveVersioned } from './versioned-save.ts';
 
 /**

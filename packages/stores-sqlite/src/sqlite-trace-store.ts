@@ -1,9 +1,9 @@
+import { checkAge } from '@ccflow/sessions/store-kit';
 import type { TraceData, TraceFilter, TraceStore } from '@ccflow/tracing';
 import { StoreHandle } from './store-handle.ts';
 import type { SQLiteStoreOptions } from './store-options.ts';
 import { traceQuery } from './trace-query.ts';
 import { SAVE_TRACE, TRACE_COLUMNS, type TraceRow, toTrace, traceParams } from './trace-row.ts';
-import { checkAge } from './validate.ts';
 import { saveVersioned } from './versioned-save.ts';
 
 const LOAD_TRACE = `SELECT ${TRACE_COLUMNS.join(', ')} FROM traces WHERE trace_id = ?`;

@@ -1,7 +1,7 @@
+import { checkCount, checkDate } from '@ccflow/sessions/store-kit';
 import type { TraceFilter } from '@ccflow/tracing';
 import type { Query } from './session-query.ts';
 import { TRACE_COLUMNS } from './trace-row.ts';
-import { checkCount, checkDate } from './validate.ts';
 
 const COLUMNS = TRACE_COLUMNS.join(', ');
 

@@ -1,5 +1,5 @@
+import { checkDate, checkId, checkVersion, toJson, toJsonOrNull } from '@ccflow/sessions/store-kit';
 import type { ToolCallRecord, TraceData, TraceStatus } from '@ccflow/tracing';
-import { checkDate, checkId, checkVersion, toJson, toJsonOrNull } from './validate.ts';
 import { versionedSave } from './versioned-save.ts';
 
 /** A `traces` row as better-sqlite3 returns it. */

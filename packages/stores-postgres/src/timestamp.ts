@@ -1,13 +1,3 @@
-export {
-  checkAge,
-  checkCount,
-  checkDate,
-  checkId,
-  checkVersion,
-  toJson,
-  toJsonOrNull,
-} from '@ccflow/sessions/store-kit';
-
 /** A date as the server reads it exactly, whatever the session's time zone: ISO 8601 in UTC, to the millisecond. */
 export function toTimestamp(date: Date): string {
   return date.toISOString();

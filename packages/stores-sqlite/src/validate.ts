@@ -1,9 +1,0 @@
-export {
-  checkAge,
-  checkCount,
-  checkDate,
-  checkId,
-  checkVersion,
-  toJson,
-  toJsonOrNull,
-} from '@ccflow/sessions/store-kit';
