@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { COST_GROUPS, type CostGroup, type CostTotals, costBy, costTotals } from './cost-report.ts';
 import { dollars } from './format.ts';
 import { type CliIO, colours, table } from './output.ts';
+import { dbOption } from './store-path.ts';
 import { listAll, withStores } from './store-set.ts';
 import { timeOption } from './time-option.ts';
 
@@ -44,10 +45,7 @@ export function costCommand(program: Command, io: CliIO, done: (code: number) =>
       'traces created at or before: ISO date or time, or a time ago',
       timeOption('until'),
     )
-    .option(
-      '--db <file>',
-      'the SQLite store (default: $CCFLOW_SESSION_STORAGE_PATH, else ~/.ccflow/ccflow.db)',
-    )
+    .addOption(dbOption())
     .option('--json', 'one JSON object')
     .action(async (o: { by?: CostGroup; since?: Date; until?: Date; db?: string; json?: boolean }) => {
       const traces = await withStores(o.db, io, (s) =>

@@ -4,6 +4,7 @@ import { dollars, when } from './format.ts';
 import { type CliIO, cell, colours, table } from './output.ts';
 import { type ProjectTreeNode, projectTree } from './project-tree.ts';
 import { storeJson } from './session-json.ts';
+import { dbOption } from './store-path.ts';
 import { listAll, type StoreSet, withStores } from './store-set.ts';
 
 /** A project's own sessions, traces and cost (its subprojects' are theirs). */
@@ -20,11 +21,7 @@ export function projectsCommand(program: Command, io: CliIO, done: (code: number
   const out = (text: string) => io.stdout.write(text);
   const json = (value: unknown) => out(`${JSON.stringify(value)}\n`);
   const bold = colours(io.stdout, env).bold;
-  const db = (c: Command) =>
-    c.option(
-      '--db <file>',
-      'the SQLite store (default: $CCFLOW_SESSION_STORAGE_PATH, else ~/.ccflow/ccflow.db)',
-    );
+  const db = (c: Command) => c.addOption(dbOption());
 
   db(
     projects

@@ -14,7 +14,7 @@ import { SQLiteSessionStore } from '@ccflow/stores-sqlite';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CliIO, cell, colours, table } from './output.ts';
 import { cliJson, storeJson } from './session-json.ts';
-import { storePath } from './store-path.ts';
+import { dbOption, storePath } from './store-path.ts';
 
 interface Where {
   db?: string;
@@ -38,10 +38,7 @@ export function sessionsCommand(program: Command, io: CliIO, done: (code: number
 
   const where = (c: Command, cliOnly = false) => {
     if (!cliOnly) {
-      c.option(
-        '--db <file>',
-        'the SQLite store (default: $CCFLOW_SESSION_STORAGE_PATH, else ~/.ccflow/ccflow.db)',
-      );
+      c.addOption(dbOption());
       c.option('--cli', "the CLI's session files instead of the store");
     }
     c.option(

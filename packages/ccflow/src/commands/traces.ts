@@ -11,6 +11,7 @@ import {
 import { type Command, Option } from 'commander';
 import { dollars, when } from './format.ts';
 import { type CliIO, cell, colours, table } from './output.ts';
+import { dbOption } from './store-path.ts';
 import { type StoreSet, withStores } from './store-set.ts';
 import { countOption, timeOption } from './time-option.ts';
 import { traceJson, traceListJson } from './trace-json.ts';
@@ -45,11 +46,7 @@ export function tracesCommand(
   const out = (text: string) => io.stdout.write(text);
   const json = (value: unknown) => out(`${JSON.stringify(value)}\n`);
   const bold = colours(io.stdout, env).bold;
-  const db = (c: Command) =>
-    c.option(
-      '--db <file>',
-      'the SQLite store (default: $CCFLOW_SESSION_STORAGE_PATH, else ~/.ccflow/ccflow.db)',
-    );
+  const db = (c: Command) => c.addOption(dbOption());
   const load = async (stores: StoreSet, id: string): Promise<TraceData> => {
     const trace = await stores.traces.load(id);
     if (trace === undefined) throw new TraceNotFoundError({ traceId: id });

@@ -4,7 +4,7 @@ import { defaultDatabasePath } from '@ccflow/stores-sqlite';
 import { type Command, InvalidArgumentError } from 'commander';
 import { isLoopback, startUiServer } from '../ui/server.ts';
 import { type CliIO, colours } from './output.ts';
-import { storePath } from './store-path.ts';
+import { dbOption, storePath } from './store-path.ts';
 
 export interface UiIO extends CliIO {
   /**
@@ -22,10 +22,7 @@ export function uiCommand(program: Command, io: UiIO, done: (code: number) => vo
   program
     .command('ui')
     .description('serve a local, read-only web viewer of the store: projects, sessions, traces, cost')
-    .option(
-      '--db <file>',
-      'the SQLite store (default: $CCFLOW_SESSION_STORAGE_PATH, else ~/.ccflow/ccflow.db)',
-    )
+    .addOption(dbOption())
     .option('--port <n>', 'the port (default 4680; 0: any free port)', port)
     .option('--host <address>', 'the interface to listen on (default 127.0.0.1)')
     .option('--open', 'open the viewer in the default browser')
