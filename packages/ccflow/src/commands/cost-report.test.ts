@@ -121,6 +121,19 @@ describe('cost report', () => {
     expect(rows.reduce((s, r) => s + r.inputTokens, 0)).toBe(costTotals(traces).inputTokens);
   });
 
+  it('a turn whose requests add up past the long-prompt limit is priced at the standard rates', () => {
+    // Three requests of 80k cache reads each: no one request is a long prompt, the turn's sum (240k) is.
+    const usage = { ...haikuTurn, inputTokens: 0, outputTokens: 0, cacheReadTokens: 240_000 };
+    const long = traceFixture({
+      traceId: 'long',
+      model: 'claude-sonnet-4-5',
+      ...usage,
+      costUsd: 0.072, // $0.30 per million cache-read tokens
+      modelUsage: { 'claude-sonnet-4-5': { ...usage, costUsd: 0.072 } },
+    });
+    expect(costTotals([long])).toMatchObject({ priceTableCostUsd: 0.072, differs: false });
+  });
+
   it('by day (UTC), project and session, largest CLI cost first', () => {
     expect(costBy('day', traces).map((r) => [r.key, r.traces])).toEqual([
       ['2026-12-02', 2],

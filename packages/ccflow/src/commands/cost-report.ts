@@ -106,11 +106,13 @@ function part(
     webSearchRequests: u.webSearchRequests ?? 0,
   };
   const empty = Object.values(tokens).every((n) => n === 0);
+  // A turn's usage sums its requests, whose prompt lengths are unknown: priced at the standard rates
+  // (`longPrompt: false`), never at a long-prompt tier that no single request may have reached.
   const priced = empty
     ? Money.ZERO
     : model === undefined
       ? undefined
-      : costOf(model, tokens, { onUnknownModel: 'undefined' });
+      : costOf(model, tokens, { onUnknownModel: 'undefined', longPrompt: false });
   return { tokens, cliCostUsd: cli, priced };
 }
 
