@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { type CliAgentOptions, ConfigurationError, resolveOptions } from '@ccflow/core';
 import { WarmPool } from '@ccflow/pool';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { BATCH_FORMATS, type BatchFormat, type BatchItem, parseBatchInput } from './batch-input.ts';
-import { batchRecord, OrderedWriter } from './batch-results.ts';
+import { BATCH_FORMATS, type BatchFormat, parseBatchInput } from './batch-input.ts';
+import { OrderedWriter } from './batch-results.ts';
 import { idKey, readFinished, sortByInput } from './batch-resume.ts';
+import { runAll } from './batch-run.ts';
 import { type BatchRunner, findOrCreateProject, projectRunner, queryRunner } from './batch-runner.ts';
 import { Interrupts } from './interrupts.ts';
 import { oneLine } from './output.ts';
@@ -106,12 +107,16 @@ async function run(file: string, flags: BatchFlags, io: QueryIO): Promise<number
     const go = (runner: BatchRunner) =>
       runAll(todo, flags.concurrency, runner, interrupts.signal, writer, progress);
     const name = flags.project;
-    if (name === undefined) await go(queryRunner(executor));
-    else
-      await withStores(flags.db, io, async (stores) =>
-        go(projectRunner(await findOrCreateProject(name, stores, executor))),
-      );
-    if (interrupts.signal.aborted) writer.flushAll();
+    try {
+      if (name === undefined) await go(queryRunner(executor));
+      else
+        await withStores(flags.db, io, async (stores) =>
+          go(projectRunner(await findOrCreateProject(name, stores, executor))),
+        );
+    } finally {
+      // Results still waiting for an earlier one (an interrupt or a failure cut the run short) are written too.
+      writer.flushAll();
+    }
   } finally {
     if (fd !== undefined) closeSync(fd);
     await pool?.close();
@@ -132,34 +137,6 @@ async function run(file: string, flags: BatchFlags, io: QueryIO): Promise<number
   }
   progress.end(flags.quiet ? undefined : `ccflow batch: ${todo.length} prompts: ${figures}${resumed}`);
   return failed > 0 ? 1 : 0;
-}
-
-/** Runs `items`, at most `concurrency` at once, until all ran or `signal` aborts; a prompt the abort cut short is not written. */
-async function runAll(
-  items: readonly BatchItem[],
-  concurrency: number,
-  runner: BatchRunner,
-  signal: AbortSignal,
-  writer: OrderedWriter,
-  progress: Progress,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !signal.aborted) {
-      const index = next++;
-      const item = items[index] as BatchItem;
-      progress.started();
-      const result = await runner(item.prompt, item.options, signal);
-      if (result.isError && signal.aborted) {
-        progress.stopped();
-        continue;
-      }
-      const record = batchRecord(item, result);
-      progress.finished(record);
-      writer.put(index, record);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
 async function input(file: string, io: QueryIO): Promise<string> {
