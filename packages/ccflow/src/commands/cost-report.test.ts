@@ -1,6 +1,10 @@
 import { traceFixture } from '@ccflow/tracing/testing';
 import { describe, expect, it } from 'vitest';
-import { costBy, costTotals } from './cost-report.ts';
+import { type CostGroup, costReport } from './cost-report.ts';
+
+const costTotals = (traces: Parameters<typeof costReport>[0]) => costReport(traces, []).total;
+const costBy = (group: CostGroup, traces: Parameters<typeof costReport>[0]) =>
+  costReport(traces, [group]).by[group];
 
 // Claude Haiku 4.5 lists at $1 per million input tokens, $5 output, $0.10 cache reads, $1.25 5-minute cache writes;
 // Claude Sonnet 4.5 at $3 and $15 (prompts under 200k tokens).

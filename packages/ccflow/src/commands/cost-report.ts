@@ -24,7 +24,7 @@ export interface CostTotals {
 }
 
 /** One group's totals: a model, a UTC day (`YYYY-MM-DD`), a project or a session id. */
-export interface CostRow extends CostTotals {
+interface CostRow extends CostTotals {
   key: string;
 }
 
@@ -38,27 +38,43 @@ interface Part {
 /** Where traces without a project or a model are counted. */
 const NONE = '(none)';
 
-/** Every trace's totals, priced both ways. */
-export function costTotals(traces: readonly TraceData[]): CostTotals {
-  const sum = new Sum();
-  for (const t of traces) sum.add(t.traceId, partsOf(t));
-  return sum.totals();
+/** The totals of every trace, and per group in `groups`: each trace priced once, whatever the number of groups. */
+export interface CostReport<G extends CostGroup> {
+  total: CostTotals;
+  by: Record<G, CostRow[]>;
 }
 
 /**
- * Totals per group, largest CLI cost first (then by key). By model, a trace that used several models (its
- * `modelUsage`) counts in each, with what that model used; the rows then add up to `costTotals`.
+ * Every trace's totals, priced both ways, and the totals per group of `groups`, largest CLI cost first (then by
+ * key). By model, a trace that used several models (its `modelUsage`) counts in each, with what that model used;
+ * the rows then add up to the total.
  */
-export function costBy(group: CostGroup, traces: readonly TraceData[]): CostRow[] {
+export function costReport<G extends CostGroup>(
+  traces: readonly TraceData[],
+  groups: readonly G[],
+): CostReport<G> {
+  const priced = traces.map((t) => ({ t, parts: partsByModel(t) }));
+  const total = new Sum();
+  for (const { t, parts } of priced)
+    total.add(
+      t.traceId,
+      parts.map(([, p]) => p),
+    );
+  const by = {} as Record<G, CostRow[]>;
+  for (const group of groups) by[group] = costBy(group, priced);
+  return { total: total.totals(), by };
+}
+
+function costBy(group: CostGroup, priced: readonly { t: TraceData; parts: [string, Part][] }[]): CostRow[] {
   const sums = new Map<string, Sum>();
   const sumOf = (key: string) => {
     const sum = sums.get(key) ?? new Sum();
     sums.set(key, sum);
     return sum;
   };
-  for (const t of traces) {
+  for (const { t, parts } of priced) {
     if (group === 'model') {
-      for (const [model, part] of partsByModel(t)) sumOf(model).add(t.traceId, [part]);
+      for (const [model, part] of parts) sumOf(model).add(t.traceId, [part]);
     } else {
       const key =
         group === 'day'
@@ -66,7 +82,10 @@ export function costBy(group: CostGroup, traces: readonly TraceData[]): CostRow[
           : group === 'project'
             ? (t.projectId ?? NONE)
             : t.sessionId;
-      sumOf(key).add(t.traceId, partsOf(t));
+      sumOf(key).add(
+        t.traceId,
+        parts.map(([, p]) => p),
+      );
     }
   }
   return [...sums]
@@ -86,10 +105,6 @@ function partsByModel(t: TraceData): [string, Part][] {
     cacheWriteTokens: t.cacheWriteTokens,
   };
   return [[model, part(t.model, usage, t.costUsd)]];
-}
-
-function partsOf(t: TraceData): Part[] {
-  return partsByModel(t).map(([, p]) => p);
 }
 
 function part(

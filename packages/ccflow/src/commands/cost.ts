@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { COST_GROUPS, type CostGroup, type CostTotals, costBy, costTotals } from './cost-report.ts';
+import { COST_GROUPS, type CostGroup, type CostTotals, costReport } from './cost-report.ts';
 import { dollars } from './format.ts';
 import { type CliIO, colours, table } from './output.ts';
 import { dbOption } from './store-path.ts';
@@ -52,9 +52,8 @@ export function costCommand(program: Command, io: CliIO, done: (code: number) =>
         listAll(s.traces, { after: o.since, before: o.until }),
       );
       const groups = o.by === undefined ? COST_GROUPS : [o.by];
-      const total = costTotals(traces);
+      const { total, by } = costReport(traces, groups);
       if (o.json) {
-        const by = Object.fromEntries(groups.map((g) => [g, costBy(g, traces)]));
         out(
           `${JSON.stringify({
             since: o.since?.toISOString() ?? null,
@@ -68,7 +67,7 @@ export function costCommand(program: Command, io: CliIO, done: (code: number) =>
           `${bold('TOTAL')}  ${total.traces} traces  ${dollars(total.cliCostUsd)}  (price table: ${priceCell(total)})\n`,
         );
         for (const group of groups) {
-          const rows = costBy(group, traces);
+          const rows = by[group];
           const shown = o.by === undefined ? rows.slice(0, SUMMARY_ROWS) : rows;
           out(`\n${costTable(HEADERS[group], shown, bold)}`);
           if (shown.length < rows.length) out(`… ${rows.length - shown.length} more (--by ${group})\n`);
