@@ -2,13 +2,14 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { type CliAgentOptions, ConfigurationError, resolveOptions } from '@ccflow/core';
 import { WarmPool } from '@ccflow/pool';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { BATCH_FORMATS, type BatchFormat, parseBatchInput } from './batch-input.ts';
 import { OrderedWriter } from './batch-results.ts';
 import { idKey, readFinished, sortByInput } from './batch-resume.ts';
 import { runAll } from './batch-run.ts';
 import { type BatchRunner, findOrCreateProject, projectRunner, queryRunner } from './batch-runner.ts';
 import { Interrupts } from './interrupts.ts';
+import { positiveOption } from './number-option.ts';
 import { oneLine } from './output.ts';
 import { Progress } from './progress.ts';
 import { type AgentFlags, agentFlags, agentOptions, optionsFile, type QueryIO, readAll } from './query.ts';
@@ -37,7 +38,7 @@ export function batchCommand(program: Command, io: QueryIO, done: (code: number)
     .argument('<file>', 'the prompts: one per line, or JSONL {"id"?, "prompt", "options"?}; "-" reads stdin')
     .option('-o, --output <file>', 'write the results to this file (default: stdout)')
     .option('--resume', 'skip the ids already in --output and append the rest')
-    .option('-c, --concurrency <n>', 'prompts running at once', count, 4)
+    .option('-c, --concurrency <n>', 'prompts running at once', positiveOption, 4)
     .option('--warm', 'run on a warm pool of CLI processes (as many as --concurrency)')
     .option('-q, --quiet', 'no progress on stderr')
     .option(
@@ -146,10 +147,4 @@ async function input(file: string, io: QueryIO): Promise<string> {
   } catch (error) {
     throw new ConfigurationError({ field: '<file>', problem: `cannot read ${file}: ${oneLine(error)}` });
   }
-}
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
-  return n;
 }

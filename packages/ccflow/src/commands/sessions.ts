@@ -12,6 +12,7 @@ import {
 } from '@ccflow/sessions';
 import { SQLiteSessionStore } from '@ccflow/stores-sqlite';
 import { type Command, InvalidArgumentError } from 'commander';
+import { when } from './format.ts';
 import { type CliIO, cell, colours, table } from './output.ts';
 import { cliJson, storeJson } from './session-json.ts';
 import { dbOption, storePath } from './store-path.ts';
@@ -201,10 +202,6 @@ export function sessionsCommand(program: Command, io: CliIO, done: (code: number
       }
       done(result.failed > 0 ? 1 : 0);
     });
-}
-
-function when(d: Date): string {
-  return d.toISOString().slice(0, 16).replace('T', ' ');
 }
 
 function show(v: unknown): string {

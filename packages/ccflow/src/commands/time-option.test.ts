@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { countOption, timeOption } from './time-option.ts';
+import { timeOption } from './time-option.ts';
 
 describe('--since / --until', () => {
   const now = () => Date.UTC(2026, 11, 4, 12);
@@ -23,14 +23,5 @@ describe('--since / --until', () => {
   it('anything else is bad usage', () => {
     for (const bad of ['yesterday', '7', '7y', '', '2026-13-45', 'Dec 4 2026', '-1d'])
       expect(() => since(bad), bad).toThrow(InvalidArgumentError);
-  });
-});
-
-describe('--limit / --offset', () => {
-  it('takes whole numbers from 0, nothing else', () => {
-    expect(countOption('0')).toBe(0);
-    expect(countOption('25')).toBe(25);
-    for (const bad of ['-1', '1.5', '1e3', '', 'x', '99999999999999999999'])
-      expect(() => countOption(bad), bad).toThrow(InvalidArgumentError);
   });
 });

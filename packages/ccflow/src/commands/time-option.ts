@@ -20,10 +20,3 @@ export function timeOption(bound: 'since' | 'until', now: () => number = Date.no
     return DAY.test(value) && bound === 'until' ? new Date(date.getTime() + UNIT_MS.d - 1) : date;
   };
 }
-
-/** A non-negative whole number (`--limit`, `--offset`). */
-export function countOption(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('not a count');
-  return n;
-}

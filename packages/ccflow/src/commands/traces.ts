@@ -10,10 +10,11 @@ import {
 } from '@ccflow/tracing';
 import { type Command, Option } from 'commander';
 import { dollars, when } from './format.ts';
+import { countOption } from './number-option.ts';
 import { type CliIO, cell, colours, table } from './output.ts';
 import { dbOption } from './store-path.ts';
 import { type StoreSet, withStores } from './store-set.ts';
-import { countOption, timeOption } from './time-option.ts';
+import { timeOption } from './time-option.ts';
 import { traceJson, traceListJson } from './trace-json.ts';
 
 interface ListFlags {

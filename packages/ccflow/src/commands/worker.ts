@@ -1,6 +1,7 @@
 import { ConfigurationError } from '@ccflow/core';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { Interrupts } from './interrupts.ts';
+import { positiveOption } from './number-option.ts';
 import type { QueryIO } from './query.ts';
 
 /**
@@ -14,8 +15,17 @@ export function workerCommand(program: Command, io: QueryIO, done: (code: number
     .description('run the jobs of a ccflow queue (BullMQ on Redis: $CCFLOW_QUEUE_URL) on this machine')
     .option('--redis <url>', 'the Redis server, without a password (default: $CCFLOW_QUEUE_URL)')
     .option('--queue <name>', 'the queue (default: the one QueueExecutor uses, "ccflow")')
-    .option('-c, --concurrency <n>', 'jobs this worker runs at once (its warm CLI processes)', positive, 1)
-    .option('--global-concurrency <n>', 'jobs running at once across every worker of the queue', positive)
+    .option(
+      '-c, --concurrency <n>',
+      'jobs this worker runs at once (its warm CLI processes)',
+      positiveOption,
+      1,
+    )
+    .option(
+      '--global-concurrency <n>',
+      'jobs running at once across every worker of the queue',
+      positiveOption,
+    )
     .action(
       async (o: { redis?: string; queue?: string; concurrency: number; globalConcurrency?: number }) => {
         const url = redisUrl(o.redis, io.env ?? process.env);
@@ -69,10 +79,4 @@ function redisUrl(flag: string | undefined, env: Record<string, string | undefin
       problem: 'not set: the Redis server of the queue',
     });
   return url;
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
-  return n;
 }
