@@ -6,7 +6,7 @@ import {
   query,
 } from '@ccflow/core';
 import { Project } from '@ccflow/tracing';
-import type { StoreSet } from './store-set.ts';
+import { listAll, projectEnv, type StoreSet } from './store-set.ts';
 
 /** Runs one prompt of a batch to its result; never throws (a failure is a failed `QueryResult`). */
 export type BatchRunner = (
@@ -41,17 +41,10 @@ export async function findOrCreateProject(
   stores: StoreSet,
   executor: Executor | undefined,
 ): Promise<Project> {
-  const env = {
-    store: stores.projects,
-    traceStore: stores.traces,
-    sessionStore: stores.sessions,
-    ...(executor === undefined ? {} : { executor }),
-  };
+  const env = projectEnv(stores, executor);
   const byId = await Project.load(nameOrId, env);
   if (byId !== undefined) return byId;
-  const named = (await stores.projects.list({ nameContains: nameOrId, limit: 1000 })).find(
-    (p) => p.name === nameOrId,
-  );
+  const named = (await listAll(stores.projects, { nameContains: nameOrId })).find((p) => p.name === nameOrId);
   if (named !== undefined) return (await Project.load(named.projectId, env)) as Project;
   const project = new Project({ ...env, name: nameOrId });
   await project.save();

@@ -1,3 +1,4 @@
+import type { Executor } from '@ccflow/core';
 import { SQLiteProjectStore, SQLiteSessionStore, SQLiteTraceStore } from '@ccflow/stores-sqlite';
 import type { CliIO } from './output.ts';
 import { storePath } from './store-path.ts';
@@ -7,6 +8,16 @@ export interface StoreSet {
   sessions: SQLiteSessionStore;
   traces: SQLiteTraceStore;
   projects: SQLiteProjectStore;
+}
+
+/** What a `Project` of these stores needs: the three stores, and `executor` (the default one when undefined). */
+export function projectEnv(s: StoreSet, executor: Executor | undefined) {
+  return {
+    store: s.projects,
+    traceStore: s.traces,
+    sessionStore: s.sessions,
+    ...(executor === undefined ? {} : { executor }),
+  };
 }
 
 /** Opens the three stores of `--db` (else the default file), runs `use`, and closes them whatever happens. */

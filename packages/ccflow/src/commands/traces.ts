@@ -13,7 +13,7 @@ import { dollars, when } from './format.ts';
 import { countOption } from './number-option.ts';
 import { type CliIO, cell, colours, table } from './output.ts';
 import { dbOption } from './store-path.ts';
-import { type StoreSet, withStores } from './store-set.ts';
+import { projectEnv, type StoreSet, withStores } from './store-set.ts';
 import { timeOption } from './time-option.ts';
 import { traceJson, traceListJson } from './trace-json.ts';
 
@@ -160,7 +160,7 @@ async function projectOf(trace: TraceData, s: StoreSet, executor: Executor | und
       projectId,
       message: `trace ${trace.traceId} belongs to no project: replay and fork run in the trace's project`,
     });
-  const env = { store: s.projects, traceStore: s.traces, sessionStore: s.sessions, executor };
+  const env = projectEnv(s, executor);
   return (await Project.load(projectId, env)) ?? new Project({ ...env, projectId, name: projectId });
 }
 
