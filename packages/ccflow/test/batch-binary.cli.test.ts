@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,22 +7,19 @@ import { SQLiteProjectStore, SQLiteTraceStore } from '@ccflow/stores-sqlite';
 import { isGone, processesWithEnv, type RecordedRequest, type Reply, reply, until } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCcflow, CCFLOW_BIN, startCcflow } from './binary.ts';
 
 // `ccflow batch` as the built binary, a child process running the real CLI against the stand-in: the JSONL and the
 // plain progress, a failing prompt, Ctrl-C mid-batch and --resume, the warm pool, and the progress bar in a real
 // pseudo-terminal (tmux). 15 prompts in all.
 
-const root = join(import.meta.dirname, '../../..');
-const bin = join(import.meta.dirname, '../bin/ccflow.mjs');
 const sandbox = useClaudeSandbox();
 const run = promisify(execFile);
 let work: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ccflow-batch-'));
-  await run('pnpm', ['turbo', 'run', 'build', '--filter=ccflow...', '--output-logs=errors-only'], {
-    cwd: root,
-  });
+  await buildCcflow();
 }, 180_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -32,31 +29,9 @@ function env(): Record<string, string> {
   return { PATH: process.env.PATH ?? '', ...box.env, CCFLOW_CLAUDE_CLI_PATH: box.cliPath, NO_COLOR: '1' };
 }
 
-interface Ran {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  out: string;
-  err: string;
-}
-
 /** Starts `ccflow batch ...args`; `ran` settles when it exits. */
 function batch(args: string[], extra: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [bin, 'batch', ...args], {
-    cwd: sandbox.box.cwd,
-    env: { ...env(), ...extra },
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c) => {
-    out += c;
-  });
-  child.stderr.on('data', (c) => {
-    err += c;
-  });
-  const ran = new Promise<Ran>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, out, err })),
-  );
-  return { child, ran };
+  return startCcflow(['batch', ...args], { cwd: sandbox.box.cwd, env: { ...env(), ...extra } });
 }
 
 /** What the user said in the request, as JSON text (the CLI sends a system message after the prompt). */
@@ -320,7 +295,7 @@ describe('the progress bar in a pseudo-terminal (tmux)', () => {
       .map(([k, v]) => `export ${k}='${String(v).replaceAll("'", "'\\''")}'`);
     writeFileSync(
       script,
-      `${exports.join('\n')}\ncd '${sandbox.box.cwd}'\n'${process.execPath}' '${bin}' batch -c 1 -o '${output}' '${file}'\necho "exit=$?"\nexec sleep 600\n`,
+      `${exports.join('\n')}\ncd '${sandbox.box.cwd}'\n'${process.execPath}' '${CCFLOW_BIN}' batch -c 1 -o '${output}' '${file}'\necho "exit=$?"\nexec sleep 600\n`,
     );
     chmodSync(script, 0o755);
     await tmux('new-session', '-d', '-x', '100', '-y', '10', '-s', 'batch', script);

@@ -1,54 +1,29 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Session } from '@ccflow/sessions';
 import { SQLiteSessionStore } from '@ccflow/stores-sqlite';
 import { reply } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCcflow, CCFLOW_BIN, type Ran, runCcflow } from './binary.ts';
 
 // The built `ccflow` binary as a child process: exit codes, help, JSON shapes, a reader that goes away, and
 // `query` / `sessions` against the real CLI and the stand-in (two CLI runs).
 
-const root = join(import.meta.dirname, '../../..');
-const bin = join(import.meta.dirname, '../bin/ccflow.mjs');
 const sandbox = useClaudeSandbox();
 let work: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ccflow-command-'));
-  await promisify(execFile)(
-    'pnpm',
-    ['turbo', 'run', 'build', '--filter=ccflow...', '--output-logs=errors-only'],
-    {
-      cwd: root,
-    },
-  );
+  await buildCcflow();
 }, 180_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Ran {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
 function ccflow(args: string[], env: Record<string, string> = {}, cwd = work): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '', HOME: work, NO_COLOR: '1', ...env } },
-      (error, out, err) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        if (code === null) reject(error);
-        else resolve({ code, out, err });
-      },
-    );
-  });
+  return runCcflow(args, { cwd, env: { PATH: process.env.PATH ?? '', HOME: work, NO_COLOR: '1', ...env } });
 }
 
 describe('usage', () => {
@@ -187,7 +162,7 @@ describe('sessions over the SQLite store', () => {
       Array.from({ length: 3000 }, () => ({ ...template, sessionId: randomUUID(), title })),
     );
     await store.close();
-    const child = spawn(process.execPath, [bin, 'sessions', 'list', '--db', db], {
+    const child = spawn(process.execPath, [CCFLOW_BIN, 'sessions', 'list', '--db', db], {
       cwd: work,
       env: { PATH: process.env.PATH ?? '', HOME: work },
     });

@@ -12,14 +12,13 @@ import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { Project, type TraceData } from '@ccflow/tracing';
 import { traceFixture } from '@ccflow/tracing/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCcflow, type Ran, runCcflow } from './binary.ts';
 
 // The built `ccflow` binary as a child process over a SQLite store filled by a real traced project session (two
 // turns, one with a tool call, and a turn in a subproject run where US-only inference costs more) through the
 // library: `projects`, `traces`, `cost` and `completion`. Six CLI runs: the three turns, then `traces replay`
 // (twice) and `traces fork` through the binary.
 
-const root = join(import.meta.dirname, '../../..');
-const bin = join(import.meta.dirname, '../bin/ccflow.mjs');
 const sandbox = useClaudeSandbox();
 const MODEL = 'claude-haiku-4-5';
 let work: string;
@@ -36,13 +35,7 @@ let usResult: ResultMessage;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ccflow-store-commands-'));
   db = join(work, 'store.db');
-  const build = promisify(execFile)(
-    'pnpm',
-    ['turbo', 'run', 'build', '--filter=ccflow...', '--output-logs=errors-only'],
-    {
-      cwd: root,
-    },
-  );
+  const build = buildCcflow();
   const sessionStore = new SQLiteSessionStore({ dbPath: db });
   const env = {
     store: new SQLiteProjectStore({ dbPath: db }),
@@ -78,33 +71,16 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Ran {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
 function ccflow(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      {
-        cwd: sandbox.box.cwd,
-        env: {
-          ...sandbox.box.env,
-          NO_COLOR: '1',
-          CCFLOW_CLAUDE_CLI_PATH: sandbox.box.cliPath,
-          CCFLOW_SESSION_STORAGE_PATH: db,
-          ...env,
-        },
-      },
-      (error, out, err) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        if (code === null) reject(error);
-        else resolve({ code, out, err });
-      },
-    );
+  return runCcflow(args, {
+    cwd: sandbox.box.cwd,
+    env: {
+      ...sandbox.box.env,
+      NO_COLOR: '1',
+      CCFLOW_CLAUDE_CLI_PATH: sandbox.box.cliPath,
+      CCFLOW_SESSION_STORAGE_PATH: db,
+      ...env,
+    },
   });
 }
 

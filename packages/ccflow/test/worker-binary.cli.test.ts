@@ -1,26 +1,19 @@
-import { execFile, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { collectQueryResult, query } from '@ccflow/core';
 import { QueueExecutor } from '@ccflow/queue';
 import { descendantsOf, isGone, reply, startRedis, until } from '@ccflow/testing';
 import { useClaudeSandbox } from '@ccflow/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCcflow, startCcflow } from './binary.ts';
 
 // `ccflow worker` as the built binary on a real Redis, running the real CLI against the stand-in: a query through
 // a QueueExecutor in this process is answered by it; SIGTERM finishes and leaves no process. One CLI turn.
 
-const root = join(import.meta.dirname, '../../..');
-const bin = join(import.meta.dirname, '../bin/ccflow.mjs');
 const sandbox = useClaudeSandbox();
-const run = promisify(execFile);
 let redis: Awaited<ReturnType<typeof startRedis>>;
 
 beforeAll(async () => {
   redis = await startRedis();
-  await run('pnpm', ['turbo', 'run', 'build', '--filter=ccflow...', '--output-logs=errors-only'], {
-    cwd: root,
-  });
+  await buildCcflow();
 }, 180_000);
 afterAll(async () => {
   await redis?.stop();
@@ -28,7 +21,7 @@ afterAll(async () => {
 
 function worker(args: string[], extra: Record<string, string>) {
   const { box } = sandbox;
-  const child = spawn(process.execPath, [bin, 'worker', ...args], {
+  return startCcflow(['worker', ...args], {
     cwd: box.cwd,
     env: {
       PATH: process.env.PATH ?? '',
@@ -38,18 +31,6 @@ function worker(args: string[], extra: Record<string, string>) {
       ...extra,
     },
   });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c) => {
-    out += c;
-  });
-  child.stderr.on('data', (c) => {
-    err += c;
-  });
-  const ran = new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, out, err })),
-  );
-  return { child, ran, output: () => out };
 }
 
 describe('ccflow worker', () => {
