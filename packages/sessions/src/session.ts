@@ -49,8 +49,8 @@ const tracer = trace.getTracer('@ccflow/sessions');
 const SAVE_ATTEMPTS = 10;
 
 /**
- * The pause before another attempt: random up to 2^attempt ms, at most 100 ms ("full jitter"). Without it, writers
- * that collided retry in lockstep and collide again: 8 of them on one session used up every attempt.
+ * The pause before another attempt: random up to 2^(attempt+1) ms, at most 250 ms ("full jitter"). Without it,
+ * writers that collided retry in lockstep and collide again: 8 of them on one session used up every attempt.
  */
 const saveBackoff = (attempt: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 2 ** (attempt + 1))));
