@@ -72,19 +72,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     if (owner !== undefined) chownSync(dir, owner.uid, owner.gid);
     await run(
       join(binDir, 'initdb'),
-      [
-        '-D',
-        data,
-        '-U',
-        'postgres',
-        '-A',
-        'trust',
-        '-E',
-        'UTF8',
-        '--locale=C',
-        '--no-sync',
-        '--no-instructions',
-      ],
+      ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
       owner,
     );
     // Only TCP from 127.0.0.1, trusted: initdb's file also trusts the socket and IPv6.
