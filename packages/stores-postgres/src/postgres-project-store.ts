@@ -1,14 +1,7 @@
 import type { SessionMetadata } from '@ccflow/sessions';
 import type { ProjectData, ProjectFilter, ProjectStore } from '@ccflow/tracing';
-import { DEFAULT_PROJECT_LIMIT, projectQuery } from './project-query.ts';
-import {
-  PROJECT_COLUMNS,
-  PROJECT_WRITTEN,
-  type ProjectRow,
-  projectParams,
-  toProject,
-} from './project-row.ts';
-import { selectList } from './select-list.ts';
+import { DEFAULT_PROJECT_LIMIT, PROJECT_SELECT, projectQuery } from './project-query.ts';
+import { PROJECT_WRITTEN, type ProjectRow, projectParams, toProject } from './project-row.ts';
 import { sessionQuery } from './session-query.ts';
 import { type SessionRow, toSessionMetadata } from './session-row.ts';
 import { StoreHandle } from './store-handle.ts';
@@ -35,9 +28,8 @@ export class PostgresProjectStore implements ProjectStore, AsyncDisposable {
     this.#table = `${this.#handle.schema}.projects`;
     this.#sessions = `${this.#handle.schema}.sessions`;
     this.#save = versionedSave(this.#table, PROJECT_WRITTEN);
-    const columns = selectList(PROJECT_COLUMNS, 'p');
-    this.#load = `SELECT ${columns} FROM ${this.#table} AS p WHERE project_id = $1`;
-    this.#subprojects = `SELECT ${columns} FROM ${this.#table} AS p WHERE parent_project_id = $1
+    this.#load = `SELECT ${PROJECT_SELECT} FROM ${this.#table} AS p WHERE project_id = $1`;
+    this.#subprojects = `SELECT ${PROJECT_SELECT} FROM ${this.#table} AS p WHERE parent_project_id = $1
 ORDER BY p.created_at, p.project_id`;
   }
 

@@ -8,6 +8,9 @@ import { toTimestamp } from './timestamp.ts';
 /** `list`'s page size when the filter gives none. */
 export const DEFAULT_PROJECT_LIMIT = 100;
 
+/** The columns a project is read with, from `projects AS p`. */
+export const PROJECT_SELECT = selectList(PROJECT_COLUMNS, 'p');
+
 /**
  * The SQL of `list` (oldest first, ties by id, paged) or `count` for a project filter on `table`, every value a
  * parameter. `nameContains` is a plain substring test on the folded name: `LIKE` with `\`, `%` and `_` escaped, so
@@ -36,7 +39,7 @@ export function projectQuery(table: string, filter: ProjectFilter, kind: 'list' 
   if (kind === 'count') return { sql: `SELECT count(*) AS n FROM ${table} AS p${whereSql}`, params };
   params.push(filter.limit ?? DEFAULT_PROJECT_LIMIT, filter.offset ?? 0);
   return {
-    sql: `SELECT ${selectList(PROJECT_COLUMNS, 'p')} FROM ${table} AS p${whereSql}
+    sql: `SELECT ${PROJECT_SELECT} FROM ${table} AS p${whereSql}
 ORDER BY p.created_at, p.project_id LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   };

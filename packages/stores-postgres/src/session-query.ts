@@ -5,6 +5,9 @@ import { SESSION_METADATA_COLUMNS } from './session-row.ts';
 import { toTimestamp } from './timestamp.ts';
 
 /** A statement and its positional parameters. */
+/** The columns a session's metadata is read with, from `sessions AS s`. */
+const SESSION_SELECT = selectList(SESSION_METADATA_COLUMNS, 's');
+
 export interface Query {
   sql: string;
   params: unknown[];
@@ -38,7 +41,7 @@ export function sessionQuery(table: string, filter: SessionFilter, kind: 'list' 
   params.push(filter.limit ?? null, filter.offset ?? 0);
   const paging = `LIMIT $${params.length - 1} OFFSET $${params.length}`;
   return {
-    sql: `SELECT ${selectList(SESSION_METADATA_COLUMNS, 's')} FROM ${table} AS s${whereSql} ORDER BY s.created_at DESC, s.session_id ${paging}`,
+    sql: `SELECT ${SESSION_SELECT} FROM ${table} AS s${whereSql} ORDER BY s.created_at DESC, s.session_id ${paging}`,
     params,
   };
 }

@@ -8,6 +8,9 @@ import { TRACE_COLUMNS } from './trace-row.ts';
 /** `list`'s page size when the filter gives none. */
 const DEFAULT_TRACE_LIMIT = 100;
 
+/** The columns a trace is read with, from `traces AS t`. */
+const TRACE_SELECT = selectList(TRACE_COLUMNS, 't');
+
 /**
  * The SQL of `list` (in turn order, paged) or `count` for a trace filter on `table`, every value a parameter.
  * Each filter column has a B-tree index ending in the list order (`created_at, sequence_number, trace_id`), so a
@@ -35,7 +38,7 @@ export function traceQuery(table: string, filter: TraceFilter, kind: 'list' | 'c
   if (kind === 'count') return { sql: `SELECT count(*) AS n FROM ${table} AS t${whereSql}`, params };
   params.push(filter.limit ?? DEFAULT_TRACE_LIMIT, filter.offset ?? 0);
   return {
-    sql: `SELECT ${selectList(TRACE_COLUMNS, 't')} FROM ${table} AS t${whereSql}
+    sql: `SELECT ${TRACE_SELECT} FROM ${table} AS t${whereSql}
 ORDER BY t.created_at, t.sequence_number, t.trace_id LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   };
