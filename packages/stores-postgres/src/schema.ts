@@ -62,7 +62,7 @@ CREATE TABLE ${s}.traces (
   tool_calls jsonb NOT NULL,
   message_stream jsonb,
   options_snapshot jsonb NOT NULL,
-  model text,
+  model text COLLATE "C",
   input_tokens bigint NOT NULL,
   output_tokens bigint NOT NULL,
   cache_read_tokens bigint NOT NULL,
@@ -77,7 +77,8 @@ CREATE TABLE ${s}.traces (
   otel_span_id text,
   created_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL,
-  metadata jsonb NOT NULL
+  metadata jsonb NOT NULL,
+  model_usage jsonb
 );
 CREATE INDEX traces_by_created ON ${s}.traces (created_at, sequence_number, trace_id);
 CREATE INDEX traces_by_session ON ${s}.traces (session_id, created_at, sequence_number, trace_id);
@@ -85,6 +86,7 @@ CREATE INDEX traces_by_project ON ${s}.traces (project_id, created_at, sequence_
 CREATE INDEX traces_by_status ON ${s}.traces (status, created_at, sequence_number, trace_id);
 CREATE INDEX traces_by_parent ON ${s}.traces (parent_trace_id, created_at, sequence_number, trace_id);
 CREATE INDEX traces_by_updated ON ${s}.traces (updated_at);
+CREATE INDEX traces_by_model ON ${s}.traces (model, created_at, sequence_number, trace_id);
 
 CREATE TABLE ${s}.projects (
   project_id text COLLATE "C" PRIMARY KEY,
@@ -102,20 +104,14 @@ CREATE INDEX projects_by_parent ON ${s}.projects (parent_project_id, created_at,
 CREATE INDEX projects_by_name ON ${s}.projects USING gin (name_lower ${trgm}.gin_trgm_ops);
 `;
 
-/** Version 2: a trace's per-model usage (what a price table needs to price the turn again), and traces by model. */
-const V2 = (s: string) => `
-ALTER TABLE ${s}.traces ADD COLUMN model_usage jsonb;
-CREATE INDEX traces_by_model ON ${s}.traces (model COLLATE "C", created_at, sequence_number, trace_id);
-`;
-
 /** Every schema version in order. A new version appends a migration; released ones never change. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    description: 'sessions (tags as text[] under a GIN index), traces, projects with a trigram name index',
+    description:
+      'sessions (tags as text[] under a GIN index), traces with their per-model usage, projects with a trigram name index',
     up: V1,
   },
-  { version: 2, description: "a trace's per-model usage, traces by model", up: V2 },
 ];
 
 /** A schema name as SQL: quoted, so any valid name is taken literally. */

@@ -30,7 +30,7 @@ export function traceQuery(table: string, filter: TraceFilter, kind: 'list' | 'c
   if (filter.sessionId !== undefined) add((n) => `session_id = ${n}`, filter.sessionId);
   if (filter.projectId !== undefined) add((n) => `project_id = ${n}`, filter.projectId);
   if (filter.status !== undefined) add((n) => `status = ${n}`, filter.status);
-  if (filter.model !== undefined) add((n) => `model COLLATE "C" = ${n}`, filter.model);
+  if (filter.model !== undefined) add((n) => `model = ${n}`, filter.model);
   if (filter.parentTraceId !== undefined) add((n) => `parent_trace_id = ${n}`, filter.parentTraceId);
   if (filter.after !== undefined) add((n) => `created_at >= ${n}`, toTimestamp(filter.after));
   if (filter.before !== undefined) add((n) => `created_at <= ${n}`, toTimestamp(filter.before));
