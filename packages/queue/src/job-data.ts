@@ -4,6 +4,7 @@ import {
   ConfigurationError,
   type ExecuteRequest,
   Redactor,
+  resolveOptions,
 } from '@ccflow/core';
 import { z } from 'zod';
 
@@ -71,19 +72,19 @@ export function toJobData(request: ExecuteRequest, trace: Record<string, string>
         'the most recent session of a directory is on whichever worker ran it: resume it by id (`resume`) instead',
     });
   const { env: _env, redaction: _redaction, ...rest } = options;
+  resolveOptions(rest); // unknown or bad options are refused as everywhere, with the nearest name
   const redactor = new Redactor(options);
+  // Compared with the same walk without redaction: it also re-serialises a `settings` string, compactly.
   const masked = redactor.options(rest);
-  for (const [key, value] of Object.entries(rest)) {
-    if (JSON.stringify(masked[key]) !== JSON.stringify(value))
+  const plain = new Redactor({ redaction: { enabled: false } }).options(rest);
+  for (const key of Object.keys(rest)) {
+    if (JSON.stringify(masked[key]) !== JSON.stringify(plain[key]))
       throw new ConfigurationError({
         field: `options.${key}`,
         problem:
           'carries a secret (a credential-named field, a token or a URL password): workers hold their own credentials',
       });
   }
-  const checked = JobOptionsSchema.safeParse(rest);
-  if (!checked.success)
-    throw new ConfigurationError({ field: 'options', problem: checked.error.message, cause: checked.error });
   return {
     format: JOB_FORMAT,
     // The backstop: a secret that slipped into the prompt is not stored in Redis.
