@@ -4,7 +4,7 @@ import { AbortedError, type CliAgentOptions, type Executor, type Prompt, Redacto
 import { WarmPool } from '@ccflow/pool';
 import { context, propagation, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
-import { InvalidJobError, toWireError, WorkerLostError } from './errors.ts';
+import { InvalidJobError, toWireError, type WireError, WorkerLostError } from './errors.ts';
 import { parseJob } from './job-data.ts';
 import { DEFAULT_QUEUE_NAME, QUEUE_SPAN } from './queue-names.ts';
 import { connect } from './redis-client.ts';
@@ -222,7 +222,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
             await job.moveToWait(token);
             throw new WaitingError();
           }
-          throw error instanceof Error ? error : new Error(String(error));
+          // BullMQ keeps the message and stack of a failed attempt in the job's hash: only the redacted message.
+          throw new Error(redactor.text(error instanceof Error ? error.message : String(error)));
         }
       }
       const reported = shutdown
@@ -233,8 +234,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
         : signal?.aborted
           ? new AbortedError({ message: 'cancelled by the caller', cause: error })
           : error;
-      const wire = toWireError(reported);
-      wire.message = redactor.text(wire.message);
+      const wire = redactor.value(toWireError(reported)) as WireError; // every field: stderr too
       await end({ kind: 'error', attempt, error: wire });
       throw new UnrecoverableError(wire.message);
     }

@@ -1,4 +1,4 @@
-import { AbortedError, CliTimeoutError, ConfigurationError } from '@ccflow/core';
+import { AbortedError, CliExecutionError, CliTimeoutError, ConfigurationError } from '@ccflow/core';
 import type { Message } from '@ccflow/parser';
 import { MockExecutor, mockLines, type RedisServer, startRedis } from '@ccflow/testing';
 import { Queue } from 'bullmq';
@@ -53,6 +53,24 @@ function setup(options: { attempts?: number } = {}) {
     return w;
   };
   return { queueName, producer, worker };
+}
+
+/** Every key's value in the test server's Redis, as text. */
+async function redisDump(): Promise<string> {
+  const client = new Redis(redis.url);
+  try {
+    const dump: string[] = [];
+    for (const k of await client.keys('*')) {
+      const type = await client.type(k);
+      if (type === 'string') dump.push((await client.get(k)) ?? '');
+      if (type === 'hash') dump.push(JSON.stringify(await client.hgetall(k)));
+      if (type === 'stream') dump.push(JSON.stringify(await client.xrange(k, '-', '+')));
+      if (type === 'list') dump.push(JSON.stringify(await client.lrange(k, 0, -1)));
+    }
+    return dump.join('\n');
+  } finally {
+    client.disconnect();
+  }
 }
 
 const TURN = [mockLines.init(), mockLines.text('hello'), mockLines.result({ result: 'hello' })];
@@ -124,17 +142,36 @@ describe('QueueExecutor with startWorker', () => {
     const key = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz';
     await collect(producer.execute({ prompt: `use ${key} for this` }));
     expect(executor.requests[0]!.prompt).toBe('use [redacted] for this');
-    const client = new Redis(redis.url);
-    cleanups.push(async () => client.disconnect());
-    const dump: string[] = [];
-    for (const k of await client.keys('*')) {
-      const type = await client.type(k);
-      if (type === 'string') dump.push((await client.get(k)) ?? '');
-      if (type === 'hash') dump.push(JSON.stringify(await client.hgetall(k)));
-      if (type === 'stream') dump.push(JSON.stringify(await client.xrange(k, '-', '+')));
-      if (type === 'list') dump.push(JSON.stringify(await client.lrange(k, 0, -1)));
-    }
-    expect(dump.join('\n')).not.toContain(key);
+    expect(await redisDump()).not.toContain(key);
+  });
+
+  it('a secret in an error (its message, the CLI stderr it carries) is redacted before Redis holds it', async () => {
+    const { producer, worker } = setup({ attempts: 2 });
+    const key = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz';
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const executor = new ScriptExecutor(async function* (_r, run, emit) {
+      yield emit(mockLines.init());
+      // The first attempt fails retryably: BullMQ keeps its reason and stack in the job while the next one runs.
+      if (run === 1) throw new CliTimeoutError({ message: `slow with ${key}`, timeoutMs: 1 });
+      await gate;
+      throw new CliExecutionError({
+        message: `failed with ${key}`,
+        stderr: `auth ${key} refused`,
+        exitCode: 1,
+      });
+    });
+    await worker(executor);
+    const error = collect(producer.execute({ prompt: 'hi' })).catch((e: unknown) => e);
+    await expect.poll(() => executor.runs).toBe(2);
+    expect(await redisDump()).not.toContain(key); // during the second attempt
+    release();
+    const failed = await error;
+    expect(CliExecutionError.isInstance(failed), String(failed)).toBe(true);
+    expect((failed as CliExecutionError).stderr).toBe('auth [redacted] refused');
+    expect(await redisDump()).not.toContain(key);
   });
 
   it('a bad job fails alone: the worker runs the next one', async () => {
