@@ -114,6 +114,7 @@ export class QueueExecutor implements Executor, AsyncDisposable {
     let finished = false;
     const onAbort = () => reader.disconnect();
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort(); // aborted while the job was being added: the listener came too late
     const follow = new Follower(this.#redis, keys.state(jobId), jobId);
     try {
       let lastId = '0';

@@ -255,6 +255,17 @@ describe('QueueExecutor with startWorker', () => {
     expect(executor.requests.map((r) => r.prompt)).toEqual(['next']);
   });
 
+  it('aborting while the job is being added removes it too (no worker is running)', async () => {
+    const { producer, queueName } = setup();
+    const controller = new AbortController();
+    const stream = collect(producer.execute({ prompt: 'hi', signal: controller.signal }));
+    setImmediate(() => controller.abort(new AbortedError({ message: 'gave up at once' })));
+    await expect(stream).rejects.toThrow('gave up at once');
+    const queue = new Queue(queueName, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+    cleanups.push(() => queue.close());
+    expect(await queue.count()).toBe(0);
+  });
+
   it('aborting a running job stops it on its worker', async () => {
     const { producer, worker } = setup();
     const executor = new ScriptExecutor(async function* (request, _run, emit) {
