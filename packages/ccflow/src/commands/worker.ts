@@ -6,8 +6,9 @@ import type { QueryIO } from './query.ts';
 
 /**
  * `ccflow worker`: runs the jobs of a `QueueExecutor`'s queue (`@ccflow/queue`) on this machine's CLI, on a warm
- * pool of `--concurrency` processes, until Ctrl-C or SIGTERM, which finish the running jobs first (a second one hands
- * them back to the queue). Redis comes from `CCFLOW_QUEUE_URL`: a URL with a password never goes in argv.
+ * pool of `--concurrency` processes, until Ctrl-C or SIGTERM, which finish the running jobs first (a second one ends
+ * the process at once: its jobs are then found stalled and run elsewhere, or end with `WORKER_LOST` once output
+ * reached the caller). Redis comes from `CCFLOW_QUEUE_URL`: a URL with a password never goes in argv.
  */
 export function workerCommand(program: Command, io: QueryIO, done: (code: number) => void): void {
   program
