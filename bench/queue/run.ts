@@ -66,7 +66,7 @@ async function stopWorkers(children: ChildProcess[]): Promise<void> {
 
 async function commandStats(
   redis: Redis,
-): Promise<{ calls: Map<string, number>; bytesIn: number; bytesOut: number }> {
+): Promise<{ calls: Map<string, number>; bytesIn: number; bytesOut: number; cpuMs: number }> {
   const calls = new Map<string, number>();
   for (const line of (await redis.info('commandstats')).split('\r\n')) {
     const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
