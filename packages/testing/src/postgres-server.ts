@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { exited } from './child-exit.ts';
 import { freePort } from './free-port.ts';
 
 /** A PostgreSQL server of a test's own; `stop()` (or `await using`) shuts it down and removes its files. */
@@ -202,11 +203,6 @@ function ready(server: ChildProcess, timeoutMs: number): Promise<void> {
     server.stderr?.on('data', onData);
     server.once('exit', onExit);
   });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /** Runs a program to its end; rejects with its output when it fails. */

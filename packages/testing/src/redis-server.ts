@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exited } from './child-exit.ts';
 import { freePort } from './free-port.ts';
 
 /** A `redis-server` of a test's own, on loopback. */
@@ -141,9 +142,4 @@ function ready(child: ChildProcess): Promise<void> {
     child.once('exit', onExit);
     child.once('error', onError);
   });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
