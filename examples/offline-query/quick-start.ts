@@ -56,7 +56,11 @@ for (const args of [
   child.stderr.on('data', (chunk) => {
     printed += chunk;
   });
-  await new Promise((resolve) => child.once('close', resolve));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   const shown = args.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ');
   console.log(`$ ccflow ${shown}\n${printed.trimEnd()}\n`);
+  if (code !== 0) {
+    console.error(`ccflow ${args[0]} exited ${code}`);
+    process.exitCode = 1;
+  }
 }
