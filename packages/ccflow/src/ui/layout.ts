@@ -53,16 +53,12 @@ export function duration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** One line of at most `max` characters. */
-export function snippet(text: string, max = 120): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
+/** The statuses a badge has a class for. */
+const KNOWN_STATUSES: ReadonlySet<string> = new Set([...SESSION_STATUSES, ...TRACE_STATUSES]);
 
 /** A status as a coloured badge (the class is one of a fixed set, whatever the store holds). */
 export function status(value: string): Html {
-  const known: readonly string[] = [...SESSION_STATUSES, ...TRACE_STATUSES];
-  return html`<span class="badge ${known.includes(value) ? value : 'other'}">${value}</span>`;
+  return html`<span class="badge ${KNOWN_STATUSES.has(value) ? value : 'other'}">${value}</span>`;
 }
 
 export const sessionPath = (id: string): string => `/sessions/${encodeURIComponent(id)}`;

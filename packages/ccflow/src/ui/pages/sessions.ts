@@ -1,6 +1,7 @@
 import { SESSION_STATUSES } from '@ccflow/sessions';
+import { cell } from '../../commands/output.ts';
 import { type Html, href, html } from '../html.ts';
-import { count, layout, sessionPath, snippet, status, usd, when } from '../layout.ts';
+import { count, layout, sessionPath, status, usd, when } from '../layout.ts';
 import type { ReadStore, SessionListRow, SessionQuery } from '../read-store.ts';
 
 export const PAGE_SIZE = 50;
@@ -80,7 +81,7 @@ function sessionsTable(rows: readonly SessionListRow[], names: Map<string, strin
 <tbody>${rows.map(
     (
       s,
-    ) => html`<tr><td class="nowrap">${when(s.created_at)}</td><td><a href="${sessionPath(s.session_id)}">${snippet(s.title ?? s.session_id, 60)}</a></td>
+    ) => html`<tr><td class="nowrap">${when(s.created_at)}</td><td><a href="${sessionPath(s.session_id)}">${cell(s.title ?? s.session_id, 60)}</a></td>
 <td>${status(s.status)}</td><td class="nowrap">${s.model ?? ''}</td><td>${s.project_id === null ? '' : (names.get(s.project_id) ?? s.project_id)}</td>
 <td class="num">${s.turn_count}</td><td class="num">${count(s.total_input_tokens + s.total_output_tokens)}</td>
 <td class="num">${usd(s.total_cost_usd)}</td><td>${tags(s).map((t) => html`<a class="tag" href="${href('/sessions', { tag: t })}">${t}</a> `)}</td></tr>`,

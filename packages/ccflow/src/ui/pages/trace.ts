@@ -1,17 +1,7 @@
 import type { ToolCallRecord } from '@ccflow/tracing';
+import { cell } from '../../commands/output.ts';
 import { type Html, href, html } from '../html.ts';
-import {
-  count,
-  duration,
-  layout,
-  prettyJson,
-  sessionPath,
-  snippet,
-  status,
-  tracePath,
-  usd,
-  when,
-} from '../layout.ts';
+import { count, duration, layout, prettyJson, sessionPath, status, tracePath, usd, when } from '../layout.ts';
 import type { ReadStore, TraceDetail } from '../read-store.ts';
 import { tracesTable } from './traces-table.ts';
 
@@ -51,7 +41,7 @@ ${t.project_id === null ? '' : html`<dt>Project</dt><dd><a href="${href('/sessio
 <dt>Duration</dt><dd>${duration(t.duration_ms)}</dd>
 <dt>Tokens</dt><dd>${count(t.input_tokens)} in, ${count(t.output_tokens)} out, ${count(t.cache_read_tokens)} cache read, ${count(t.cache_write_tokens)} cache write, ${count(t.thinking_tokens)} thinking</dd>
 <dt>Cost</dt><dd class="cost">${usd(t.cost_usd)}</dd>
-${t.parent_trace_id === null ? '' : html`<dt>Parent trace</dt><dd><a href="${tracePath(t.parent_trace_id)}">${parent === undefined ? t.parent_trace_id : snippet(parent.prompt, 80)}</a></dd>`}
+${t.parent_trace_id === null ? '' : html`<dt>Parent trace</dt><dd><a href="${tracePath(t.parent_trace_id)}">${parent === undefined ? t.parent_trace_id : cell(parent.prompt, 80)}</a></dd>`}
 ${t.otel_trace_id === null ? '' : html`<dt>OpenTelemetry</dt><dd><code>${t.otel_trace_id}</code> / <code>${t.otel_span_id ?? ''}</code></dd>`}
 ${t.error_message === null ? '' : html`<dt>Error</dt><dd class="error">${t.error_message}</dd>`}
 </dl>`;
@@ -64,7 +54,7 @@ export function tracePage(store: ReadStore, traceId: string): Html | undefined {
   const stream = parse<unknown[] | null>(t.message_stream, null);
   const children = store.children(t.trace_id, 100);
   return layout(
-    `Trace ${t.sequence_number} of ${snippet(t.session_id, 40)}`,
+    `Trace ${t.sequence_number} of ${cell(t.session_id, 40)}`,
     '/sessions',
     html`<section id="trace" data-live>${facts(t, store)}
 <h2>Prompt</h2><pre class="prompt">${t.prompt}</pre>

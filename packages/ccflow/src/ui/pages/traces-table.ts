@@ -1,5 +1,6 @@
+import { cell } from '../../commands/output.ts';
 import { type Html, html } from '../html.ts';
-import { count, duration, snippet, status, tracePath, usd, when } from '../layout.ts';
+import { count, duration, status, tracePath, usd, when } from '../layout.ts';
 import type { TraceListRow } from '../read-store.ts';
 
 /** Traces as a table linking to each trace page. */
@@ -10,7 +11,7 @@ export function tracesTable(rows: readonly TraceListRow[], empty = 'No traces.')
 <tbody>${rows.map(
     (
       t,
-    ) => html`<tr><td class="num">${t.sequence_number}</td><td><a href="${tracePath(t.trace_id)}">${snippet(t.prompt) || '(empty prompt)'}</a></td>
+    ) => html`<tr><td class="num">${t.sequence_number}</td><td><a href="${tracePath(t.trace_id)}">${cell(t.prompt, 120) || '(empty prompt)'}</a></td>
 <td>${status(t.status)}</td><td class="nowrap">${t.model ?? ''}</td><td class="num">${count(t.input_tokens + t.output_tokens)}</td>
 <td class="num">${usd(t.cost_usd)}</td><td class="num">${duration(t.duration_ms)}</td><td class="nowrap">${when(t.created_at)}</td></tr>`,
   )}</tbody></table>`;
